@@ -1,0 +1,22 @@
+package org.dpo4j.losses;
+
+/**
+ * A preference loss over a batch of (chosen, rejected) pairs. Implementations are small,
+ * stateless and numerically stable; each documents its formula with the paper and equation.
+ */
+public sealed interface PreferenceLoss permits DpoSigmoidLoss {
+
+    /** The name under which configs select this loss, e.g. {@code dpo}. */
+    String name();
+
+    /** What the trainer must compute for {@link #compute}. */
+    LossRequirements requirements();
+
+    /**
+     * Computes the loss, rewards and metrics of one batch.
+     *
+     * @param inputs sequence statistics of B pairs
+     * @return per-pair losses and rewards, and the scalar to back-propagate
+     */
+    LossOutput compute(LossInputs inputs);
+}

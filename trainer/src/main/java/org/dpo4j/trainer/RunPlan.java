@@ -1,0 +1,12 @@
+package org.dpo4j.trainer;
+
+/**
+ * What a run is about to do.
+ *
+ * @param maxSteps        optimizer steps
+ * @param trainPairs      training pairs after tokenization and filtering
+ * @param evalPairs       held-out pairs
+ * @param parameterCount  trainable parameters of the policy
+ * @param device          where tensors live, e.g. {@code cpu()}
+ */
+public record RunPlan(int maxSteps, int trainPairs, int evalPairs, long parameterCount, String device) {}

@@ -1,0 +1,23 @@
+package org.dpo4j.trainer;
+
+/**
+ * Receives a run's progress. The trainer calls it on the training thread; implementations
+ * render (a live bar, log lines) and must not throw.
+ */
+public interface TrainingListener {
+
+    /** Before the first step, with what the run will do. */
+    default void onStart(RunPlan plan) {}
+
+    /** After every optimizer step (1-based), for live progress. */
+    default void onStep(int step) {}
+
+    /** After each logged training step: the record also written to metrics.jsonl. */
+    default void onLog(MetricsRecord record) {}
+
+    /** After each evaluation: values are prefixed {@code eval/}. */
+    default void onEval(MetricsRecord record) {}
+
+    /** A listener that ignores everything. */
+    TrainingListener NONE = new TrainingListener() {};
+}

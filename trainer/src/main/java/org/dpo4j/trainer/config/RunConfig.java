@@ -1,0 +1,33 @@
+package org.dpo4j.trainer.config;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+/**
+ * One training run, fully resolved: every node is present (defaults fill what a file leaves
+ * out). Keys are snake_case in YAML/JSON; see DESIGN.md §4 for the contract.
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonPropertyOrder({"model", "data", "loss", "optim", "schedule", "train", "eval", "output"})
+public record RunConfig(
+        ModelConfig model,
+        DataConfig data,
+        LossConfig loss,
+        OptimConfig optim,
+        ScheduleConfig schedule,
+        TrainConfig train,
+        EvalConfig eval,
+        OutputConfig output) {
+
+    public RunConfig {
+        Check.required("model", model);
+        Check.required("data", data);
+        Check.required("loss", loss);
+        Check.required("optim", optim);
+        Check.required("schedule", schedule);
+        Check.required("train", train);
+        Check.required("eval", eval);
+        Check.required("output", output);
+    }
+}
