@@ -1,0 +1,33 @@
+package org.dpo4j.trainer;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Pair-weighted means of per-batch metrics over several batches (a logging window, an eval). */
+final class MetricsWindow {
+
+    private final Map<String, Double> weightedSums = new LinkedHashMap<>();
+    private double weight;
+
+    /** Adds a batch's means, weighted by its number of pairs. */
+    void add(Map<String, Double> batchMeans, int pairs) {
+        batchMeans.forEach((name, value) -> weightedSums.merge(name, value * pairs, Double::sum));
+        weight += pairs;
+    }
+
+    boolean isEmpty() {
+        return weight == 0;
+    }
+
+    /** The means so far, each name prefixed with {@code prefix}. */
+    Map<String, Double> means(String prefix) {
+        Map<String, Double> means = new LinkedHashMap<>();
+        weightedSums.forEach((name, sum) -> means.put(prefix + name, sum / weight));
+        return means;
+    }
+
+    void clear() {
+        weightedSums.clear();
+        weight = 0;
+    }
+}

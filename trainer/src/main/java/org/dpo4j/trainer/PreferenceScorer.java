@@ -1,0 +1,97 @@
+package org.dpo4j.trainer;
+
+import ai.djl.ndarray.NDArray;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dpo4j.losses.LossInputs;
+import org.dpo4j.losses.LossOutput;
+import org.dpo4j.losses.PreferenceLoss;
+import org.dpo4j.losses.SequenceLogProbs;
+import org.dpo4j.losses.SequenceStats;
+import org.dpo4j.trainer.data.Batch;
+import org.dpo4j.trainer.model.LlamaModel;
+
+/**
+ * Scores a batch: policy and (when the loss needs it) reference forward passes, sequence
+ * log-probs, the loss, and the batch's metrics. All arrays live in the caller's scope.
+ */
+final class PreferenceScorer {
+
+    private final LlamaModel policy;
+    private final LlamaModel reference;
+    private final PreferenceLoss loss;
+
+    PreferenceScorer(LlamaModel policy, LlamaModel reference, PreferenceLoss loss) {
+        this.policy = policy;
+        this.reference = reference;
+        this.loss = loss;
+    }
+
+    /**
+     * The reference's sequence log-probs of all 2B rows, or null when the loss needs none. Call
+     * outside a gradient collector: the reference is a constant.
+     */
+    SequenceLogProbs referenceLogProbs(Batch.Tensors batch) {
+        if (!loss.requirements().referenceLogProbs()) {
+            return null;
+        }
+        NDArray logits = reference.forward(batch.inputIds(), batch.attentionMask());
+        return SequenceStats.logProbs(logits, batch.inputIds(), batch.lossMask());
+    }
+
+    /** A scored batch: the loss output and the metrics (means over its B pairs). */
+    record Scored(LossOutput output, Map<String, Double> metrics) {}
+
+    /**
+     * Runs the policy and the loss. Inside a gradient collector, {@code output().loss()} can be
+     * back-propagated.
+     *
+     * @param batch     2B rows: chosen first, then rejected
+     * @param reference the reference log-probs of the same rows, or null
+     * @param pairs     B
+     */
+    Scored score(Batch.Tensors batch, SequenceLogProbs reference, int pairs) {
+        NDArray logits = policy.forward(batch.inputIds(), batch.attentionMask());
+        SequenceLogProbs policyLogps = SequenceStats.logProbs(logits, batch.inputIds(), batch.lossMask());
+        LossInputs inputs = new LossInputs(
+                policyLogps.rows(0, pairs),
+                policyLogps.rows(pairs, 2L * pairs),
+                reference == null ? null : reference.rows(0, pairs),
+                reference == null ? null : reference.rows(pairs, 2L * pairs));
+        LossOutput output = loss.compute(inputs);
+        return new Scored(output, metrics(output, policyLogps, logits, batch.lossMask(), pairs));
+    }
+
+    /**
+     * TRL's per-batch metrics. {@code logits/*} is the mean logit over the scored positions and
+     * the whole vocabulary, as TRL reports it.
+     */
+    private static Map<String, Double> metrics(
+            LossOutput out, SequenceLogProbs policyLogps, NDArray logits, NDArray lossMask, int pairs) {
+        NDArray chosen = out.chosenRewards();
+        NDArray rejected = out.rejectedRewards();
+        long seqLen = logits.getShape().get(1);
+        NDArray scored = lossMask.get(":, 1:" + seqLen);
+        NDArray meanLogitPerPosition = logits.get(":, 0:" + (seqLen - 1) + ", :").mean(new int[] {-1}).stopGradient();
+        NDArray logitSums = meanLogitPerPosition.mul(scored).sum(new int[] {1});
+        NDArray tokenCounts = scored.sum(new int[] {1});
+        String chosenRows = "0:" + pairs;
+        String rejectedRows = pairs + ":" + 2 * pairs;
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put(MetricNames.LOSS, scalar(out.loss()));
+        m.put(MetricNames.REWARDS_CHOSEN, scalar(chosen.mean()));
+        m.put(MetricNames.REWARDS_REJECTED, scalar(rejected.mean()));
+        m.put(MetricNames.REWARDS_ACCURACIES, scalar(chosen.gt(rejected).toType(chosen.getDataType(), false).mean()));
+        m.put(MetricNames.REWARDS_MARGINS, scalar(chosen.sub(rejected).mean()));
+        m.put(MetricNames.LOGPS_CHOSEN, scalar(policyLogps.sum().get(chosenRows).mean()));
+        m.put(MetricNames.LOGPS_REJECTED, scalar(policyLogps.sum().get(rejectedRows).mean()));
+        m.put(MetricNames.LOGITS_CHOSEN, scalar(logitSums.get(chosenRows).sum().div(tokenCounts.get(chosenRows).sum())));
+        m.put(MetricNames.LOGITS_REJECTED, scalar(logitSums.get(rejectedRows).sum().div(tokenCounts.get(rejectedRows).sum())));
+        out.extraMetrics().forEach((name, values) -> m.put(name, scalar(values.mean())));
+        return m;
+    }
+
+    private static double scalar(NDArray array) {
+        return array.stopGradient().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+    }
+}

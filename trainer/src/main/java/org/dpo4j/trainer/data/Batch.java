@@ -1,0 +1,45 @@
+package org.dpo4j.trainer.data;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+
+/**
+ * B pairs laid out as 2B right-padded rows: rows 0..B−1 are the chosen sequences, rows
+ * B..2B−1 the rejected ones, so one forward pass scores both.
+ *
+ * @param pairIds       the pairs' ids, length B
+ * @param inputIds      2B·T token ids, row-major
+ * @param attentionMask 2B·T, 1 on prompt and completion tokens, 0 on padding
+ * @param lossMask      2B·T, 1 on completion tokens only
+ * @param seqLen        T, the longest row
+ */
+public record Batch(List<String> pairIds, long[] inputIds, float[] attentionMask, float[] lossMask, int seqLen) {
+
+    /** B, the number of pairs. */
+    public int pairs() {
+        return pairIds.size();
+    }
+
+    /** Tokens that are not padding. */
+    public long realTokens() {
+        long count = 0;
+        for (float m : attentionMask) {
+            count += (long) m;
+        }
+        return count;
+    }
+
+    /** The three arrays on {@code manager}'s device, each (2B, T). */
+    public Tensors toTensors(NDManager manager) {
+        Shape shape = new Shape(2L * pairs(), seqLen);
+        return new Tensors(
+                manager.create(inputIds, shape),
+                manager.create(attentionMask, shape),
+                manager.create(lossMask, shape));
+    }
+
+    /** The batch as arrays: ids int64, masks float32, each (2B, T). */
+    public record Tensors(NDArray inputIds, NDArray attentionMask, NDArray lossMask) {}
+}

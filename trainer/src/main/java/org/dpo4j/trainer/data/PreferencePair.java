@@ -1,0 +1,11 @@
+package org.dpo4j.trainer.data;
+
+/**
+ * One preference record in the standard format.
+ *
+ * @param id       stable identifier (source and position), carried into per-pair outputs
+ * @param prompt   the prompt text
+ * @param chosen   the preferred completion
+ * @param rejected the dispreferred completion
+ */
+public record PreferencePair(String id, String prompt, String chosen, String rejected) {}

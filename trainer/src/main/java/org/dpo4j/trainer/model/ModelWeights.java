@@ -1,0 +1,81 @@
+package org.dpo4j.trainer.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The named tensors of a model, under their Hugging Face names (e.g.
+ * {@code model.layers.0.self_attn.q_proj.weight}), owned by one manager that outlives training
+ * steps.
+ */
+public final class ModelWeights implements AutoCloseable {
+
+    private final NDManager manager;
+    private final Map<String, NDArray> tensors;
+
+    /**
+     * @param manager owns every tensor; closed with these weights
+     * @param tensors name to tensor, in a stable order
+     */
+    public ModelWeights(NDManager manager, Map<String, NDArray> tensors) {
+        this.manager = manager;
+        this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+    }
+
+    /** The tensor called {@code name}; fails naming it when absent. */
+    public NDArray get(String name) {
+        NDArray tensor = tensors.get(name);
+        if (tensor == null) {
+            throw new IllegalStateException("model has no tensor named " + name);
+        }
+        return tensor;
+    }
+
+    /** All tensors in their stable order. */
+    public Map<String, NDArray> all() {
+        return tensors;
+    }
+
+    /** The tensors as a list, in the same order as {@link #all()}. */
+    public List<NDArray> list() {
+        return List.copyOf(tensors.values());
+    }
+
+    /** Total number of scalars. */
+    public long parameterCount() {
+        return tensors.values().stream().mapToLong(t -> t.getShape().size()).sum();
+    }
+
+    /** Marks every tensor as trainable, so backward passes fill its gradient. */
+    public void requireGradients() {
+        tensors.values().forEach(t -> t.setRequiresGradient(true));
+    }
+
+    /**
+     * An independent copy (new storage, no gradients) in a new manager, e.g. a frozen
+     * reference model.
+     *
+     * @param parent the manager whose child owns the copy
+     * @return the copy
+     */
+    public ModelWeights copy(NDManager parent) {
+        NDManager copyManager = parent.newSubManager();
+        Map<String, NDArray> copies = new LinkedHashMap<>();
+        tensors.forEach(
+                (name, t) -> {
+                    NDArray copy = copyManager.create(t.getShape(), t.getDataType(), t.getDevice());
+                    t.copyTo(copy);
+                    copies.put(name, copy);
+                });
+        return new ModelWeights(copyManager, copies);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

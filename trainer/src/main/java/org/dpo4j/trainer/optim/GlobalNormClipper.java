@@ -1,0 +1,35 @@
+package org.dpo4j.trainer.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import java.util.List;
+
+/**
+ * Gradient clipping by global L2 norm, as {@code torch.nn.utils.clip_grad_norm_}:
+ * ‖g‖ = sqrt(Σ_p Σ g_p²); every gradient is scaled by min(1, maxNorm / (‖g‖ + 1e−6)).
+ */
+public final class GlobalNormClipper {
+
+    private GlobalNormClipper() {}
+
+    /** The global L2 norm of the parameters' gradients (call inside a step scope). */
+    public static double globalNorm(List<NDArray> parameters) {
+        NDList squares = new NDList(parameters.size());
+        for (NDArray p : parameters) {
+            squares.add(p.getGradient().square().sum());
+        }
+        return NDArrays.stack(squares).sum().sqrt().getFloat();
+    }
+
+    /**
+     * The factor that brings {@code norm} down to {@code maxNorm}; 1 when it is already within
+     * it or clipping is off ({@code maxNorm == 0}).
+     */
+    public static double scale(double norm, double maxNorm) {
+        if (maxNorm <= 0) {
+            return 1.0;
+        }
+        return Math.min(1.0, maxNorm / (norm + 1e-6));
+    }
+}

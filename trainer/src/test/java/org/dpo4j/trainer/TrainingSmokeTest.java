@@ -1,0 +1,117 @@
+package org.dpo4j.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Trains the tiny preset for 20 steps and checks that it really trained. */
+class TrainingSmokeTest {
+
+    private static final int STEPS = 20;
+
+    @TempDir static Path runDir;
+    private static Map<String, float[]> before;
+    private static Map<String, float[]> after;
+    private static final List<MetricsRecord> logged = new ArrayList<>();
+    private static final List<Integer> liveArraysPerStep = new ArrayList<>();
+    private static TrainingSummary summary;
+
+    @BeforeAll
+    static void train() {
+        try (DpoTrainer trainer = DpoTrainer.create(TestConfigs.tiny(STEPS, 3e-3, 1), runDir)) {
+            before = snapshot(trainer);
+            summary = trainer.run(new TrainingListener() {
+                @Override
+                public void onStep(int step) {
+                    liveArraysPerStep.add(trainer.liveArrays());
+                }
+
+                @Override
+                public void onLog(MetricsRecord record) {
+                    logged.add(record);
+                }
+            });
+            after = snapshot(trainer);
+        }
+    }
+
+    private static Map<String, float[]> snapshot(DpoTrainer trainer) {
+        Map<String, float[]> copy = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : trainer.policyWeights().all().entrySet()) {
+            copy.put(e.getKey(), e.getValue().toFloatArray());
+        }
+        return copy;
+    }
+
+    @Test
+    void firstStepStartsAtLn2AndTheLossFalls() {
+        // Step 1: policy == reference, so every pair's margin is 0 and the loss is ln 2.
+        assertEquals(Math.log(2), logged.get(0).get(MetricNames.LOSS), 1e-5);
+        double firstFive = logged.subList(0, 5).stream().mapToDouble(r -> r.get(MetricNames.LOSS)).average().orElseThrow();
+        double lastFive = logged.subList(STEPS - 5, STEPS).stream().mapToDouble(r -> r.get(MetricNames.LOSS)).average().orElseThrow();
+        assertTrue(lastFive < firstFive - 0.05, "loss did not fall: " + firstFive + " -> " + lastFive);
+        assertTrue(summary.finalEval().get("eval/loss") < Math.log(2), "held-out loss not below ln 2");
+    }
+
+    @Test
+    void everyParameterChanged() {
+        assertEquals(before.keySet(), after.keySet());
+        for (String name : before.keySet()) {
+            assertFalse(Arrays.equals(before.get(name), after.get(name)), name + " did not change");
+        }
+    }
+
+    @Test
+    void nothingIsNaN() throws Exception {
+        for (float[] values : after.values()) {
+            for (float v : values) {
+                assertTrue(Float.isFinite(v), "non-finite parameter");
+            }
+        }
+        List<String> lines = Files.readAllLines(runDir.resolve("metrics.jsonl"));
+        assertEquals(STEPS + 1, lines.size(), "one record per step plus the final evaluation");
+        ObjectMapper json = new ObjectMapper();
+        for (String line : lines) {
+            JsonNode node = json.readTree(line);
+            assertTrue(node.has("step"));
+            node.fields().forEachRemaining(f -> assertTrue(f.getValue().isNumber() && Double.isFinite(f.getValue().asDouble()), line));
+        }
+    }
+
+    @Test
+    void recordsCarryTheTrlMetricNames() {
+        List<String> expected = List.of(
+                MetricNames.LOSS, MetricNames.GRAD_NORM, MetricNames.LEARNING_RATE, MetricNames.EPOCH,
+                MetricNames.NUM_TOKENS, MetricNames.REWARDS_CHOSEN, MetricNames.REWARDS_REJECTED,
+                MetricNames.REWARDS_ACCURACIES, MetricNames.REWARDS_MARGINS, MetricNames.LOGPS_CHOSEN,
+                MetricNames.LOGPS_REJECTED, MetricNames.LOGITS_CHOSEN, MetricNames.LOGITS_REJECTED);
+        assertTrue(logged.get(0).values().keySet().containsAll(expected), logged.get(0).values().keySet().toString());
+        for (String name : expected) {
+            if (!name.equals(MetricNames.GRAD_NORM) && !name.equals(MetricNames.LEARNING_RATE)
+                    && !name.equals(MetricNames.EPOCH) && !name.equals(MetricNames.NUM_TOKENS)) {
+                assertTrue(summary.finalEval().values().containsKey("eval/" + name), "eval/" + name);
+            }
+        }
+    }
+
+    @Test
+    void nativeMemoryIsFlatAcrossSteps() {
+        // Every step's arrays live in a closed scope: the number of live arrays after step 2
+        // (optimizer state exists from construction) is the number after the last step.
+        assertEquals(liveArraysPerStep.get(1), liveArraysPerStep.get(STEPS - 1));
+    }
+}

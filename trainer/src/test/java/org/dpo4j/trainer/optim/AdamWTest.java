@@ -1,0 +1,73 @@
+package org.dpo4j.trainer.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AdamWTest {
+
+    /** Sets the gradient of p to {@code g} by back-propagating Σ p·g. */
+    private static void backwardWithGradient(NDArray p, float[] g) {
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            collector.backward(p.mul(p.getManager().create(g)).sum());
+        }
+    }
+
+    @Test
+    void firstStepMovesEachWeightByLrTimesSignOfGradientAfterDecay() {
+        // Step 1: m̂ = g, v̂ = g², so θ ← θ(1 − lr·λ) − lr·g/(|g| + ε).
+        // θ = [1, −2, 0.5], g = [0.3, −4, 0], lr = 0.1, λ = 0.01, ε = 1e−8:
+        //   θ1 = 1·0.999 − 0.1·0.3/(0.3+1e−8)   = 0.899
+        //   θ2 = −2·0.999 − 0.1·(−4)/(4+1e−8)   = −1.898
+        //   θ3 = 0.5·0.999 − 0                  = 0.4995
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray p = manager.create(new float[] {1f, -2f, 0.5f});
+            p.setRequiresGradient(true);
+            AdamW adam = new AdamW(List.of(p), manager, 0.9, 0.999, 1e-8, 0.01);
+            backwardWithGradient(p, new float[] {0.3f, -4f, 0f});
+            adam.step(0.1, 1.0);
+            assertArrayEquals(new float[] {0.899f, -1.898f, 0.4995f}, p.toFloatArray(), 1e-6f);
+            assertArrayEquals(new float[] {0f, 0f, 0f}, p.getGradient().toFloatArray(), "gradients zeroed");
+        }
+    }
+
+    @Test
+    void secondStepUsesBiasCorrectedMoments() {
+        // g1 = 1, g2 = 3, β1 = 0.9, β2 = 0.999, lr = 1, no decay:
+        //   m1 = 0.1, v1 = 0.001 → θ1 = 0 − 1·1/(1 + ε) = −1
+        //   m2 = 0.9·0.1 + 0.1·3 = 0.39,  m̂2 = 0.39/0.19 = 2.0526316
+        //   v2 = 0.999·0.001 + 0.001·9 = 0.009999, v̂2 = 0.009999/0.001999 = 5.0020010, sqrt = 2.2365154
+        //   θ2 = −1 − 2.0526316/2.2365154 = −1 − 0.9177811 = −1.9177811
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray p = manager.create(new float[] {0f});
+            p.setRequiresGradient(true);
+            AdamW adam = new AdamW(List.of(p), manager, 0.9, 0.999, 1e-8, 0.0);
+            backwardWithGradient(p, new float[] {1f});
+            adam.step(1.0, 1.0);
+            backwardWithGradient(p, new float[] {3f});
+            adam.step(1.0, 1.0);
+            assertEquals(-1.9177811f, p.toFloatArray()[0], 1e-5f);
+            assertEquals(2, adam.steps());
+        }
+    }
+
+    @Test
+    void gradientScaleIsAppliedBeforeTheMoments() {
+        // Adam is invariant to a constant gradient scale at step 1 (m̂/sqrt(v̂) = sign(g)),
+        // so a scaled gradient must give the same first step.
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray p = manager.create(new float[] {0f});
+            p.setRequiresGradient(true);
+            AdamW adam = new AdamW(List.of(p), manager, 0.9, 0.999, 1e-8, 0.0);
+            backwardWithGradient(p, new float[] {2f});
+            adam.step(0.5, 0.25);
+            assertEquals(-0.5f, p.toFloatArray()[0], 1e-6f);
+        }
+    }
+}
