@@ -9,7 +9,7 @@ import java.util.function.Function;
 /**
  * The one map from a golden loss name (a key of {@code index.json}) to a factory that builds our
  * implementation from a case's hyper-parameters (the file's defaults overlaid with the case's own).
- * Adding a loss = one entry here; golden losses without an entry are reported as skipped.
+ * Adding a loss = one entry here; golden losses without an entry are not tested yet.
  */
 final class GoldenLossRegistry {
 

@@ -1,0 +1,65 @@
+package org.dpo4j.cli;
+
+import java.io.PrintWriter;
+import org.dpo4j.trainer.TrainingFailedException;
+import org.dpo4j.trainer.UserInputException;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/** Builds the {@code dpo4j} command line and maps failures to exit codes and messages. */
+final class Cli {
+
+    /** Exit code of a successful command. */
+    static final int OK = 0;
+    /** Exit code of a run that failed (a bug, the engine, the disk). */
+    static final int RUN_FAILED = 1;
+    /** Exit code of a usage, config or input error: nothing was trained. */
+    static final int USER_ERROR = 2;
+
+    private Cli() {}
+
+    static CommandLine commandLine(CliEnvironment env, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new RootCommand());
+        cl.addSubcommand(new TrainCommand(env, new ConfigLoader()));
+        cl.addSubcommand("help", new CommandLine.HelpCommand());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler(Cli::usageError);
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> failure(ex, cmd.getErr()));
+        return cl;
+    }
+
+    private static int usageError(ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println("usage error: " + ex.getMessage());
+        UnmatchedArgumentException.printSuggestions(ex, err);
+        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return USER_ERROR;
+    }
+
+    private static int failure(Exception ex, PrintWriter err) {
+        if (ex instanceof ConfigException) {
+            err.println(ex.getMessage());
+            err.flush();
+            return USER_ERROR;
+        }
+        if (ex instanceof UserInputException) {
+            err.println("error: " + ex.getMessage());
+            err.flush();
+            return USER_ERROR;
+        }
+        if (ex instanceof TrainingFailedException) {
+            err.println("dpo4j: training failed: " + ex.getMessage());
+            err.flush();
+            return RUN_FAILED;
+        }
+        err.println("dpo4j: run failed: " + ex);
+        ex.printStackTrace(err);
+        err.flush();
+        return RUN_FAILED;
+    }
+}

@@ -1,0 +1,47 @@
+package org.dpo4j.cli;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Entry point of the {@code dpo4j} command. It configures DJL through system properties before
+ * any DJL class loads (offline, PyTorch engine, thread counts), then runs the picocli command
+ * line and exits with its code: 0 ok, 1 run failure, 2 usage, config or input error.
+ */
+public final class Main {
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        configureDjl(System.getProperties(), System.getenv(), Runtime.getRuntime().availableProcessors());
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = Cli.commandLine(CliEnvironment.system(), out, err).execute(args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /**
+     * Sets the DJL properties the program relies on. {@code ai.djl.offline} and
+     * {@code ai.djl.default_engine} are always set: nothing is downloaded at run time and the
+     * tokenizers engine is never picked. The thread counts are set only when the user has not
+     * chosen them (as a property, or for intra-op threads through {@code OMP_NUM_THREADS}).
+     *
+     * @param props      the system properties to change
+     * @param env        the process environment
+     * @param processors available processors
+     */
+    static void configureDjl(Properties props, Map<String, String> env, int processors) {
+        props.setProperty("ai.djl.offline", "true");
+        props.setProperty("ai.djl.default_engine", "PyTorch");
+        if (props.getProperty("ai.djl.pytorch.num_threads") == null
+                && env.get("OMP_NUM_THREADS") == null) {
+            props.setProperty("ai.djl.pytorch.num_threads", Integer.toString(Math.max(1, processors)));
+        }
+        if (props.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
+            props.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+    }
+}

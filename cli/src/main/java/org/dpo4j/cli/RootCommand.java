@@ -1,0 +1,37 @@
+package org.dpo4j.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code dpo4j}: the root command; it only holds the subcommands, help and version. */
+@Command(
+        name = "dpo4j",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Align causal language models with preference pairs (DPO) on the JVM.",
+        synopsisSubcommandLabel = "COMMAND",
+        commandListHeading = "%nCommands:%n",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success",
+            "1:the run failed (see the message and stack trace)",
+            "2:usage, config or input error; nothing was trained"
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  dpo4j train                                   train the embedded default run",
+            "  dpo4j train --config configs/dpo-tiny.yaml --set loss.beta=0.2",
+            "  dpo4j help train                              the options of train",
+        })
+final class RootCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command (try 'train')");
+    }
+}

@@ -1,0 +1,44 @@
+package org.dpo4j.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
+import org.dpo4j.trainer.MetricsRecord;
+import org.dpo4j.trainer.TrainingSummary;
+
+/** Prints the end of a run: the final held-out evaluation and where the run directory is. */
+final class RunReport {
+
+    private RunReport() {}
+
+    static void print(PrintWriter out, TrainingSummary summary, RunDirectory dir) {
+        out.println();
+        out.printf(Locale.ROOT, "trained %d steps in %.1f s%n", summary.steps(), summary.trainSeconds());
+        MetricsRecord eval = summary.finalEval();
+        if (eval == null || eval.values().isEmpty()) {
+            out.println("no final evaluation (no held-out pairs)");
+        } else {
+            out.printf(Locale.ROOT, "final evaluation on held-out pairs (step %d):%n", eval.step());
+            int width = eval.values().keySet().stream().mapToInt(String::length).max().orElse(0);
+            for (Map.Entry<String, Double> e : eval.values().entrySet()) {
+                out.printf(Locale.ROOT, "  %-" + width + "s  %s%n", e.getKey(), format(e.getValue()));
+            }
+        }
+        out.println("run directory: " + dir.display());
+        out.flush();
+    }
+
+    static String format(Double v) {
+        if (v == null || v.isNaN()) {
+            return "-";
+        }
+        double a = Math.abs(v);
+        if (a >= 1e5 && v == Math.rint(v)) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        if (a != 0 && (a < 1e-3 || a >= 1e5)) {
+            return String.format(Locale.ROOT, "%.4e", v);
+        }
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+}

@@ -1,0 +1,46 @@
+package org.dpo4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/** Every file under configs/ loads and binds; the example run equals the embedded default. */
+class ConfigFilesTest {
+
+    private final ConfigLoader loader = new ConfigLoader();
+    private final Path configs = TestSupport.projectRoot().resolve("configs");
+
+    private List<Path> configFiles() throws IOException {
+        try (Stream<Path> s = Files.walk(configs)) {
+            return s.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyConfigFileLoads() throws IOException {
+        List<Path> files = configFiles();
+        assertFalse(files.isEmpty(), "no files under " + configs);
+        return files.stream().map(f -> DynamicTest.dynamicTest(configs.relativize(f).toString(),
+                () -> loader.load(f, f.toString(), List.of(), List.of())));
+    }
+
+    @Test
+    void dpoTinyYamlAndJsonAreExactlyTheEmbeddedDefaults() {
+        ResolvedConfig defaults = loader.load(null, null, List.of(), List.of());
+        for (String name : List.of("dpo-tiny.yaml", "dpo-tiny.json")) {
+            Path f = configs.resolve(name);
+            boolean json = name.endsWith(".json");
+            // written out in full: the file alone, without the defaults under it, is the default run
+            assertEquals(loader.defaultsTree(), loader.readFile(new Source.ConfigFile(f, name, json)), name);
+            assertEquals(defaults, loader.load(f, name, List.of(), List.of()), name);
+        }
+    }
+}
