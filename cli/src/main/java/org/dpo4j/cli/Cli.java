@@ -1,6 +1,9 @@
 package org.dpo4j.cli;
 
 import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.dpo4j.trainer.TrainingFailedException;
 import org.dpo4j.trainer.UserInputException;
 import picocli.CommandLine;
@@ -17,12 +20,29 @@ final class Cli {
     /** Exit code of a usage, config or input error: nothing was trained. */
     static final int USER_ERROR = 2;
 
+    /** Exit codes and their meaning, shown in every command's help. */
+    private static final Map<String, String> EXIT_CODES = exitCodes();
+
     private Cli() {}
+
+    private static Map<String, String> exitCodes() {
+        Map<String, String> codes = new LinkedHashMap<>();
+        codes.put(Integer.toString(OK), "success");
+        codes.put(Integer.toString(RUN_FAILED), "the run failed (the message says why and at which step)");
+        codes.put(Integer.toString(USER_ERROR), "usage, config or input error; nothing was trained");
+        return Collections.unmodifiableMap(codes);
+    }
+
+    private static void documentExitCodes(CommandLine cl) {
+        cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(EXIT_CODES);
+        cl.getSubcommands().values().forEach(Cli::documentExitCodes);
+    }
 
     static CommandLine commandLine(CliEnvironment env, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new RootCommand());
         cl.addSubcommand(new TrainCommand(env, new ConfigLoader()));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
+        documentExitCodes(cl);
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -13,12 +13,6 @@ import picocli.CommandLine.Spec;
         description = "Align causal language models with preference pairs (DPO) on the JVM.",
         synopsisSubcommandLabel = "COMMAND",
         commandListHeading = "%nCommands:%n",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:success",
-            "1:the run failed (see the message and stack trace)",
-            "2:usage, config or input error; nothing was trained"
-        },
         footerHeading = "%nExamples:%n",
         footer = {
             "  dpo4j train                                   train the embedded default run",

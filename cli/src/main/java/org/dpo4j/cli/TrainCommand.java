@@ -40,12 +40,6 @@ import picocli.CommandLine.TypeConversionException;
                     + " resolved-config.yaml and metrics.jsonl."
         },
         optionListHeading = "%nOptions:%n",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:success",
-            "1:the run failed (see the message and stack trace)",
-            "2:usage, config or input error; nothing was trained"
-        },
         footerHeading = "%nExamples:%n",
         footer = {
             "  dpo4j train",
