@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.dpo4j.trainer.UserInputException;
-import org.dpo4j.trainer.config.DpoLossConfig;
+import org.dpo4j.trainer.config.SmoothedLossConfig;
 import org.dpo4j.trainer.config.RunConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,7 +82,7 @@ class CliTest {
     void unknownKeyInConfigFileExits2WithOneLine() throws IOException {
         TestSupport.write(work, "my.yaml", "loss:\n  bta: 0.2\n");
         assertConfigError(run("train", "--config", "my.yaml"),
-                "config error: my.yaml:2:3: unknown key loss.bta (allowed: type, beta)");
+                "config error: my.yaml:2:3: unknown key loss.bta (allowed: type, beta, label_smoothing, rpo_alpha)");
     }
 
     @Test
@@ -117,7 +117,7 @@ class CliTest {
         assertEquals(0, r.code(), r.err());
 
         RunConfig c = trainer.configs.get(0);
-        assertEquals(new DpoLossConfig(0.2), c.loss());
+        assertEquals(SmoothedLossConfig.dpo(0.2), c.loss());
         assertEquals(20, c.train().maxSteps());
         assertEquals(5, c.train().logEvery());
 

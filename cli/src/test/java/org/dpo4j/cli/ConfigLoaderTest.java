@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.dpo4j.trainer.config.DpoLossConfig;
+import org.dpo4j.trainer.config.SmoothedLossConfig;
 import org.dpo4j.trainer.config.RunConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +49,7 @@ class ConfigLoaderTest {
         assertEquals(0.1, c.data().evalFraction());
         assertEquals(128, c.data().maxLength());
         assertEquals(64, c.data().maxPromptLength());
-        assertEquals(new DpoLossConfig(0.1), c.loss());
+        assertEquals(SmoothedLossConfig.dpo(0.1), c.loss());
         assertEquals(3.0e-3, c.optim().lr());
         assertEquals(List.of(0.9, 0.999), c.optim().betas());
         assertEquals(1.0e-8, c.optim().eps());
@@ -67,12 +67,12 @@ class ConfigLoaderTest {
     @Test
     void unknownKeyInFileNamesPathAllowedKeysAndLocation() throws IOException {
         Path f = TestSupport.write(dir, "run.yaml", "loss:\n  type: dpo\n  bta: 0.2\n");
-        assertEquals("config error: run.yaml:3:3: unknown key loss.bta (allowed: type, beta)", error(f));
+        assertEquals("config error: run.yaml:3:3: unknown key loss.bta (allowed: type, beta, label_smoothing, rpo_alpha)", error(f));
     }
 
     @Test
     void unknownKeyFromSetNamesTheArgument() {
-        assertEquals("config error: unknown key loss.bta (allowed: type, beta) (from --set loss.bta=1)",
+        assertEquals("config error: unknown key loss.bta (allowed: type, beta, label_smoothing, rpo_alpha) (from --set loss.bta=1)",
                 error(null, "loss.bta=1"));
         assertEquals("config error: unknown key train.max_step (allowed: batch_size,"
                         + " gradient_accumulation_steps, max_steps, seed, device, log_every)"
@@ -121,16 +121,16 @@ class ConfigLoaderTest {
         Path f = TestSupport.write(dir, "run.yaml", "data:\n  train: null\n");
         assertEquals("config error: run.yaml:2:10: data.train: is required (got null)", error(f));
         assertTrue(error(null, "eval=null").contains("eval: is required (got null)"));
-        assertTrue(error(null, "loss.type=null").contains("loss.type: is required (allowed: dpo)"));
+        assertTrue(error(null, "loss.type=null").contains("loss.type: is required (allowed: dpo, robust, exo_pair, aot, aot_pair, ipo, ipo_sum, sigmoid_norm, dpo_reference_free, hinge, nca_pair, sppo_hard, apo_zero, apo_down, orpo, bco_pair, discopop, hdpo, simpo, cpo, fdpo, tdpo, sft)"));
     }
 
     @Test
     void unknownLossType() throws IOException {
-        assertEquals("config error: loss.type: unknown 'xyz' (allowed: dpo) (from --set loss.type=xyz)",
+        assertEquals("config error: loss.type: unknown 'xyz' (allowed: dpo, robust, exo_pair, aot, aot_pair, ipo, ipo_sum, sigmoid_norm, dpo_reference_free, hinge, nca_pair, sppo_hard, apo_zero, apo_down, orpo, bco_pair, discopop, hdpo, simpo, cpo, fdpo, tdpo, sft) (from --set loss.type=xyz)",
                 error(null, "loss.type=xyz"));
         Path f = TestSupport.write(dir, "run.yaml", "loss: {type: xyz}\n");
-        assertEquals("config error: run.yaml:1:14: loss.type: unknown 'xyz' (allowed: dpo)", error(f));
-        assertTrue(error(null, "loss=dpo").contains("loss: expected a mapping with 'type' (allowed types: dpo)"));
+        assertEquals("config error: run.yaml:1:14: loss.type: unknown 'xyz' (allowed: dpo, robust, exo_pair, aot, aot_pair, ipo, ipo_sum, sigmoid_norm, dpo_reference_free, hinge, nca_pair, sppo_hard, apo_zero, apo_down, orpo, bco_pair, discopop, hdpo, simpo, cpo, fdpo, tdpo, sft)", error(f));
+        assertTrue(error(null, "loss=dpo").contains("loss: expected a mapping with 'type' (allowed types: dpo, robust,"));
     }
 
     @Test
@@ -138,12 +138,12 @@ class ConfigLoaderTest {
         Path f = TestSupport.write(dir, "run.yaml",
                 "loss: {beta: 0.3}\ntrain: {max_steps: 50, seed: 7}\noutput: {dir: from-file}\n");
         RunConfig fileOnly = load(f);
-        assertEquals(0.3, ((DpoLossConfig) fileOnly.loss()).beta());
+        assertEquals(0.3, ((SmoothedLossConfig) fileOnly.loss()).beta());
         assertEquals(50, fileOnly.train().maxSteps());
         assertEquals(8, fileOnly.train().batchSize(), "keys the file leaves out keep the defaults");
 
         RunConfig withSet = load(f, "loss.beta=0.2", "train.max_steps=40");
-        assertEquals(0.2, ((DpoLossConfig) withSet.loss()).beta(), "--set wins over the file");
+        assertEquals(0.2, ((SmoothedLossConfig) withSet.loss()).beta(), "--set wins over the file");
         assertEquals(40, withSet.train().maxSteps());
         assertEquals(7L, withSet.train().seed());
 
@@ -159,7 +159,7 @@ class ConfigLoaderTest {
     void laterSetWinsAndSetValuesAreYaml() {
         RunConfig c = load(null, "loss.beta=0.5", "loss.beta=0.25", "optim.betas=[0.8, 0.95]",
                 "data.eval=held-out.jsonl", "data.eval=null", "train.device=cpu");
-        assertEquals(0.25, ((DpoLossConfig) c.loss()).beta());
+        assertEquals(0.25, ((SmoothedLossConfig) c.loss()).beta());
         assertEquals(List.of(0.8, 0.95), c.optim().betas());
         assertNull(c.data().eval());
         assertEquals("cpu", c.train().device());
@@ -169,9 +169,9 @@ class ConfigLoaderTest {
     void sameLossTypeMergesKeyByKey() throws IOException {
         Path f = TestSupport.write(dir, "run.yaml", "loss: {type: dpo}\n");
         Path g = TestSupport.write(dir, "run2.yaml", "loss: {beta: 0.7}\n");
-        assertEquals(new DpoLossConfig(0.1), load(f).loss());
-        assertEquals(new DpoLossConfig(0.7), load(g).loss());
-        assertEquals(new DpoLossConfig(0.3), load(g, "loss.type=dpo", "loss.beta=0.3").loss());
+        assertEquals(SmoothedLossConfig.dpo(0.1), load(f).loss());
+        assertEquals(SmoothedLossConfig.dpo(0.7), load(g).loss());
+        assertEquals(SmoothedLossConfig.dpo(0.3), load(g, "loss.type=dpo", "loss.beta=0.3").loss());
     }
 
     @Test
@@ -189,7 +189,7 @@ class ConfigLoaderTest {
     @Test
     void jsonErrorsNameTheFileAndLocation() throws IOException {
         Path j = TestSupport.write(dir, "run.json", "{\n  \"loss\": {\"bta\": 0.2}\n}\n");
-        assertEquals("config error: run.json:2:12: unknown key loss.bta (allowed: type, beta)", error(j));
+        assertEquals("config error: run.json:2:12: unknown key loss.bta (allowed: type, beta, label_smoothing, rpo_alpha)", error(j));
     }
 
     @Test

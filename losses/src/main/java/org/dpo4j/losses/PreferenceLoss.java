@@ -4,7 +4,10 @@ package org.dpo4j.losses;
  * A preference loss over a batch of (chosen, rejected) pairs. Implementations are small,
  * stateless and numerically stable; each documents its formula with the paper and equation.
  */
-public sealed interface PreferenceLoss permits DpoSigmoidLoss {
+public sealed interface PreferenceLoss permits DpoSigmoidLoss,
+        FDpoLoss, TdpoLoss, OrpoLoss, NllRegularized, SftLoss,
+        RobustDpoLoss, IpoLoss, SigmoidNormLoss, ReferenceFreeDpoLoss, HingeLoss, ExoPairLoss, NcaPairLoss,
+        BcoPairLoss, SppoHardLoss, AotLoss, ApoZeroLoss, ApoDownLoss, DiscoPopLoss, HDpoLoss, SimPoLoss, CpoLoss {
 
     /** The name under which configs select this loss, e.g. {@code dpo}. */
     String name();

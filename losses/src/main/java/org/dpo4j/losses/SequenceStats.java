@@ -2,6 +2,7 @@ package org.dpo4j.losses;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Turns a causal language model's logits into per-sequence log-probabilities of the scored
@@ -41,6 +42,107 @@ public final class SequenceStats {
         // A row with no scored token has sum 0; dividing by max(count, 1) keeps its mean 0.
         NDArray mean = sum.div(count.maximum(1));
         return new SequenceLogProbs(sum, mean, count);
+    }
+
+    /**
+     * TDPO's sequential KL: per row, Σ_t mask[t+1]·KL(π_ref(·|t) ‖ π(·|t)) over the scored
+     * positions, with the same label shift and mask alignment as {@link #logProbs}:
+     *
+     * <pre>
+     *   KL_t = Σ_v p_ref(v|t)·(log p_ref(v|t) − log p(v|t))     (full vocabulary, t = 0..T−2)
+     *   seq  = Σ_t mask[t+1]·KL_t
+     * </pre>
+     *
+     * Differentiable w.r.t. the policy logits (∂KL_t/∂z_t = p(·|t) − p_ref(·|t) at scored positions,
+     * exactly 0 at unscored ones and at the last position); the reference logits are treated as
+     * constants (detached here). Both log-softmaxes subtract their row max, so per-row offsets of
+     * any size are harmless. The token ids are not needed for a KL over the full vocabulary; the
+     * parameter keeps the call shaped like {@link #logProbs} (only its shape is checked).
+     *
+     * @param policyLogits    (N, T, V) floating point
+     * @param referenceLogits (N, T, V), same type
+     * @param inputIds        (N, T) token ids (shape check only)
+     * @param lossMask        (N, T) 0/1, any numeric type; 1 marks a scored token
+     * @return (N) sequence KLs in the logits' dtype, ≥ 0 up to rounding
+     */
+    public static NDArray tokenKl(NDArray policyLogits, NDArray referenceLogits, NDArray inputIds, NDArray lossMask) {
+        checkShapes(policyLogits, referenceLogits, inputIds, lossMask);
+        long seqLen = policyLogits.getShape().get(1);
+        NDArray mask = lossMask.get(":, 1:" + seqLen).toType(policyLogits.getDataType(), false);
+        return positionKl(policyLogits, referenceLogits).mul(mask).sum(new int[] {1});
+    }
+
+    /**
+     * KL(π_ref(·|t) ‖ π(·|t)) at every position but the last, unmasked (see {@link #tokenKl}).
+     *
+     * @param policyLogits    (N, T, V)
+     * @param referenceLogits (N, T, V), treated as constants
+     * @return (N, T−1): entry t is the KL of the distributions that predict token t+1
+     */
+    public static NDArray positionKl(NDArray policyLogits, NDArray referenceLogits) {
+        long seqLen = policyLogits.getShape().get(1);
+        String predicting = ":, 0:" + (seqLen - 1) + ", :";
+        NDArray policyLogp = logSoftmax(policyLogits.get(predicting));
+        NDArray referenceLogp = logSoftmax(referenceLogits.get(predicting).stopGradient());
+        return referenceLogp.exp().mul(referenceLogp.sub(policyLogp)).sum(new int[] {-1});
+    }
+
+    /**
+     * An extension beyond the TDPO paper: the per-sequence sum of a token-level f-divergence
+     * D_f(π(·|t) ‖ π_ref(·|t)) = Σ_v π_ref(v|t)·f(π(v|t)/π_ref(v|t)) over the scored positions,
+     * instead of the KL. With {@link ForwardKl} (f(u) = −log u) this is TDPO's
+     * KL(π_ref ‖ π), bit for bit equal to {@link #tokenKl}; other divergences change the token
+     * constraint (e.g. {@link ReverseKl}: KL(π ‖ π_ref); {@link JensenShannon}: bounded by log 2
+     * per token). Same shift, mask alignment, gradient and detaching rules as {@link #tokenKl}.
+     *
+     * @param policyLogits    (N, T, V) floating point
+     * @param referenceLogits (N, T, V), same type, treated as constants
+     * @param inputIds        (N, T) token ids (shape check only)
+     * @param lossMask        (N, T) 0/1; 1 marks a scored token
+     * @param divergence      the token-level divergence ({@link Divergence#pointwise})
+     * @return (N) per-sequence sums in the logits' dtype
+     */
+    public static NDArray tokenDivergence(
+            NDArray policyLogits, NDArray referenceLogits, NDArray inputIds, NDArray lossMask, Divergence divergence) {
+        checkShapes(policyLogits, referenceLogits, inputIds, lossMask);
+        long seqLen = policyLogits.getShape().get(1);
+        NDArray mask = lossMask.get(":, 1:" + seqLen).toType(policyLogits.getDataType(), false);
+        return positionDivergence(policyLogits, referenceLogits, divergence).mul(mask).sum(new int[] {1});
+    }
+
+    /**
+     * D_f(π(·|t) ‖ π_ref(·|t)) at every position but the last, unmasked (see {@link #tokenDivergence}).
+     *
+     * @param policyLogits    (N, T, V)
+     * @param referenceLogits (N, T, V), treated as constants
+     * @param divergence      the token-level divergence
+     * @return (N, T−1)
+     */
+    public static NDArray positionDivergence(NDArray policyLogits, NDArray referenceLogits, Divergence divergence) {
+        long seqLen = policyLogits.getShape().get(1);
+        String predicting = ":, 0:" + (seqLen - 1) + ", :";
+        NDArray policyLogp = logSoftmax(policyLogits.get(predicting));
+        NDArray referenceLogp = logSoftmax(referenceLogits.get(predicting).stopGradient());
+        return divergence.pointwise(policyLogp, referenceLogp).sum(new int[] {-1});
+    }
+
+    private static void checkShapes(NDArray policyLogits, NDArray referenceLogits, NDArray inputIds, NDArray lossMask) {
+        Shape shape = policyLogits.getShape();
+        if (!referenceLogits.getShape().equals(shape)) {
+            throw new IllegalArgumentException(
+                    "policy logits " + shape + " and reference logits " + referenceLogits.getShape() + " differ");
+        }
+        Shape rows = new Shape(shape.get(0), shape.get(1));
+        if (!inputIds.getShape().equals(rows) || !lossMask.getShape().equals(rows)) {
+            throw new IllegalArgumentException("input ids " + inputIds.getShape() + " and loss mask "
+                    + lossMask.getShape() + " must be " + rows + " for logits " + shape);
+        }
+    }
+
+    /** log_softmax over the last axis, row max subtracted (and detached: it cancels exactly). */
+    private static NDArray logSoftmax(NDArray z) {
+        NDArray shifted = z.sub(z.max(new int[] {-1}, true).stopGradient());
+        return shifted.sub(shifted.exp().sum(new int[] {-1}, true).log());
     }
 
     /**

@@ -13,8 +13,54 @@ import java.util.function.Function;
  */
 final class GoldenLossRegistry {
 
-    static final SortedMap<String, Function<JsonNode, PreferenceLoss>> FACTORIES = new TreeMap<>(Map.of(
-            "dpo_sigmoid", hp -> new DpoSigmoidLoss(hp.required("beta").doubleValue())));
+    static final SortedMap<String, Function<JsonNode, PreferenceLoss>> FACTORIES = new TreeMap<>();
+
+    // One put per golden loss name (more than Map.of's 10 entries; one line each merges cleanly).
+    static {
+        FACTORIES.put("dpo_sigmoid", hp -> new DpoSigmoidLoss(num(hp, "beta")));
+        FACTORIES.put("cdpo", hp -> new DpoSigmoidLoss(num(hp, "beta"), num(hp, "label_smoothing")));
+        FACTORIES.put("robust", hp -> new RobustDpoLoss(num(hp, "beta"), num(hp, "label_smoothing")));
+        FACTORIES.put("ipo", hp -> new IpoLoss(num(hp, "beta"), true));
+        FACTORIES.put("ipo_sum", hp -> new IpoLoss(num(hp, "beta"), false));
+        FACTORIES.put("sigmoid_norm", hp -> new SigmoidNormLoss(num(hp, "beta")));
+        FACTORIES.put("dpo_reference_free", hp -> new ReferenceFreeDpoLoss(num(hp, "beta")));
+        FACTORIES.put("hinge", hp -> new HingeLoss(num(hp, "beta")));
+        FACTORIES.put("exo_pair", hp -> new ExoPairLoss(num(hp, "beta"), num(hp, "label_smoothing")));
+        FACTORIES.put("nca_pair", hp -> new NcaPairLoss(num(hp, "beta")));
+        FACTORIES.put("bco_pair", hp -> new BcoPairLoss(num(hp, "beta"), bcoDelta(hp.required("delta").asText())));
+        FACTORIES.put("sppo_hard", hp -> new SppoHardLoss(num(hp, "beta")));
+        FACTORIES.put("aot", hp -> new AotLoss(num(hp, "beta"), num(hp, "label_smoothing"), false));
+        FACTORIES.put("aot_pair", hp -> new AotLoss(num(hp, "beta"), num(hp, "label_smoothing"), true));
+        FACTORIES.put("apo_zero", hp -> new ApoZeroLoss(num(hp, "beta")));
+        FACTORIES.put("apo_down", hp -> new ApoDownLoss(num(hp, "beta")));
+        FACTORIES.put("discopop", hp -> new DiscoPopLoss(num(hp, "beta"), num(hp, "tau")));
+        FACTORIES.put("hdpo", hp -> new HDpoLoss(num(hp, "beta"), num(hp, "alpha")));
+        FACTORIES.put("simpo", hp -> new SimPoLoss(num(hp, "beta"), num(hp, "gamma"), num(hp, "label_smoothing")));
+        FACTORIES.put("cpo", hp -> new CpoLoss(num(hp, "beta"), num(hp, "label_smoothing"), num(hp, "cpo_alpha")));
+        FACTORIES.put("fdpo_reverse_kl", hp -> new FDpoLoss(num(hp, "beta"), Divergence.named("reverse_kl", 0)));
+        FACTORIES.put("fdpo_forward_kl", hp -> new FDpoLoss(num(hp, "beta"), Divergence.named("forward_kl", 0)));
+        FACTORIES.put("fdpo_js_divergence", hp -> new FDpoLoss(num(hp, "beta"), Divergence.named("js", 0)));
+        FACTORIES.put("fdpo_alpha_divergence",
+                hp -> new FDpoLoss(num(hp, "beta"), Divergence.named("alpha", num(hp, "alpha"))));
+        FACTORIES.put("tdpo1", hp -> new TdpoLoss(num(hp, "beta"), hp.path("alpha").asDouble(0.5), TdpoVariant.TDPO1));
+        FACTORIES.put("tdpo2", hp -> new TdpoLoss(num(hp, "beta"), num(hp, "alpha"), TdpoVariant.TDPO2));
+        FACTORIES.put("orpo", hp -> new OrpoLoss(num(hp, "beta")));
+        FACTORIES.put("dpo_rpo", hp -> new NllRegularized(new DpoSigmoidLoss(num(hp, "beta")), num(hp, "rpo_alpha")));
+    }
+
+    /** A required numeric hyper-parameter. */
+    private static double num(JsonNode hp, String key) {
+        return hp.required(key).doubleValue();
+    }
+
+    /** bco_pair's golden {@code delta}: a fresh instance per case, so its first call is the first step. */
+    private static BcoPairLoss.BcoDelta bcoDelta(String delta) {
+        return switch (delta) {
+            case "zero" -> BcoPairLoss.BcoDelta.ZERO;
+            case "batch_mean_first_step" -> BcoPairLoss.BcoDelta.RUNNING_MEAN;
+            default -> throw new IllegalArgumentException("unknown bco_pair delta " + delta);
+        };
+    }
 
     private GoldenLossRegistry() {}
 

@@ -39,6 +39,12 @@ class GoldenLossTest {
         return goldenTests(Precision.FLOAT32, c -> !c.tagged("stress") && !c.tagged("logit_offset"));
     }
 
+    /**
+     * Loss classes without golden vectors, each tested by hand derivation instead: {@link SftLoss}
+     * ({@code SftLossTest}; the golden {@code dpo_rpo} covers its NLL through {@link NllRegularized}).
+     */
+    static final Set<Class<?>> WITHOUT_GOLDEN_VECTORS = Set.of(SftLoss.class);
+
     /** Adding a loss class without a golden registration is an error. */
     @Test
     void everyPreferenceLossClassHasAGoldenRegistration() {
@@ -49,6 +55,9 @@ class GoldenLossTest {
             }
         }
         for (Class<?> permitted : PreferenceLoss.class.getPermittedSubclasses()) {
+            if (WITHOUT_GOLDEN_VECTORS.contains(permitted)) {
+                continue;
+            }
             assertTrue(tested.stream().anyMatch(permitted::isAssignableFrom),
                     permitted.getSimpleName() + " is not built by any GoldenLossRegistry entry");
         }
@@ -103,16 +112,74 @@ class GoldenLossTest {
     private static void checkSequenceLevel(
             NDManager manager, PreferenceLoss loss, GoldenCase c, DataType type, Closeness check) {
         JsonNode in = c.seqInputs();
+        if (in.has("chosen_logps_margin")) {
+            checkTdpoSequenceLevel(manager, loss, c, type, check);
+            return;
+        }
         SequenceLogProbs pc = seqLogProbs(manager, in, "policy_chosen", "chosen", type, true);
         SequenceLogProbs pr = seqLogProbs(manager, in, "policy_rejected", "rejected", type, true);
         SequenceLogProbs rc = seqLogProbs(manager, in, "reference_chosen", "chosen", type, false);
         SequenceLogProbs rr = seqLogProbs(manager, in, "reference_rejected", "rejected", type, false);
-        LossOutput out = Autograd.backward(() -> loss.compute(new LossInputs(pc, pr, rc, rr)), LossOutput::loss);
+        SequenceLogProbs attended = loss.requirements().attendedChosenLogProbs()
+                ? attendedFromDerived(manager, c, type)
+                : null;
+        LossOutput out = Autograd.backward(
+                () -> loss.compute(new LossInputs(pc, pr, rc, rr, null, null, attended)), LossOutput::loss);
 
         checkOutput("seq", out, c.expected(), check);
         JsonNode grad = c.expected().required("grad_seq");
         checkSeqGradient(pc, grad, "policy_chosen_logps", check);
         checkSeqGradient(pr, grad, "policy_rejected_logps", check);
+    }
+
+    /**
+     * The attended chosen log-probs (ORPO's NLL) of a sequence-level case, as constants from the
+     * logits inputs' {@code derived} values: {@code seq_inputs} has no such key, and the golden
+     * {@code grad_seq} leaves the NLL out (it depends on prompt tokens), so constants give exactly
+     * the expected {@code mean_loss} and gradients.
+     */
+    private static SequenceLogProbs attendedFromDerived(NDManager manager, GoldenCase c, DataType type) {
+        if (!c.hasLogits()) {
+            throw new AssertionError(c.id() + ": a loss that needs attended log-probs has a case without logits");
+        }
+        JsonNode derived = GoldenVectors.logitsInput(c.logitsCase()).required("derived").required("chosen");
+        NDArray sum = GoldenVectors.array(manager, derived.required("attended_logps_sum_policy"), type);
+        NDArray count = GoldenVectors.array(manager, derived.required("attended_n_tokens"), type);
+        return new SequenceLogProbs(sum, sum.div(count.maximum(1)), count);
+    }
+
+    /**
+     * TDPO's sequence-level inputs: log-prob margins m = Σ(log π − log π_ref) and sequence KLs. The
+     * margins become the policy sums (leaves) against zero reference sums, so that the loss's
+     * pc − rc is m exactly; the KLs are leaves of their own. {@code grad_seq} is w.r.t. all four
+     * (TDPO2's {@code chosen_seq_kl} is exactly 0: a detached leaf gets a zero gradient).
+     */
+    private static void checkTdpoSequenceLevel(
+            NDManager manager, PreferenceLoss loss, GoldenCase c, DataType type, Closeness check) {
+        JsonNode in = c.seqInputs();
+        NDArray mc = GoldenVectors.array(manager, in.required("chosen_logps_margin"), type);
+        NDArray mr = GoldenVectors.array(manager, in.required("rejected_logps_margin"), type);
+        NDArray kc = GoldenVectors.array(manager, in.required("chosen_seq_kl"), type);
+        NDArray kr = GoldenVectors.array(manager, in.required("rejected_seq_kl"), type);
+        for (NDArray leaf : new NDArray[] {mc, mr, kc, kr}) {
+            leaf.setRequiresGradient(true);
+        }
+        NDArray ones = mc.onesLike();
+        NDArray zeros = mc.zerosLike();
+        LossOutput out = Autograd.backward(() -> loss.compute(new LossInputs(
+                        new SequenceLogProbs(mc, mc.duplicate(), ones),
+                        new SequenceLogProbs(mr, mr.duplicate(), ones),
+                        new SequenceLogProbs(zeros, zeros, ones),
+                        new SequenceLogProbs(zeros, zeros, ones),
+                        kc, kr, null)),
+                LossOutput::loss);
+
+        checkOutput("seq", out, c.expected(), check);
+        JsonNode grad = c.expected().required("grad_seq");
+        check.gradient("seq: grad_seq.chosen_logps_margin", Autograd.gradient(mc), grad.required("chosen_logps_margin"));
+        check.gradient("seq: grad_seq.rejected_logps_margin", Autograd.gradient(mr), grad.required("rejected_logps_margin"));
+        check.gradient("seq: grad_seq.chosen_seq_kl", Autograd.gradient(kc), grad.required("chosen_seq_kl"));
+        check.gradient("seq: grad_seq.rejected_seq_kl", Autograd.gradient(kr), grad.required("rejected_seq_kl"));
     }
 
     /** Sum, mean and count as given; the policy's sum and mean are separate gradient leaves. */
@@ -146,19 +213,35 @@ class GoldenLossTest {
 
     // ---- logits level ---------------------------------------------------------------------
 
-    /** One side (chosen or rejected) of a logits case, after {@link SequenceStats}. */
-    private record Side(NDArray policyLogits, SequenceLogProbs policy, SequenceLogProbs reference) {
+    /**
+     * One side (chosen or rejected) of a logits case, after {@link SequenceStats}: sequence
+     * log-probs, and, when the loss needs them, the sequence KL (TDPO) and the log-probs over the
+     * attended tokens (ORPO's NLL; computed for both sides, used for the chosen one).
+     */
+    private record Side(
+            NDArray policyLogits,
+            SequenceLogProbs policy,
+            SequenceLogProbs reference,
+            NDArray seqKl,
+            SequenceLogProbs attended) {
 
-        static Side compute(NDManager manager, JsonNode input, String side, DataType type) {
+        static Side compute(NDManager manager, JsonNode input, String side, DataType type, LossRequirements needs) {
             NDArray ids = GoldenVectors.longArray(manager, input.required(side + "_input_ids"));
             NDArray mask = GoldenVectors.longArray(manager, input.required(side + "_loss_mask"));
             NDArray policyLogits = GoldenVectors.array(manager, input.required(side + "_policy_logits"), type);
             NDArray refLogits = GoldenVectors.array(manager, input.required(side + "_ref_logits"), type);
             policyLogits.setRequiresGradient(true);
+            NDArray seqKl = needs.tokenKl() ? SequenceStats.tokenKl(policyLogits, refLogits, ids, mask) : null;
+            SequenceLogProbs attended = needs.attendedChosenLogProbs()
+                    ? SequenceStats.logProbs(policyLogits, ids,
+                            GoldenVectors.longArray(manager, input.required(side + "_attention_mask")))
+                    : null;
             return new Side(
                     policyLogits,
                     SequenceStats.logProbs(policyLogits, ids, mask),
-                    SequenceStats.logProbs(refLogits, ids, mask));
+                    SequenceStats.logProbs(refLogits, ids, mask),
+                    seqKl,
+                    attended);
         }
 
         void checkDerived(String side, JsonNode derived, Closeness check) {
@@ -169,6 +252,14 @@ class GoldenLossTest {
             check.values(at + "logps_sum_ref", reference.sum(), derived.required("logps_sum_ref"));
             check.values(at + "logps_mean_ref", reference.mean(), derived.required("logps_mean_ref"));
             check.values(at + "n_tokens (ref)", reference.tokenCount(), derived.required("n_tokens"));
+            if (seqKl != null) {
+                check.values(at + "seq_kl", seqKl, derived.required("seq_kl"));
+            }
+            if (attended != null) {
+                check.values(at + "attended_logps_sum_policy", attended.sum(),
+                        derived.required("attended_logps_sum_policy"));
+                check.values(at + "attended_n_tokens", attended.tokenCount(), derived.required("attended_n_tokens"));
+            }
         }
     }
 
@@ -178,10 +269,12 @@ class GoldenLossTest {
             NDManager manager, PreferenceLoss loss, GoldenCase c, DataType type, Closeness check) {
         JsonNode input = GoldenVectors.logitsInput(c.logitsCase());
         SidePair run = Autograd.backward(() -> {
-            Side chosen = Side.compute(manager, input, "chosen", type);
-            Side rejected = Side.compute(manager, input, "rejected", type);
-            LossOutput out = loss.compute(
-                    new LossInputs(chosen.policy(), rejected.policy(), chosen.reference(), rejected.reference()));
+            LossRequirements needs = loss.requirements();
+            Side chosen = Side.compute(manager, input, "chosen", type, needs);
+            Side rejected = Side.compute(manager, input, "rejected", type, needs);
+            LossOutput out = loss.compute(new LossInputs(
+                    chosen.policy(), rejected.policy(), chosen.reference(), rejected.reference(),
+                    chosen.seqKl(), rejected.seqKl(), chosen.attended()));
             return new SidePair(chosen, rejected, out);
         }, pair -> pair.out().loss());
 
@@ -203,5 +296,17 @@ class GoldenLossTest {
         check.values(level + ": chosen_rewards", out.chosenRewards(), expected.required("chosen_rewards"));
         check.values(level + ": rejected_rewards", out.rejectedRewards(), expected.required("rejected_rewards"));
         check.values(level + ": mean_loss", out.loss(), expected.required("mean_loss"));
+        // The NLL term (dpo_rpo, cpo, orpo), reported as the metric nll_loss (the batch value per pair).
+        if (expected.path("nll_loss").isNumber() && out.extraMetrics().containsKey("nll_loss")) {
+            NDArray nll = out.extraMetrics().get("nll_loss");
+            check.values(level + ": nll_loss", nll.get(0), expected.get("nll_loss"));
+            check.values(level + ": nll_loss (every pair)", nll.sub(nll.get(0)),
+                    GoldenVectors.zerosLike(expected.required("losses")));
+        }
+        // ORPO's log-odds, reported under TRL's metric name.
+        if (expected.path("extras").has("log_odds") && out.extraMetrics().containsKey("log_odds_chosen")) {
+            check.values(level + ": extras.log_odds", out.extraMetrics().get("log_odds_chosen"),
+                    expected.get("extras").get("log_odds"));
+        }
     }
 }

@@ -139,18 +139,33 @@ final class GoldenVectors {
         return cases;
     }
 
+    /** The ids of every case of the logits inputs file, in file order. */
+    static List<String> logitsCaseIds() {
+        List<String> ids = new ArrayList<>();
+        logitsInputs().path("cases").fieldNames().forEachRemaining(ids::add);
+        return ids;
+    }
+
     /** One case of the logits inputs file ({@code inputs_logits.json} unless the index says else). */
     static JsonNode logitsInput(String caseId) {
+        JsonNode input = logitsInputs().path("cases").path(caseId);
+        if (!input.isObject()) {
+            fail(logitsInputsFile() + " has no logits case '" + caseId + "'");
+        }
+        return input;
+    }
+
+    private static Path logitsInputsFile() {
         JsonNode name = index().path("inputs_file");
-        Path file = directory().resolve(name.isTextual() ? name.asText() : "inputs_logits.json");
+        return directory().resolve(name.isTextual() ? name.asText() : "inputs_logits.json");
+    }
+
+    private static JsonNode logitsInputs() {
+        Path file = logitsInputsFile();
         if (!Files.isRegularFile(file)) {
             fail("golden logits inputs are missing: no " + file);
         }
-        JsonNode input = read(file).path("cases").path(caseId);
-        if (!input.isObject()) {
-            fail(file + " has no logits case '" + caseId + "'");
-        }
-        return input;
+        return read(file);
     }
 
     /** A nested JSON number array (or a single number) as an NDArray of the given type. */
@@ -169,6 +184,15 @@ final class GoldenVectors {
             }
         }
         return manager.create(longs, shapeOf(node));
+    }
+
+    /** A JSON array of zeros shaped like {@code node} (a flat array of numbers). */
+    static JsonNode zerosLike(JsonNode node) {
+        com.fasterxml.jackson.databind.node.ArrayNode zeros = JSON.createArrayNode();
+        for (int i = 0; i < node.size(); i++) {
+            zeros.add(0.0);
+        }
+        return zeros;
     }
 
     /** A nested JSON number array (or a number) flattened in row-major order. */

@@ -3,7 +3,6 @@ package org.dpo4j.trainer;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import java.util.List;
-import org.dpo4j.losses.SequenceLogProbs;
 import org.dpo4j.trainer.data.Batch;
 import org.dpo4j.trainer.data.Batcher;
 import org.dpo4j.trainer.data.TokenizedPair;
@@ -31,7 +30,7 @@ final class Evaluator {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 Batch.Tensors tensors = batcher.batch(chunk).toTensors(manager);
-                SequenceLogProbs reference = scorer.referenceLogProbs(tensors);
+                PreferenceScorer.ReferencePass reference = scorer.reference(tensors);
                 window.add(scorer.score(tensors, reference, chunk.size()).metrics(), chunk.size());
             }
         }

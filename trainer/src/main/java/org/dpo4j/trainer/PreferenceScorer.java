@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.dpo4j.losses.LossInputs;
 import org.dpo4j.losses.LossOutput;
+import org.dpo4j.losses.LossRequirements;
 import org.dpo4j.losses.PreferenceLoss;
 import org.dpo4j.losses.SequenceLogProbs;
 import org.dpo4j.losses.SequenceStats;
@@ -28,15 +29,25 @@ final class PreferenceScorer {
     }
 
     /**
-     * The reference's sequence log-probs of all 2B rows, or null when the loss needs none. Call
+     * What the reference contributes to a batch of 2B rows.
+     *
+     * @param logProbs sequence log-probs of every row
+     * @param logits   (2B, T, V) logits, kept only when the loss needs the per-token KL; else null
+     */
+    record ReferencePass(SequenceLogProbs logProbs, NDArray logits) {}
+
+    /**
+     * The reference pass over all 2B rows, or null when the loss needs no reference. Call
      * outside a gradient collector: the reference is a constant.
      */
-    SequenceLogProbs referenceLogProbs(Batch.Tensors batch) {
-        if (!loss.requirements().referenceLogProbs()) {
+    ReferencePass reference(Batch.Tensors batch) {
+        LossRequirements needs = loss.requirements();
+        if (!needs.referenceLogProbs() && !needs.tokenKl()) {
             return null;
         }
         NDArray logits = reference.forward(batch.inputIds(), batch.attentionMask());
-        return SequenceStats.logProbs(logits, batch.inputIds(), batch.lossMask());
+        SequenceLogProbs logProbs = SequenceStats.logProbs(logits, batch.inputIds(), batch.lossMask());
+        return new ReferencePass(logProbs, needs.tokenKl() ? logits : null);
     }
 
     /** A scored batch: the loss output and the metrics (means over its B pairs). */
@@ -47,17 +58,29 @@ final class PreferenceScorer {
      * back-propagated.
      *
      * @param batch     2B rows: chosen first, then rejected
-     * @param reference the reference log-probs of the same rows, or null
+     * @param reference the reference pass over the same rows, or null
      * @param pairs     B
      */
-    Scored score(Batch.Tensors batch, SequenceLogProbs reference, int pairs) {
+    Scored score(Batch.Tensors batch, ReferencePass reference, int pairs) {
+        LossRequirements needs = loss.requirements();
         NDArray logits = policy.forward(batch.inputIds(), batch.attentionMask());
         SequenceLogProbs policyLogps = SequenceStats.logProbs(logits, batch.inputIds(), batch.lossMask());
+        String chosen = "0:" + pairs;
+        String rejected = pairs + ":" + 2 * pairs;
+        NDArray tokenKl = needs.tokenKl()
+                ? SequenceStats.tokenKl(logits, reference.logits(), batch.inputIds(), batch.lossMask())
+                : null;
+        SequenceLogProbs attended = needs.attendedChosenLogProbs()
+                ? SequenceStats.logProbs(logits.get(chosen), batch.inputIds().get(chosen), batch.attentionMask().get(chosen))
+                : null;
         LossInputs inputs = new LossInputs(
                 policyLogps.rows(0, pairs),
                 policyLogps.rows(pairs, 2L * pairs),
-                reference == null ? null : reference.rows(0, pairs),
-                reference == null ? null : reference.rows(pairs, 2L * pairs));
+                reference == null ? null : reference.logProbs().rows(0, pairs),
+                reference == null ? null : reference.logProbs().rows(pairs, 2L * pairs),
+                tokenKl == null ? null : tokenKl.get(chosen),
+                tokenKl == null ? null : tokenKl.get(rejected),
+                attended);
         LossOutput output = loss.compute(inputs);
         return new Scored(output, metrics(output, policyLogps, logits, batch.lossMask(), pairs));
     }

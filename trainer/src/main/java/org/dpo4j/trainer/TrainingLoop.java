@@ -8,7 +8,6 @@ import ai.djl.training.GradientCollector;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.dpo4j.losses.SequenceLogProbs;
 import org.dpo4j.trainer.data.Batch;
 import org.dpo4j.trainer.data.Batcher;
 import org.dpo4j.trainer.data.PairSampler;
@@ -81,7 +80,7 @@ final class TrainingLoop {
                 Batch batch = parts.batcher().batch(pairs);
                 tokensSeen += batch.realTokens();
                 Batch.Tensors tensors = batch.toTensors(parts.manager());
-                SequenceLogProbs reference = parts.scorer().referenceLogProbs(tensors);
+                PreferenceScorer.ReferencePass reference = parts.scorer().reference(tensors);
                 PreferenceScorer.Scored scored;
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     scored = parts.scorer().score(tensors, reference, pairs.size());

@@ -2,7 +2,7 @@ package org.dpo4j.trainer;
 
 import java.util.List;
 import org.dpo4j.trainer.config.DataConfig;
-import org.dpo4j.trainer.config.DpoLossConfig;
+import org.dpo4j.trainer.config.SmoothedLossConfig;
 import org.dpo4j.trainer.config.EvalConfig;
 import org.dpo4j.trainer.config.ModelConfig;
 import org.dpo4j.trainer.config.OptimConfig;
@@ -20,7 +20,7 @@ final class TestConfigs {
         return new RunConfig(
                 new ModelConfig("tiny", "llama"),
                 new DataConfig("builtin:tiny-prefs", null, 0.1, 128, 64),
-                new DpoLossConfig(0.1),
+                SmoothedLossConfig.dpo(0.1),
                 new OptimConfig(lr, List.of(0.9, 0.999), 1e-8, 0.0, 1.0),
                 new ScheduleConfig("cosine", 10, 0.0),
                 new TrainConfig(8, 1, maxSteps, 42L, "cpu", logEvery),

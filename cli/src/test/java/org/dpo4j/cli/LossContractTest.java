@@ -1,0 +1,91 @@
+package org.dpo4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.dpo4j.losses.Divergence;
+import org.dpo4j.losses.NllRegularized;
+import org.dpo4j.losses.PreferenceLoss;
+import org.dpo4j.trainer.LossFactory;
+import org.dpo4j.trainer.config.FDpoLossConfig;
+import org.dpo4j.trainer.config.LossConfig;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The loss family's contract: every loss type and every divergence is registered, appears in
+ * at least one file under configs/, builds a loss, and survives a config round trip.
+ */
+class LossContractTest {
+
+    private static final ConfigLoader LOADER = new ConfigLoader();
+    private static List<ResolvedConfig> configs;
+
+    @TempDir Path tmp;
+
+    @BeforeAll
+    static void loadEveryConfigFile() throws IOException {
+        Path root = TestSupport.projectRoot().resolve("configs");
+        try (Stream<Path> files = Files.walk(root)) {
+            configs = files.filter(Files::isRegularFile).sorted()
+                    .map(f -> LOADER.load(f, f.toString(), List.of(), List.of()))
+                    .toList();
+        }
+        assertFalse(configs.isEmpty());
+    }
+
+    @Test
+    void everyLossTypeAppearsInAConfigFile() {
+        Set<String> used = new HashSet<>();
+        configs.forEach(c -> used.add(c.config().loss().type()));
+        for (String type : BindErrors.typeNames(LossConfig.class)) {
+            assertTrue(used.contains(type), "no file under configs/ uses loss.type " + type);
+        }
+    }
+
+    @Test
+    void everyDivergenceAppearsInAConfigFile() {
+        Set<String> used = new HashSet<>();
+        configs.forEach(c -> {
+            if (c.config().loss() instanceof FDpoLossConfig f) {
+                used.add(f.divergence());
+            }
+        });
+        for (String name : Divergence.NAMES) {
+            assertTrue(used.contains(name), "no file under configs/ uses loss.divergence " + name);
+        }
+    }
+
+    @Test
+    void everyLossClassIsBuiltFromSomeConfig() {
+        Set<Class<?>> built = new HashSet<>();
+        for (ResolvedConfig c : configs) {
+            PreferenceLoss loss = LossFactory.create(c.config().loss());
+            built.add(loss.getClass());
+            if (loss instanceof NllRegularized rpo) {
+                built.add(rpo.base().getClass());
+            }
+        }
+        for (Class<?> permitted : PreferenceLoss.class.getPermittedSubclasses()) {
+            assertTrue(built.contains(permitted), permitted.getSimpleName() + " is built by no config under configs/");
+        }
+    }
+
+    @Test
+    void everyConfigSurvivesARoundTrip() throws IOException {
+        for (ResolvedConfig c : configs) {
+            Path saved = tmp.resolve("resolved.yaml");
+            Files.writeString(saved, c.yaml());
+            assertEquals(c.config(), LOADER.load(saved, "resolved.yaml", List.of(), List.of()).config(), c.yaml());
+        }
+    }
+}

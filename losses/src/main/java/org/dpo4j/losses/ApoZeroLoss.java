@@ -1,0 +1,44 @@
+package org.dpo4j.losses;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * APO-zero, Anchored Preference Optimization, of D'Oosterlinck et al. 2024, "Anchored
+ * Preference Optimization and Contrastive Revisions" (arXiv 2408.06266): for data whose chosen
+ * answers are better than the model's own, push the chosen likelihood up and the rejected one
+ * down, each anchored at the reference (TRL {@code loss_type="apo_zero"}).
+ *
+ * <pre>
+ *   a      = β·(log π(y_w|x) − log π_ref(y_w|x)),   c = β·(log π(y_l|x) − log π_ref(y_l|x))   (sums)
+ *   loss   = (1 − σ(a)) + σ(c) = σ(−a) + σ(c)
+ *   reward = a (chosen), c (rejected)                   (detached)
+ * </pre>
+ *
+ * 1 − σ(a) is computed as σ(−a), which keeps its digits when σ(a) rounds to 1. Bounded in [0, 2].
+ *
+ * @param beta β > 0 (TRL default 0.1)
+ */
+public record ApoZeroLoss(double beta) implements PreferenceLoss {
+
+    public ApoZeroLoss {
+        LossTerms.checkBeta(beta);
+    }
+
+    @Override
+    public String name() {
+        return "apo_zero";
+    }
+
+    @Override
+    public LossRequirements requirements() {
+        return LossRequirements.POLICY_AND_REFERENCE;
+    }
+
+    @Override
+    public LossOutput compute(LossInputs in) {
+        NDArray a = LossTerms.chosenLogRatio(in).mul(beta);
+        NDArray c = LossTerms.rejectedLogRatio(in).mul(beta);
+        NDArray pairLosses = LossTerms.sigmoid(a.neg()).add(LossTerms.sigmoid(c));
+        return LossTerms.output(pairLosses, a, c);
+    }
+}

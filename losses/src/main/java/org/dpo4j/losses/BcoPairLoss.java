@@ -1,0 +1,113 @@
+package org.dpo4j.losses;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+
+/**
+ * BCO (pairwise form) of Jung et al. 2024, "Binary Classifier Optimization for Large Language
+ * Model Alignment" (arXiv 2404.04656): a binary classifier whose logit is the implicit reward,
+ * chosen completions labelled 1 and rejected ones 0, with the rewards shifted by δ (TRL
+ * {@code loss_type="bco_pair"}).
+ *
+ * <pre>
+ *   a      = β·(log π(y_w|x) − log π_ref(y_w|x)),   c = β·(log π(y_l|x) − log π_ref(y_l|x))   (sums)
+ *   loss   = −log σ(a − δ) − log σ(−(c − δ)) = softplus(δ − a) + softplus(c − δ)
+ *   reward = a (chosen), c (rejected)                   (detached)
+ * </pre>
+ *
+ * δ is a constant for the gradient:
+ * <ul>
+ *   <li>{@link BcoDelta#ZERO}: δ = 0 (TRL HEAD, the default).
+ *   <li>{@link BcoDelta#RUNNING_MEAN}: the paper's reward shift, as TRL ≤ 0.28 computed it
+ *       ({@code RunningMoments}): each call takes the batch mean m_k of the 2B detached values
+ *       a_1..a_B, c_1..c_B and sets δ = (m_1 + … + m_k)/k, the running mean over all calls so
+ *       far (each call weighted equally, whatever its B), used in that same call. The first call
+ *       therefore uses δ = m_1.
+ * </ul>
+ *
+ * <p><b>State.</b> With {@code RUNNING_MEAN} this is the one loss that is not stateless: an
+ * instance keeps (mean, count) across calls, and every call updates it, evaluation calls included
+ * (as in TRL); use separate instances for training and evaluation if that matters. The state is
+ * not checkpointed: a resumed run starts it again from zero. Updates are synchronised, and a
+ * non-finite batch mean is not folded in. Reading m_k back to the host costs one device sync per
+ * call. With {@code ZERO} the instance is stateless.
+ */
+public final class BcoPairLoss implements PreferenceLoss {
+
+    /** How the reward shift δ is chosen. */
+    public enum BcoDelta {
+        /** δ = 0 (TRL HEAD). */
+        ZERO,
+        /** δ = running mean over calls of the batch mean of the 2B detached rewards (TRL ≤ 0.28). */
+        RUNNING_MEAN
+    }
+
+    private final double beta;
+    private final BcoDelta delta;
+    private double runningMean;
+    private long calls;
+
+    /**
+     * @param beta  β > 0 (TRL default 0.1)
+     * @param delta how δ is chosen (default {@link BcoDelta#ZERO})
+     */
+    public BcoPairLoss(double beta, BcoDelta delta) {
+        LossTerms.checkBeta(beta);
+        if (delta == null) {
+            throw new IllegalArgumentException("delta must be ZERO or RUNNING_MEAN, got null");
+        }
+        this.beta = beta;
+        this.delta = delta;
+    }
+
+    /** β. */
+    public double beta() {
+        return beta;
+    }
+
+    /** How δ is chosen. */
+    public BcoDelta delta() {
+        return delta;
+    }
+
+    /** The δ the last call used (0 before the first call and always with {@link BcoDelta#ZERO}). */
+    public synchronized double currentDelta() {
+        return runningMean;
+    }
+
+    @Override
+    public String name() {
+        return "bco_pair";
+    }
+
+    @Override
+    public LossRequirements requirements() {
+        return LossRequirements.POLICY_AND_REFERENCE;
+    }
+
+    @Override
+    public LossOutput compute(LossInputs in) {
+        NDArray a = LossTerms.chosenLogRatio(in).mul(beta);
+        NDArray c = LossTerms.rejectedLogRatio(in).mul(beta);
+        double shift = delta == BcoDelta.RUNNING_MEAN ? update(a, c) : 0;
+        NDArray pairLosses = StableMath.softplus(a.sub(shift).neg()).add(StableMath.softplus(c.sub(shift)));
+        return LossTerms.output(pairLosses, a, c);
+    }
+
+    /** Folds this batch's mean reward into the running mean and returns the new δ. */
+    private double update(NDArray a, NDArray c) {
+        double batchMean = a.concat(c).mean().stopGradient().toType(DataType.FLOAT64, false).getDouble();
+        synchronized (this) {
+            if (Double.isFinite(batchMean)) {
+                calls++;
+                runningMean += (batchMean - runningMean) / calls;
+            }
+            return runningMean;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BcoPairLoss[beta=" + beta + ", delta=" + delta + "]";
+    }
+}

@@ -1,0 +1,47 @@
+package org.dpo4j.losses;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * NCA (pairwise preference form) of Chen et al. 2024, "Noise Contrastive Alignment of Language
+ * Models with Explicit Rewards" (arXiv 2402.05369): each completion's implicit reward is
+ * classified against the noise (reference) distribution separately, instead of only their
+ * difference (TRL {@code loss_type="nca_pair"}).
+ *
+ * <pre>
+ *   a      = β·(log π(y_w|x) − log π_ref(y_w|x)),   c = β·(log π(y_l|x) − log π_ref(y_l|x))   (sums)
+ *   loss   = −log σ(a) − ½·log σ(−a) − ½·log σ(−c)
+ *          = softplus(−a) + ½·softplus(a) + ½·softplus(c)
+ *   reward = a (chosen), c (rejected)                   (detached)
+ * </pre>
+ *
+ * Finite for any |a|, |c| (softplus).
+ *
+ * @param beta β > 0 (TRL default 0.1)
+ */
+public record NcaPairLoss(double beta) implements PreferenceLoss {
+
+    public NcaPairLoss {
+        LossTerms.checkBeta(beta);
+    }
+
+    @Override
+    public String name() {
+        return "nca_pair";
+    }
+
+    @Override
+    public LossRequirements requirements() {
+        return LossRequirements.POLICY_AND_REFERENCE;
+    }
+
+    @Override
+    public LossOutput compute(LossInputs in) {
+        NDArray a = LossTerms.chosenLogRatio(in).mul(beta);
+        NDArray c = LossTerms.rejectedLogRatio(in).mul(beta);
+        NDArray pairLosses = StableMath.softplus(a.neg())
+                .add(StableMath.softplus(a).mul(0.5))
+                .add(StableMath.softplus(c).mul(0.5));
+        return LossTerms.output(pairLosses, a, c);
+    }
+}

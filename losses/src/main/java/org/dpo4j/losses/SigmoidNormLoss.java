@@ -1,0 +1,41 @@
+package org.dpo4j.losses;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Length-normalised DPO: the DPO sigmoid loss (Rafailov et al. 2023, arXiv 2305.18290, Eq. 7)
+ * on per-token mean log-ratios instead of sums (TRL {@code loss_type="sigmoid_norm"}, TRL HEAD).
+ *
+ * <pre>
+ *   h_n    = (mean_t log π(y_w) − mean_t log π_ref(y_w)) − (mean_t log π(y_l) − mean_t log π_ref(y_l))
+ *   loss   = −log σ(β·h_n) = softplus(−β·h_n)
+ *   reward = β·(Σ log π(y|x) − Σ log π_ref(y|x))       (summed, detached)
+ * </pre>
+ *
+ * Finite for any |β·h_n| (softplus).
+ *
+ * @param beta β > 0 (TRL default 0.1)
+ */
+public record SigmoidNormLoss(double beta) implements PreferenceLoss {
+
+    public SigmoidNormLoss {
+        LossTerms.checkBeta(beta);
+    }
+
+    @Override
+    public String name() {
+        return "sigmoid_norm";
+    }
+
+    @Override
+    public LossRequirements requirements() {
+        return LossRequirements.POLICY_AND_REFERENCE;
+    }
+
+    @Override
+    public LossOutput compute(LossInputs in) {
+        NDArray pairLosses = StableMath.softplus(LossTerms.meanMargin(in).mul(beta).neg());
+        return LossTerms.output(
+                pairLosses, LossTerms.chosenLogRatio(in).mul(beta), LossTerms.rejectedLogRatio(in).mul(beta));
+    }
+}
