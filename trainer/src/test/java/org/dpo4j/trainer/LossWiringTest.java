@@ -1,0 +1,66 @@
+package org.dpo4j.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.dpo4j.trainer.config.BetaLossConfig;
+import org.dpo4j.trainer.config.FDpoLossConfig;
+import org.dpo4j.trainer.config.LossConfig;
+import org.dpo4j.trainer.config.RunConfig;
+import org.dpo4j.trainer.config.SimPoLossConfig;
+import org.dpo4j.trainer.config.TdpoLossConfig;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Each path through the scorer trains: token KL from a live reference (TDPO), no reference
+ * pass (SimPO), attended log-probs (ORPO), a divergence (f-DPO). At step 1 policy = reference,
+ * so the sigmoid-family losses start at ln 2.
+ */
+class LossWiringTest {
+
+    @TempDir Path runDir;
+
+    static List<LossConfig> losses() {
+        return List.of(
+                new TdpoLossConfig("tdpo", null, null, null, null),
+                new SimPoLossConfig("simpo", null, null, null, null),
+                new BetaLossConfig("orpo", null, null),
+                new FDpoLossConfig("fdpo", null, "js", null, 0.5));
+    }
+
+    @ParameterizedTest
+    @MethodSource("losses")
+    void trainsWithFiniteMetrics(LossConfig loss) {
+        RunConfig base = TestConfigs.tiny(3, 1e-3, 1);
+        RunConfig config = new RunConfig(base.model(), base.data(), loss, base.optim(), base.schedule(),
+                base.train(), base.eval(), base.output());
+        List<MetricsRecord> logged = new ArrayList<>();
+        TrainingSummary summary = DpoTrainer.train(config, runDir, new TrainingListener() {
+            @Override
+            public void onLog(MetricsRecord record) {
+                logged.add(record);
+            }
+        });
+        assertEquals(3, logged.size());
+        for (MetricsRecord r : logged) {
+            r.values().forEach((name, value) -> assertTrue(Double.isFinite(value), loss.type() + " " + name + " = " + value));
+        }
+        summary.finalEval().values().forEach((name, value) -> assertTrue(Double.isFinite(value), name));
+        if (loss instanceof TdpoLossConfig) {
+            // Policy = reference at step 1: every per-token KL is 0, and TDPO is DPO: ln 2.
+            assertEquals(0.0, logged.get(0).get("kl/chosen"), 1e-6);
+            assertEquals(Math.log(2), logged.get(0).get(MetricNames.LOSS), 1e-5);
+        }
+        if (loss instanceof FDpoLossConfig) {
+            // rpo_alpha 0.5 adds half the chosen NLL to f-DPO's ln 2 at step 1.
+            double nll = logged.get(0).get("nll_loss");
+            assertTrue(nll > 0, "nll_loss " + nll);
+            assertEquals(Math.log(2) + 0.5 * nll, logged.get(0).get(MetricNames.LOSS), 1e-5);
+        }
+    }
+}
