@@ -51,7 +51,7 @@ public record AlphaDivergence(double alpha) implements Divergence {
 
     @Override
     public NDArray score(NDArray logRatio) {
-        return ExpClamp.exp(logRatio.mul(-alpha)).neg().div(alpha);
+        return Constants.dividedBy(ExpClamp.exp(Constants.times(logRatio, -alpha)).neg(), alpha);
     }
 
     /**
@@ -67,7 +67,7 @@ public record AlphaDivergence(double alpha) implements Divergence {
         if (alpha == 1) {
             return q.mul(logQ.sub(logP)).add(p.sub(q));
         }
-        NDArray power = ExpClamp.exp(logP.mul(1 - alpha).add(logQ.mul(alpha)));
-        return power.sub(p.mul(1 - alpha)).sub(q.mul(alpha)).div(alpha * (alpha - 1));
+        NDArray power = ExpClamp.exp(Constants.times(logP, 1 - alpha).add(Constants.times(logQ, alpha)));
+        return Constants.dividedBy(power.sub(Constants.times(p, 1 - alpha)).sub(Constants.times(q, alpha)), alpha * (alpha - 1));
     }
 }

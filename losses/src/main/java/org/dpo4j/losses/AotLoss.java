@@ -58,7 +58,8 @@ public record AotLoss(double beta, double labelSmoothing, boolean paired) implem
             NDArray referenceMargin = in.referenceChosen().sum().sub(in.referenceRejected().sum());
             sortedDelta = policyMargin.sort(0).sub(referenceMargin.sort(0));
         }
-        NDArray pairLosses = LossTerms.smoothedLogistic(sortedDelta.mul(beta), labelSmoothing);
-        return LossTerms.output(pairLosses, chosenLogRatio.mul(beta), rejectedLogRatio.mul(beta));
+        NDArray b = LossTerms.constant(chosenLogRatio, beta);
+        NDArray pairLosses = LossTerms.smoothedLogistic(sortedDelta.mul(b), labelSmoothing);
+        return LossTerms.output(pairLosses, chosenLogRatio.mul(b), rejectedLogRatio.mul(b));
     }
 }

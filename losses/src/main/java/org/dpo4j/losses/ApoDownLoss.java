@@ -38,9 +38,10 @@ public record ApoDownLoss(double beta) implements PreferenceLoss {
     public LossOutput compute(LossInputs in) {
         NDArray chosenLogRatio = LossTerms.chosenLogRatio(in);
         NDArray rejectedLogRatio = LossTerms.rejectedLogRatio(in);
-        NDArray a = chosenLogRatio.mul(beta);
-        NDArray z = chosenLogRatio.sub(rejectedLogRatio).mul(beta);
+        NDArray b = LossTerms.constant(chosenLogRatio, beta);
+        NDArray a = chosenLogRatio.mul(b);
+        NDArray z = chosenLogRatio.sub(rejectedLogRatio).mul(b);
         NDArray pairLosses = LossTerms.sigmoid(a).add(LossTerms.sigmoid(z.neg()));
-        return LossTerms.output(pairLosses, a, rejectedLogRatio.mul(beta));
+        return LossTerms.output(pairLosses, a, rejectedLogRatio.mul(b));
     }
 }

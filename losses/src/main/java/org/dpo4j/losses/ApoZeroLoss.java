@@ -36,8 +36,10 @@ public record ApoZeroLoss(double beta) implements PreferenceLoss {
 
     @Override
     public LossOutput compute(LossInputs in) {
-        NDArray a = LossTerms.chosenLogRatio(in).mul(beta);
-        NDArray c = LossTerms.rejectedLogRatio(in).mul(beta);
+        NDArray chosenLogRatio = LossTerms.chosenLogRatio(in);
+        NDArray b = LossTerms.constant(chosenLogRatio, beta);
+        NDArray a = chosenLogRatio.mul(b);
+        NDArray c = LossTerms.rejectedLogRatio(in).mul(b);
         NDArray pairLosses = LossTerms.sigmoid(a.neg()).add(LossTerms.sigmoid(c));
         return LossTerms.output(pairLosses, a, c);
     }

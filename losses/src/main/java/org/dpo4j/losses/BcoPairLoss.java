@@ -87,8 +87,10 @@ public final class BcoPairLoss implements PreferenceLoss {
 
     @Override
     public LossOutput compute(LossInputs in) {
-        NDArray a = LossTerms.chosenLogRatio(in).mul(beta);
-        NDArray c = LossTerms.rejectedLogRatio(in).mul(beta);
+        NDArray chosenLogRatio = LossTerms.chosenLogRatio(in);
+        NDArray b = LossTerms.constant(chosenLogRatio, beta);
+        NDArray a = chosenLogRatio.mul(b);
+        NDArray c = LossTerms.rejectedLogRatio(in).mul(b);
         double shift = delta == BcoDelta.RUNNING_MEAN ? update(a, c) : 0;
         NDArray pairLosses = StableMath.softplus(a.sub(shift).neg()).add(StableMath.softplus(c.sub(shift)));
         return LossTerms.output(pairLosses, a, c);

@@ -49,22 +49,24 @@ public record CpoLoss(double beta, double labelSmoothing, double alpha) implemen
 
     @Override
     public LossOutput compute(LossInputs in) {
-        NDArray chosenReward = in.policyChosen().sum().mul(beta);
-        NDArray rejectedReward = in.policyRejected().sum().mul(beta);
+        NDArray b = LossTerms.constant(in.policyChosen().sum(), beta);
+        NDArray chosenReward = in.policyChosen().sum().mul(b);
+        NDArray rejectedReward = in.policyRejected().sum().mul(b);
         NDArray pairLosses = LossTerms.smoothedLogistic(chosenReward.sub(rejectedReward), labelSmoothing);
         NDArray nll = chosenNll(in);
-        // Scale before reducing so that every operand keeps the inputs' dtype.
-        NDArray weightedNll = in.policyChosen().sum().mul(-alpha).sum()
-                .div(in.policyChosen().tokenCount().sum().maximum(1));
-        NDArray scalar = pairLosses.mean().add(weightedNll);
+        NDArray scalar = pairLosses.mean().add(nll.mul(LossTerms.constant(nll, alpha)));
         NDArray nllPerPair = nll.stopGradient().broadcast(pairLosses.getShape());
         return new LossOutput(
                 scalar, pairLosses, chosenReward.stopGradient(), rejectedReward.stopGradient(),
                 Map.of("nll_loss", nllPerPair));
     }
 
-    /** NLL = −Σ_b log π(y_w,b) / Σ_b |y_w,b|, shape (). */
+    /**
+     * NLL = −Σ_b log π(y_w,b) / max(Σ_b |y_w,b|, 1), shape (). The token count carries no gradient,
+     * so its {@code maximum(1)} saves nothing for backward; the divisor is an engine-owned result.
+     */
     static NDArray chosenNll(LossInputs in) {
-        return in.policyChosen().sum().sum().neg().div(in.policyChosen().tokenCount().sum().maximum(1));
+        NDArray tokens = in.policyChosen().tokenCount().sum().stopGradient().maximum(1);
+        return in.policyChosen().sum().sum().neg().div(tokens);
     }
 }

@@ -51,14 +51,15 @@ public record DiscoPopLoss(double beta, double tau) implements PreferenceLoss {
     public LossOutput compute(LossInputs in) {
         NDArray chosenLogRatio = LossTerms.chosenLogRatio(in);
         NDArray rejectedLogRatio = LossTerms.rejectedLogRatio(in);
-        NDArray z = chosenLogRatio.sub(rejectedLogRatio).mul(beta);
-        NDArray scaled = z.div(tau);
+        NDArray b = LossTerms.constant(chosenLogRatio, beta);
+        NDArray z = chosenLogRatio.sub(rejectedLogRatio).mul(b);
+        NDArray scaled = z.div(LossTerms.constant(z, tau));
         NDArray logistic = LossTerms.sigmoid(scaled.neg()).mul(StableMath.softplus(z.neg()));
         NDArray exponent = StableMath.logSigmoid(scaled).sub(z);
         if (tau > 1) {
-            exponent = exponent.minimum(MAX_EXPONENT);
+            exponent = exponent.minimum(LossTerms.constant(exponent, MAX_EXPONENT));
         }
         NDArray pairLosses = logistic.add(exponent.exp());
-        return LossTerms.output(pairLosses, chosenLogRatio.mul(beta), rejectedLogRatio.mul(beta));
+        return LossTerms.output(pairLosses, chosenLogRatio.mul(b), rejectedLogRatio.mul(b));
     }
 }

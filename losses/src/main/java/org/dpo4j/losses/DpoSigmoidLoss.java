@@ -48,7 +48,8 @@ public record DpoSigmoidLoss(double beta, double labelSmoothing) implements Pref
         NDArray chosenLogRatio = LossTerms.chosenLogRatio(in);
         NDArray rejectedLogRatio = LossTerms.rejectedLogRatio(in);
         NDArray margin = chosenLogRatio.sub(rejectedLogRatio);
-        NDArray pairLosses = LossTerms.smoothedLogistic(margin.mul(beta), labelSmoothing);
-        return LossTerms.output(pairLosses, chosenLogRatio.mul(beta), rejectedLogRatio.mul(beta));
+        NDArray b = LossTerms.constant(margin, beta);
+        NDArray pairLosses = LossTerms.smoothedLogistic(margin.mul(b), labelSmoothing);
+        return LossTerms.output(pairLosses, chosenLogRatio.mul(b), rejectedLogRatio.mul(b));
     }
 }

@@ -45,13 +45,14 @@ public record ExoPairLoss(double beta, double labelSmoothing) implements Prefere
     public LossOutput compute(LossInputs in) {
         NDArray chosenLogRatio = LossTerms.chosenLogRatio(in);
         NDArray rejectedLogRatio = LossTerms.rejectedLogRatio(in);
-        NDArray z = chosenLogRatio.sub(rejectedLogRatio).mul(beta);
+        NDArray b = LossTerms.constant(chosenLogRatio, beta);
+        NDArray z = chosenLogRatio.sub(rejectedLogRatio).mul(b);
         NDArray negZ = z.neg();
         NDArray towardChosen = LossTerms.sigmoid(z)
                 .mul(StableMath.logSigmoid(z).sub(Math.log1p(-labelSmoothing)));
         NDArray towardRejected = LossTerms.sigmoid(negZ)
                 .mul(StableMath.logSigmoid(negZ).sub(Math.log(labelSmoothing)));
         return LossTerms.output(
-                towardChosen.add(towardRejected), chosenLogRatio.mul(beta), rejectedLogRatio.mul(beta));
+                towardChosen.add(towardRejected), chosenLogRatio.mul(b), rejectedLogRatio.mul(b));
     }
 }

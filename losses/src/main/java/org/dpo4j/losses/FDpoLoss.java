@@ -44,7 +44,7 @@ public record FDpoLoss(double beta, Divergence divergence) implements Preference
         NDArray chosenLogRatio = LossTerms.chosenLogRatio(in);
         NDArray rejectedLogRatio = LossTerms.rejectedLogRatio(in);
         NDArray z = divergence.score(chosenLogRatio).sub(divergence.score(rejectedLogRatio));
-        NDArray pairLosses = LossTerms.smoothedLogistic(z.mul(beta), 0);
-        return LossTerms.output(pairLosses, chosenLogRatio.mul(beta), rejectedLogRatio.mul(beta));
+        NDArray pairLosses = LossTerms.smoothedLogistic(Constants.times(z, beta), 0);
+        return LossTerms.output(pairLosses, Constants.times(chosenLogRatio, beta), Constants.times(rejectedLogRatio, beta));
     }
 }

@@ -46,13 +46,15 @@ public record HDpoLoss(double beta, double alpha) implements PreferenceLoss {
         NDArray pr = in.policyRejected().sum();
         NDArray rc = in.referenceChosen().sum();
         NDArray rr = in.referenceRejected().sum();
-        NDArray z = pc.sub(pr).mul(alpha).sub(rc.sub(rr));
-        NDArray pairLosses = StableMath.softplus(z.mul(beta).neg());
+        NDArray a = LossTerms.constant(pc, alpha);
+        NDArray b = LossTerms.constant(pc, beta);
+        NDArray z = pc.sub(pr).mul(a).sub(rc.sub(rr));
+        NDArray pairLosses = StableMath.softplus(z.mul(b).neg());
         return LossTerms.output(
                 pairLosses,
-                pc.mul(alpha).sub(rc).mul(beta),
-                pr.mul(alpha).sub(rr).mul(beta),
-                Map.of("rewards_plain/chosen", pc.sub(rc).mul(beta),
-                        "rewards_plain/rejected", pr.sub(rr).mul(beta)));
+                pc.mul(a).sub(rc).mul(b),
+                pr.mul(a).sub(rr).mul(b),
+                Map.of("rewards_plain/chosen", pc.sub(rc).mul(b),
+                        "rewards_plain/rejected", pr.sub(rr).mul(b)));
     }
 }

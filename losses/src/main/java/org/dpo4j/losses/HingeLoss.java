@@ -37,8 +37,9 @@ public record HingeLoss(double beta) implements PreferenceLoss {
     public LossOutput compute(LossInputs in) {
         NDArray chosenLogRatio = LossTerms.chosenLogRatio(in);
         NDArray rejectedLogRatio = LossTerms.rejectedLogRatio(in);
-        NDArray z = chosenLogRatio.sub(rejectedLogRatio).mul(beta);
+        NDArray b = LossTerms.constant(chosenLogRatio, beta);
+        NDArray z = chosenLogRatio.sub(rejectedLogRatio).mul(b);
         NDArray pairLosses = LossTerms.relu(z.neg().add(1));
-        return LossTerms.output(pairLosses, chosenLogRatio.mul(beta), rejectedLogRatio.mul(beta));
+        return LossTerms.output(pairLosses, chosenLogRatio.mul(b), rejectedLogRatio.mul(b));
     }
 }

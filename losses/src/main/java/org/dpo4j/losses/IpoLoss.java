@@ -45,6 +45,7 @@ public record IpoLoss(double beta, boolean lengthNormalized) implements Preferen
         NDArray rejectedLogRatio = LossTerms.rejectedLogRatio(in);
         NDArray margin = lengthNormalized ? LossTerms.meanMargin(in) : chosenLogRatio.sub(rejectedLogRatio);
         NDArray pairLosses = margin.sub(1 / (2 * beta)).square();
-        return LossTerms.output(pairLosses, chosenLogRatio.mul(beta), rejectedLogRatio.mul(beta));
+        NDArray b = LossTerms.constant(chosenLogRatio, beta);
+        return LossTerms.output(pairLosses, chosenLogRatio.mul(b), rejectedLogRatio.mul(b));
     }
 }

@@ -14,6 +14,28 @@ final class LossTerms {
 
     private LossTerms() {}
 
+    /**
+     * A scalar constant for arithmetic with {@code like}: a 0-d array of {@code like}'s dtype, attached
+     * to {@code like}'s manager (so it lives until that manager closes, i.e. past the backward pass).
+     *
+     * <p><b>Use this, never {@code NDArray.mul/div/minimum/maximum(Number)}, on anything in the
+     * autograd graph.</b> DJL wraps the number in a temporary tensor over a Java direct buffer
+     * ({@code torch::from_blob}, no copy) and closes it right after the op; autograd keeps that tensor
+     * for the backward pass of mul/div/minimum/maximum, but the buffer's memory is released at the
+     * next Java GC, so a GC between forward and backward makes the gradient read freed memory
+     * (measured: garbage, typically ~1e−317, gradients every time). {@code add/sub(Number)} save
+     * nothing for backward and are safe. {@code SequenceLossInvariantsTest} checks this with a forced
+     * GC between forward and backward.
+     */
+    static NDArray constant(NDArray like, double value) {
+        return Constants.scalar(like, value);
+    }
+
+    /** x·v, safe under autograd (see {@link #constant}). */
+    static NDArray times(NDArray x, double v) {
+        return Constants.times(x, v);
+    }
+
     /** sc = pc − rc, the summed chosen log-ratio, shape (B). */
     static NDArray chosenLogRatio(LossInputs in) {
         return in.policyChosen().sum().sub(in.referenceChosen().sum());
@@ -57,7 +79,7 @@ final class LossTerms {
         if (labelSmoothing == 0) {
             return loss;
         }
-        return loss.mul(1 - labelSmoothing).add(StableMath.softplus(z).mul(labelSmoothing));
+        return times(loss, 1 - labelSmoothing).add(times(StableMath.softplus(z), labelSmoothing));
     }
 
     /** A loss whose back-propagated scalar is the mean of its per-pair losses; rewards detached. */

@@ -37,11 +37,12 @@ public record NcaPairLoss(double beta) implements PreferenceLoss {
 
     @Override
     public LossOutput compute(LossInputs in) {
-        NDArray a = LossTerms.chosenLogRatio(in).mul(beta);
-        NDArray c = LossTerms.rejectedLogRatio(in).mul(beta);
+        NDArray chosenLogRatio = LossTerms.chosenLogRatio(in);
+        NDArray b = LossTerms.constant(chosenLogRatio, beta);
+        NDArray a = chosenLogRatio.mul(b);
+        NDArray c = LossTerms.rejectedLogRatio(in).mul(b);
         NDArray pairLosses = StableMath.softplus(a.neg())
-                .add(StableMath.softplus(a).mul(0.5))
-                .add(StableMath.softplus(c).mul(0.5));
+                .add(LossTerms.times(StableMath.softplus(a).add(StableMath.softplus(c)), 0.5));
         return LossTerms.output(pairLosses, a, c);
     }
 }

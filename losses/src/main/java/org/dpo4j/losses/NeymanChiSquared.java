@@ -28,7 +28,7 @@ public record NeymanChiSquared() implements Divergence {
 
     @Override
     public NDArray score(NDArray logRatio) {
-        return ExpClamp.exp(logRatio.mul(-2.0)).neg();
+        return ExpClamp.exp(Constants.times(logRatio, -2.0)).neg();
     }
 
     /**
@@ -37,6 +37,6 @@ public record NeymanChiSquared() implements Divergence {
      */
     @Override
     public NDArray pointwise(NDArray logP, NDArray logQ) {
-        return ExpClamp.exp(logQ.mul(2).sub(logP)).sub(logQ.exp().mul(2)).add(logP.exp());
+        return ExpClamp.exp(Constants.times(logQ, 2).sub(logP)).sub(Constants.times(logQ.exp(), 2)).add(logP.exp());
     }
 }

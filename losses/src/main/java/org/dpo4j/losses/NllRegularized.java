@@ -50,7 +50,7 @@ public record NllRegularized(PreferenceLoss base, double weight) implements Pref
         Map<String, NDArray> metrics = new LinkedHashMap<>(out.extraMetrics());
         metrics.putIfAbsent("nll_loss", out.pairLosses().onesLike().stopGradient().mul(nll.stopGradient()));
         return new LossOutput(
-                out.loss().add(nll.mul(weight)),
+                out.loss().add(Constants.times(nll, weight)),
                 out.pairLosses(),
                 out.chosenRewards(),
                 out.rejectedRewards(),

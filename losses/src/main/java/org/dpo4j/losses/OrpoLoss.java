@@ -66,15 +66,15 @@ public record OrpoLoss(double beta) implements PreferenceLoss {
         NDArray rejected = in.policyRejected().mean().clip(Double.NEGATIVE_INFINITY, MAX_MEAN_LOGP);
         NDArray logOdds = chosen.sub(rejected).sub(log1mexp(chosen).sub(log1mexp(rejected)));
         NDArray orLosses = StableMath.softplus(logOdds.neg());
-        NDArray pairLosses = orLosses.mul(beta);
+        NDArray pairLosses = Constants.times(orLosses, beta);
         NDArray nll = SftLoss.nll(attended);
         NDArray loss = nll.add(pairLosses.mean());
         NDArray ones = pairLosses.onesLike().stopGradient();
         return new LossOutput(
                 loss,
                 pairLosses,
-                in.policyChosen().mean().mul(beta).stopGradient(),
-                in.policyRejected().mean().mul(beta).stopGradient(),
+                Constants.times(in.policyChosen().mean(), beta).stopGradient(),
+                Constants.times(in.policyRejected().mean(), beta).stopGradient(),
                 Map.of("log_odds_ratio", orLosses.neg().stopGradient(),
                         "log_odds_chosen", logOdds.stopGradient(),
                         "nll_loss", ones.mul(nll.stopGradient())));
@@ -96,8 +96,8 @@ public record OrpoLoss(double beta) implements PreferenceLoss {
         NDArray farValue = w.log().add(x.sub(w.sub(1)).div(w));
         // −ln 2 ≤ a < 0: log(−expm1(a)), −expm1(a) = −2t/(1 − t), t = tanh(a/2) ∈ (−1/3, 0).
         NDArray near = a.clip(-LN2, 0);
-        NDArray t = near.div(2).tanh();
-        NDArray nearValue = t.mul(-2).div(t.neg().add(1)).log();
+        NDArray t = Constants.dividedBy(near, 2).tanh();
+        NDArray nearValue = Constants.times(t, -2).div(t.neg().add(1)).log();
         return NDArrays.where(a.lt(-LN2), farValue, nearValue);
     }
 }

@@ -39,8 +39,9 @@ public record ReferenceFreeDpoLoss(double beta) implements PreferenceLoss {
     @Override
     public LossOutput compute(LossInputs in) {
         NDArray margin = in.policyChosen().sum().sub(in.policyRejected().sum());
-        NDArray pairLosses = StableMath.softplus(margin.mul(beta).neg());
+        NDArray b = LossTerms.constant(margin, beta);
+        NDArray pairLosses = StableMath.softplus(margin.mul(b).neg());
         return LossTerms.output(
-                pairLosses, LossTerms.chosenLogRatio(in).mul(beta), LossTerms.rejectedLogRatio(in).mul(beta));
+                pairLosses, LossTerms.chosenLogRatio(in).mul(b), LossTerms.rejectedLogRatio(in).mul(b));
     }
 }

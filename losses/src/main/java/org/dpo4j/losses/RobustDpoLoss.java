@@ -46,10 +46,11 @@ public record RobustDpoLoss(double beta, double labelSmoothing) implements Prefe
     public LossOutput compute(LossInputs in) {
         NDArray chosenLogRatio = LossTerms.chosenLogRatio(in);
         NDArray rejectedLogRatio = LossTerms.rejectedLogRatio(in);
-        NDArray z = chosenLogRatio.sub(rejectedLogRatio).mul(beta);
-        NDArray pairLosses = StableMath.softplus(z.neg()).mul(1 - labelSmoothing)
-                .sub(StableMath.softplus(z).mul(labelSmoothing))
-                .div(1 - 2 * labelSmoothing);
-        return LossTerms.output(pairLosses, chosenLogRatio.mul(beta), rejectedLogRatio.mul(beta));
+        NDArray b = LossTerms.constant(chosenLogRatio, beta);
+        NDArray z = chosenLogRatio.sub(rejectedLogRatio).mul(b);
+        NDArray pairLosses = LossTerms.times(StableMath.softplus(z.neg()), 1 - labelSmoothing)
+                .sub(LossTerms.times(StableMath.softplus(z), labelSmoothing))
+                .div(LossTerms.constant(z, 1 - 2 * labelSmoothing));
+        return LossTerms.output(pairLosses, chosenLogRatio.mul(b), rejectedLogRatio.mul(b));
     }
 }

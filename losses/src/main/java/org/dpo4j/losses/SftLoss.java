@@ -37,7 +37,7 @@ public record SftLoss() implements PreferenceLoss {
     public LossOutput compute(LossInputs in) {
         SequenceLogProbs chosen = in.policyChosen();
         long pairs = chosen.sum().getShape().get(0);
-        NDArray pairLosses = chosen.sum().neg().mul(pairs).div(chosen.tokenCount().sum().maximum(1));
+        NDArray pairLosses = Constants.times(chosen.sum().neg(), pairs).div(chosen.tokenCount().sum().maximum(1));
         return new LossOutput(
                 nll(chosen),
                 pairLosses,

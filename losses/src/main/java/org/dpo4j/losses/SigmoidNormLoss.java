@@ -34,8 +34,10 @@ public record SigmoidNormLoss(double beta) implements PreferenceLoss {
 
     @Override
     public LossOutput compute(LossInputs in) {
-        NDArray pairLosses = StableMath.softplus(LossTerms.meanMargin(in).mul(beta).neg());
+        NDArray margin = LossTerms.meanMargin(in);
+        NDArray b = LossTerms.constant(margin, beta);
+        NDArray pairLosses = StableMath.softplus(margin.mul(b).neg());
         return LossTerms.output(
-                pairLosses, LossTerms.chosenLogRatio(in).mul(beta), LossTerms.rejectedLogRatio(in).mul(beta));
+                pairLosses, LossTerms.chosenLogRatio(in).mul(b), LossTerms.rejectedLogRatio(in).mul(b));
     }
 }

@@ -43,8 +43,9 @@ public record SimPoLoss(double beta, double gamma, double labelSmoothing) implem
 
     @Override
     public LossOutput compute(LossInputs in) {
-        NDArray chosenReward = in.policyChosen().mean().mul(beta);
-        NDArray rejectedReward = in.policyRejected().mean().mul(beta);
+        NDArray b = LossTerms.constant(in.policyChosen().mean(), beta);
+        NDArray chosenReward = in.policyChosen().mean().mul(b);
+        NDArray rejectedReward = in.policyRejected().mean().mul(b);
         NDArray z = chosenReward.sub(rejectedReward).sub(gamma);
         NDArray pairLosses = LossTerms.smoothedLogistic(z, labelSmoothing);
         return LossTerms.output(pairLosses, chosenReward, rejectedReward);

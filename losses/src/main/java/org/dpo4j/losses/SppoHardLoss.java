@@ -40,6 +40,7 @@ public record SppoHardLoss(double beta) implements PreferenceLoss {
         NDArray rejectedLogRatio = LossTerms.rejectedLogRatio(in);
         double target = 1 / (2 * beta);
         NDArray pairLosses = chosenLogRatio.sub(target).square().add(rejectedLogRatio.add(target).square());
-        return LossTerms.output(pairLosses, chosenLogRatio.mul(beta), rejectedLogRatio.mul(beta));
+        NDArray b = LossTerms.constant(chosenLogRatio, beta);
+        return LossTerms.output(pairLosses, chosenLogRatio.mul(b), rejectedLogRatio.mul(b));
     }
 }

@@ -28,12 +28,12 @@ public record SquaredHellinger() implements Divergence {
 
     @Override
     public NDArray score(NDArray logRatio) {
-        return ExpClamp.exp(logRatio.mul(-0.5)).neg();
+        return ExpClamp.exp(Constants.times(logRatio, -0.5)).neg();
     }
 
     /** q·f(p/q) = (√p − √q)², every term in [0, 1]. */
     @Override
     public NDArray pointwise(NDArray logP, NDArray logQ) {
-        return logP.mul(0.5).exp().sub(logQ.mul(0.5).exp()).square();
+        return Constants.times(logP, 0.5).exp().sub(Constants.times(logQ, 0.5).exp()).square();
     }
 }

@@ -95,13 +95,13 @@ public record TdpoLoss(double beta, double alpha, TdpoVariant variant, Divergenc
         NDArray margin = chosenMargin.sub(rejectedMargin);
         NDArray z = switch (variant) {
             case TDPO1 -> margin.sub(rejectedKl.sub(chosenKl));
-            case TDPO2 -> margin.sub(rejectedKl.sub(chosenKl.stopGradient()).mul(alpha));
+            case TDPO2 -> margin.sub(Constants.times(rejectedKl.sub(chosenKl.stopGradient()), alpha));
         };
-        NDArray pairLosses = LossTerms.smoothedLogistic(z.mul(beta), 0);
+        NDArray pairLosses = LossTerms.smoothedLogistic(Constants.times(z, beta), 0);
         return LossTerms.output(
                 pairLosses,
-                chosenMargin.add(chosenKl).mul(beta),
-                rejectedMargin.add(rejectedKl).mul(beta),
+                Constants.times(chosenMargin.add(chosenKl), beta),
+                Constants.times(rejectedMargin.add(rejectedKl), beta),
                 Map.of("kl/chosen", chosenKl, "kl/rejected", rejectedKl));
     }
 }

@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dpo4j.losses.Constants;
 import org.dpo4j.trainer.data.Batch;
 import org.dpo4j.trainer.data.Batcher;
 import org.dpo4j.trainer.data.PairSampler;
@@ -84,7 +85,7 @@ final class TrainingLoop {
                 PreferenceScorer.Scored scored;
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     scored = parts.scorer().score(tensors, reference, pairs.size());
-                    collector.backward(scored.output().loss().div(cadence.accumulationSteps()));
+                    collector.backward(Constants.dividedBy(scored.output().loss(), cadence.accumulationSteps()));
                 }
                 double loss = scored.metrics().get(MetricNames.LOSS);
                 if (!Double.isFinite(loss)) {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
+import org.dpo4j.losses.Constants;
 
 /**
  * A Llama-family decoder-only transformer (Llama, Mistral, Qwen2 without biases, SmolLM) over
@@ -91,7 +92,7 @@ public final class LlamaModel {
         q = rotary.apply(q);
         k = repeatKv(rotary.apply(k), heads / kvHeads);
         v = repeatKv(v, heads / kvHeads);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(headDim)).add(maskBias);
+        NDArray scores = Constants.times(q.matMul(k.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(headDim)).add(maskBias);
         NDArray context = scores.softmax(-1).matMul(v); // (N, H, T, D)
         NDArray merged = context.transpose(0, 2, 1, 3).reshape(n, t, (long) heads * headDim);
         return linear(merged, weights.get(prefix + "self_attn.o_proj.weight"));
@@ -105,10 +106,14 @@ public final class LlamaModel {
         return linear(silu.mul(up), weights.get(prefix + "mlp.down_proj.weight"));
     }
 
-    /** RMSNorm: x / sqrt(mean(x²) + ε) · w over the last axis. */
+    /**
+     * RMSNorm: x / sqrt(mean(x²) + ε) · w over the last axis. Written with sqrt and div, not
+     * pow(−0.5): a Number exponent would be a Java-backed tensor kept by autograd (see
+     * {@link Constants}).
+     */
     private NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray inverseRms = x.square().mean(new int[] {-1}, true).add(config.rmsNormEps()).pow(-0.5);
-        return x.mul(inverseRms).mul(weight);
+        NDArray rms = x.square().mean(new int[] {-1}, true).add(config.rmsNormEps()).sqrt();
+        return x.div(rms).mul(weight);
     }
 
     /** y = x Wᵀ for a Hugging Face (out, in) weight; x is (..., in). */
