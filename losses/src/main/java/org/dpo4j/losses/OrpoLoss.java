@@ -7,16 +7,17 @@ import java.util.Objects;
 
 /**
  * ORPO: Monolithic Preference Optimization without Reference Model (Hong et al. 2024, arXiv
- * 2403.07691), as TRL's {@code ORPOTrainer} computes it. No reference model.
+ * 2403.07691), §3: the odds, the odds ratio OR, L_OR and L_ORPO = L_SFT + λ·L_OR, as TRL's
+ * {@code ORPOTrainer} computes them. No reference model.
  *
  * <pre>
  *   P(y|x)   = exp(mean_t log π(y_t|x, y_&lt;t))        length-normalised likelihood (§3)
- *   odds(y)  = P/(1 − P)                                                    (Eq. 4)
- *   log OR   = log odds(y_w) − log odds(y_l)                                 (Eq. 5)
+ *   odds(y)  = P/(1 − P)
+ *   log OR   = log odds(y_w) − log odds(y_l)
  *            = (a_w − a_l) − (log(1 − e^{a_w}) − log(1 − e^{a_l})),   a = mean log-prob ≤ 0
- *   L_OR     = −log σ(log OR) = softplus(−log OR)                            (Eq. 7)
+ *   L_OR     = −log σ(log OR) = softplus(−log OR)
  *   pair loss = λ·L_OR
- *   loss     = L_SFT + λ·mean(L_OR)                                          (Eq. 6)
+ *   loss     = L_SFT + λ·mean(L_OR)
  *   L_SFT    = −Σ_b Σ_{t≥1, attended} log π(x_t|x_&lt;t) / Σ_b #(attended t ≥ 1)   (chosen rows)
  *   rewards  = λ·a_w, λ·a_l                                                   (detached, as TRL)
  * </pre>

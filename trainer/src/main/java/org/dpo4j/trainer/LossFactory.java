@@ -74,7 +74,8 @@ public final class LossFactory {
             return new FDpoLoss(c.beta(), Divergence.named(c.divergence(), c.alpha()));
         }
         if (config instanceof TdpoLossConfig c) {
-            return new TdpoLoss(c.beta(), c.alpha(), c.variant().equals("tdpo1") ? TdpoVariant.TDPO1 : TdpoVariant.TDPO2);
+            TdpoVariant variant = c.variant().equals("tdpo1") ? TdpoVariant.TDPO1 : TdpoVariant.TDPO2;
+            return new TdpoLoss(c.beta(), c.alpha(), variant, Divergence.named(c.tokenDivergence(), c.tokenDivergenceAlpha()));
         }
         if (config instanceof SftLossConfig) {
             return new SftLoss();

@@ -3,7 +3,11 @@ package org.dpo4j.trainer;
 import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.dpo4j.losses.Divergence;
 import org.dpo4j.losses.LossInputs;
+import org.dpo4j.losses.NllRegularized;
+import org.dpo4j.losses.TdpoLoss;
+import org.dpo4j.trainer.config.TdpoLossConfig;
 import org.dpo4j.losses.LossOutput;
 import org.dpo4j.losses.LossRequirements;
 import org.dpo4j.losses.PreferenceLoss;
@@ -68,7 +72,8 @@ final class PreferenceScorer {
         String chosen = "0:" + pairs;
         String rejected = pairs + ":" + 2 * pairs;
         NDArray tokenKl = needs.tokenKl()
-                ? SequenceStats.tokenKl(logits, reference.logits(), batch.inputIds(), batch.lossMask())
+                ? SequenceStats.tokenDivergence(
+                        logits, reference.logits(), batch.inputIds(), batch.lossMask(), tokenDivergence(loss))
                 : null;
         SequenceLogProbs attended = needs.attendedChosenLogProbs()
                 ? SequenceStats.logProbs(logits.get(chosen), batch.inputIds().get(chosen), batch.attentionMask().get(chosen))
@@ -83,6 +88,18 @@ final class PreferenceScorer {
                 attended);
         LossOutput output = loss.compute(inputs);
         return new Scored(output, metrics(output, policyLogps, logits, batch.lossMask(), pairs));
+    }
+
+    /**
+     * The per-token constraint the loss's {@code tokenKl} requirement means: TDPO's configured
+     * divergence (the paper's KL(π_ref ‖ π) by default), seen through an added NLL term.
+     */
+    private static Divergence tokenDivergence(PreferenceLoss loss) {
+        PreferenceLoss base = loss instanceof NllRegularized rpo ? rpo.base() : loss;
+        if (base instanceof TdpoLoss tdpo) {
+            return tdpo.tokenDivergence();
+        }
+        return Divergence.named(TdpoLossConfig.PAPER_TOKEN_DIVERGENCE, 0.5);
     }
 
     /**

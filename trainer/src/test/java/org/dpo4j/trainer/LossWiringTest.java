@@ -27,7 +27,8 @@ class LossWiringTest {
 
     static List<LossConfig> losses() {
         return List.of(
-                new TdpoLossConfig("tdpo", null, null, null, null),
+                new TdpoLossConfig("tdpo", null, null, null, null, null, null),
+                new TdpoLossConfig("tdpo", null, null, null, "js", null, null),
                 new SimPoLossConfig("simpo", null, null, null, null),
                 new BetaLossConfig("orpo", null, null),
                 new FDpoLossConfig("fdpo", null, "js", null, 0.5));
@@ -52,7 +53,8 @@ class LossWiringTest {
         }
         summary.finalEval().values().forEach((name, value) -> assertTrue(Double.isFinite(value), name));
         if (loss instanceof TdpoLossConfig) {
-            // Policy = reference at step 1: every per-token KL is 0, and TDPO is DPO: ln 2.
+            // Policy = reference at step 1: every per-token divergence (KL or JS) is 0, and
+            // TDPO is DPO: ln 2.
             assertEquals(0.0, logged.get(0).get("kl/chosen"), 1e-6);
             assertEquals(Math.log(2), logged.get(0).get(MetricNames.LOSS), 1e-5);
         }
