@@ -45,6 +45,15 @@ class GoldenLossTest {
      */
     static final Set<Class<?>> WITHOUT_GOLDEN_VECTORS = Set.of(SftLoss.class);
 
+    /** Every loss the golden folder lists is tested: a vector file without an implementation fails. */
+    @Test
+    void everyIndexedLossIsRegistered() {
+        for (String loss : GoldenVectors.indexedLosses()) {
+            assertTrue(GoldenLossRegistry.FACTORIES.containsKey(loss),
+                    "golden loss '" + loss + "' has no entry in GoldenLossRegistry, so its cases would not run");
+        }
+    }
+
     /** Adding a loss class without a golden registration is an error. */
     @Test
     void everyPreferenceLossClassHasAGoldenRegistration() {
