@@ -48,18 +48,15 @@ public record AotLoss(double beta, double labelSmoothing, boolean paired) implem
 
     @Override
     public LossOutput compute(LossInputs in) {
-        NDArray chosenLogRatio = LossTerms.chosenLogRatio(in);
-        NDArray rejectedLogRatio = LossTerms.rejectedLogRatio(in);
+        LogRatios r = LogRatios.of(in, beta);
         NDArray sortedDelta;
         if (paired) {
-            sortedDelta = chosenLogRatio.sort(0).sub(rejectedLogRatio.sort(0));
+            sortedDelta = r.chosen().sort(0).sub(r.rejected().sort(0));
         } else {
             NDArray policyMargin = in.policyChosen().sum().sub(in.policyRejected().sum());
             NDArray referenceMargin = in.referenceChosen().sum().sub(in.referenceRejected().sum());
             sortedDelta = policyMargin.sort(0).sub(referenceMargin.sort(0));
         }
-        NDArray b = LossTerms.constant(chosenLogRatio, beta);
-        NDArray pairLosses = LossTerms.smoothedLogistic(sortedDelta.mul(b), labelSmoothing);
-        return LossTerms.output(pairLosses, chosenLogRatio.mul(b), rejectedLogRatio.mul(b));
+        return r.output(LossTerms.smoothedLogistic(sortedDelta.mul(r.beta()), labelSmoothing));
     }
 }

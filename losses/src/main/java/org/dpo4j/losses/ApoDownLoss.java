@@ -1,7 +1,5 @@
 package org.dpo4j.losses;
 
-import ai.djl.ndarray.NDArray;
-
 /**
  * APO-down, Anchored Preference Optimization, of D'Oosterlinck et al. 2024, "Anchored
  * Preference Optimization and Contrastive Revisions" (arXiv 2408.06266): for data whose chosen
@@ -36,12 +34,7 @@ public record ApoDownLoss(double beta) implements PreferenceLoss {
 
     @Override
     public LossOutput compute(LossInputs in) {
-        NDArray chosenLogRatio = LossTerms.chosenLogRatio(in);
-        NDArray rejectedLogRatio = LossTerms.rejectedLogRatio(in);
-        NDArray b = LossTerms.constant(chosenLogRatio, beta);
-        NDArray a = chosenLogRatio.mul(b);
-        NDArray z = chosenLogRatio.sub(rejectedLogRatio).mul(b);
-        NDArray pairLosses = LossTerms.sigmoid(a).add(LossTerms.sigmoid(z.neg()));
-        return LossTerms.output(pairLosses, a, rejectedLogRatio.mul(b));
+        LogRatios r = LogRatios.of(in, beta);
+        return r.output(LossTerms.sigmoid(r.chosenReward()).add(LossTerms.sigmoid(r.scaledMargin().neg())));
     }
 }

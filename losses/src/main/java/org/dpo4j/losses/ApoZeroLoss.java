@@ -1,7 +1,5 @@
 package org.dpo4j.losses;
 
-import ai.djl.ndarray.NDArray;
-
 /**
  * APO-zero, Anchored Preference Optimization, of D'Oosterlinck et al. 2024, "Anchored
  * Preference Optimization and Contrastive Revisions" (arXiv 2408.06266): for data whose chosen
@@ -36,11 +34,7 @@ public record ApoZeroLoss(double beta) implements PreferenceLoss {
 
     @Override
     public LossOutput compute(LossInputs in) {
-        NDArray chosenLogRatio = LossTerms.chosenLogRatio(in);
-        NDArray b = LossTerms.constant(chosenLogRatio, beta);
-        NDArray a = chosenLogRatio.mul(b);
-        NDArray c = LossTerms.rejectedLogRatio(in).mul(b);
-        NDArray pairLosses = LossTerms.sigmoid(a.neg()).add(LossTerms.sigmoid(c));
-        return LossTerms.output(pairLosses, a, c);
+        LogRatios r = LogRatios.of(in, beta);
+        return r.output(LossTerms.sigmoid(r.chosenReward().neg()).add(LossTerms.sigmoid(r.rejectedReward())));
     }
 }

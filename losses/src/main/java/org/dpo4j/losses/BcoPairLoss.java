@@ -87,13 +87,12 @@ public final class BcoPairLoss implements PreferenceLoss {
 
     @Override
     public LossOutput compute(LossInputs in) {
-        NDArray chosenLogRatio = LossTerms.chosenLogRatio(in);
-        NDArray b = LossTerms.constant(chosenLogRatio, beta);
-        NDArray a = chosenLogRatio.mul(b);
-        NDArray c = LossTerms.rejectedLogRatio(in).mul(b);
+        LogRatios r = LogRatios.of(in, beta);
+        NDArray a = r.chosenReward();
+        NDArray c = r.rejectedReward();
         double shift = delta == BcoDelta.RUNNING_MEAN ? update(a, c) : 0;
         NDArray pairLosses = StableMath.softplus(a.sub(shift).neg()).add(StableMath.softplus(c.sub(shift)));
-        return LossTerms.output(pairLosses, a, c);
+        return r.output(pairLosses);
     }
 
     /** Folds this batch's mean reward into the running mean and returns the new δ. */

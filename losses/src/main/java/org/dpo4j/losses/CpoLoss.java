@@ -49,12 +49,12 @@ public record CpoLoss(double beta, double labelSmoothing, double alpha) implemen
 
     @Override
     public LossOutput compute(LossInputs in) {
-        NDArray b = LossTerms.constant(in.policyChosen().sum(), beta);
+        NDArray b = Constants.scalar(in.policyChosen().sum(), beta);
         NDArray chosenReward = in.policyChosen().sum().mul(b);
         NDArray rejectedReward = in.policyRejected().sum().mul(b);
         NDArray pairLosses = LossTerms.smoothedLogistic(chosenReward.sub(rejectedReward), labelSmoothing);
         NDArray nll = chosenNll(in);
-        NDArray scalar = pairLosses.mean().add(nll.mul(LossTerms.constant(nll, alpha)));
+        NDArray scalar = pairLosses.mean().add(nll.mul(Constants.scalar(nll, alpha)));
         NDArray nllPerPair = nll.stopGradient().broadcast(pairLosses.getShape());
         return new LossOutput(
                 scalar, pairLosses, chosenReward.stopGradient(), rejectedReward.stopGradient(),

@@ -49,17 +49,14 @@ public record DiscoPopLoss(double beta, double tau) implements PreferenceLoss {
 
     @Override
     public LossOutput compute(LossInputs in) {
-        NDArray chosenLogRatio = LossTerms.chosenLogRatio(in);
-        NDArray rejectedLogRatio = LossTerms.rejectedLogRatio(in);
-        NDArray b = LossTerms.constant(chosenLogRatio, beta);
-        NDArray z = chosenLogRatio.sub(rejectedLogRatio).mul(b);
-        NDArray scaled = z.div(LossTerms.constant(z, tau));
+        LogRatios r = LogRatios.of(in, beta);
+        NDArray z = r.scaledMargin();
+        NDArray scaled = z.div(Constants.scalar(z, tau));
         NDArray logistic = LossTerms.sigmoid(scaled.neg()).mul(StableMath.softplus(z.neg()));
         NDArray exponent = StableMath.logSigmoid(scaled).sub(z);
         if (tau > 1) {
-            exponent = exponent.minimum(LossTerms.constant(exponent, MAX_EXPONENT));
+            exponent = exponent.minimum(Constants.scalar(exponent, MAX_EXPONENT));
         }
-        NDArray pairLosses = logistic.add(exponent.exp());
-        return LossTerms.output(pairLosses, chosenLogRatio.mul(b), rejectedLogRatio.mul(b));
+        return r.output(logistic.add(exponent.exp()));
     }
 }

@@ -1,7 +1,5 @@
 package org.dpo4j.losses;
 
-import ai.djl.ndarray.NDArray;
-
 /**
  * DPO, the sigmoid loss of Rafailov et al. 2023, "Direct Preference Optimization" (arXiv
  * 2305.18290), Eq. 7, with optional label smoothing: conservative DPO (cDPO, Mitchell 2023, "A
@@ -45,11 +43,7 @@ public record DpoSigmoidLoss(double beta, double labelSmoothing) implements Pref
 
     @Override
     public LossOutput compute(LossInputs in) {
-        NDArray chosenLogRatio = LossTerms.chosenLogRatio(in);
-        NDArray rejectedLogRatio = LossTerms.rejectedLogRatio(in);
-        NDArray margin = chosenLogRatio.sub(rejectedLogRatio);
-        NDArray b = LossTerms.constant(margin, beta);
-        NDArray pairLosses = LossTerms.smoothedLogistic(margin.mul(b), labelSmoothing);
-        return LossTerms.output(pairLosses, chosenLogRatio.mul(b), rejectedLogRatio.mul(b));
+        LogRatios r = LogRatios.of(in, beta);
+        return r.output(LossTerms.smoothedLogistic(r.scaledMargin(), labelSmoothing));
     }
 }

@@ -43,16 +43,13 @@ public record ExoPairLoss(double beta, double labelSmoothing) implements Prefere
 
     @Override
     public LossOutput compute(LossInputs in) {
-        NDArray chosenLogRatio = LossTerms.chosenLogRatio(in);
-        NDArray rejectedLogRatio = LossTerms.rejectedLogRatio(in);
-        NDArray b = LossTerms.constant(chosenLogRatio, beta);
-        NDArray z = chosenLogRatio.sub(rejectedLogRatio).mul(b);
+        LogRatios r = LogRatios.of(in, beta);
+        NDArray z = r.scaledMargin();
         NDArray negZ = z.neg();
         NDArray towardChosen = LossTerms.sigmoid(z)
                 .mul(StableMath.logSigmoid(z).sub(Math.log1p(-labelSmoothing)));
         NDArray towardRejected = LossTerms.sigmoid(negZ)
                 .mul(StableMath.logSigmoid(negZ).sub(Math.log(labelSmoothing)));
-        return LossTerms.output(
-                towardChosen.add(towardRejected), chosenLogRatio.mul(b), rejectedLogRatio.mul(b));
+        return r.output(towardChosen.add(towardRejected));
     }
 }

@@ -41,10 +41,8 @@ public record FDpoLoss(double beta, Divergence divergence) implements Preference
 
     @Override
     public LossOutput compute(LossInputs in) {
-        NDArray chosenLogRatio = LossTerms.chosenLogRatio(in);
-        NDArray rejectedLogRatio = LossTerms.rejectedLogRatio(in);
-        NDArray z = divergence.score(chosenLogRatio).sub(divergence.score(rejectedLogRatio));
-        NDArray pairLosses = LossTerms.smoothedLogistic(Constants.times(z, beta), 0);
-        return LossTerms.output(pairLosses, Constants.times(chosenLogRatio, beta), Constants.times(rejectedLogRatio, beta));
+        LogRatios r = LogRatios.of(in, beta);
+        NDArray z = divergence.score(r.chosen()).sub(divergence.score(r.rejected()));
+        return r.output(LossTerms.smoothedLogistic(z.mul(r.beta()), 0));
     }
 }

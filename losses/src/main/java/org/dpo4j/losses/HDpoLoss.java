@@ -46,8 +46,8 @@ public record HDpoLoss(double beta, double alpha) implements PreferenceLoss {
         NDArray pr = in.policyRejected().sum();
         NDArray rc = in.referenceChosen().sum();
         NDArray rr = in.referenceRejected().sum();
-        NDArray a = LossTerms.constant(pc, alpha);
-        NDArray b = LossTerms.constant(pc, beta);
+        NDArray a = Constants.scalar(pc, alpha);
+        NDArray b = Constants.scalar(pc, beta);
         NDArray z = pc.sub(pr).mul(a).sub(rc.sub(rr));
         NDArray pairLosses = StableMath.softplus(z.mul(b).neg());
         return LossTerms.output(

@@ -1,7 +1,5 @@
 package org.dpo4j.losses;
 
-import ai.djl.ndarray.NDArray;
-
 /**
  * The hinge (SLiC) loss: the calibration loss of Zhao et al. 2023, "SLiC-HF: Sequence Likelihood
  * Calibration with Human Feedback" (arXiv 2305.10425), on the DPO log-ratio margin with margin
@@ -35,11 +33,7 @@ public record HingeLoss(double beta) implements PreferenceLoss {
 
     @Override
     public LossOutput compute(LossInputs in) {
-        NDArray chosenLogRatio = LossTerms.chosenLogRatio(in);
-        NDArray rejectedLogRatio = LossTerms.rejectedLogRatio(in);
-        NDArray b = LossTerms.constant(chosenLogRatio, beta);
-        NDArray z = chosenLogRatio.sub(rejectedLogRatio).mul(b);
-        NDArray pairLosses = LossTerms.relu(z.neg().add(1));
-        return LossTerms.output(pairLosses, chosenLogRatio.mul(b), rejectedLogRatio.mul(b));
+        LogRatios r = LogRatios.of(in, beta);
+        return r.output(LossTerms.relu(r.scaledMargin().neg().add(1)));
     }
 }

@@ -41,11 +41,8 @@ public record IpoLoss(double beta, boolean lengthNormalized) implements Preferen
 
     @Override
     public LossOutput compute(LossInputs in) {
-        NDArray chosenLogRatio = LossTerms.chosenLogRatio(in);
-        NDArray rejectedLogRatio = LossTerms.rejectedLogRatio(in);
-        NDArray margin = lengthNormalized ? LossTerms.meanMargin(in) : chosenLogRatio.sub(rejectedLogRatio);
-        NDArray pairLosses = margin.sub(1 / (2 * beta)).square();
-        NDArray b = LossTerms.constant(chosenLogRatio, beta);
-        return LossTerms.output(pairLosses, chosenLogRatio.mul(b), rejectedLogRatio.mul(b));
+        LogRatios r = LogRatios.of(in, beta);
+        NDArray margin = lengthNormalized ? LossTerms.meanMargin(in) : r.margin();
+        return r.output(margin.sub(1 / (2 * beta)).square());
     }
 }

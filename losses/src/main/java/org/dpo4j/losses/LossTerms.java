@@ -5,46 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Building blocks shared by the sequence-level preference losses: log-ratios, stable sigmoid
- * terms, argument checks and the usual {@link LossOutput}. Notation as in the golden README:
- * pc/pr = policy summed log-probs (chosen/rejected), rc/rr = reference ones,
- * sc = pc − rc, sr = pr − rr, h = sc − sr.
+ * Building blocks shared by the sequence-level preference losses: the length-normalised margin,
+ * stable sigmoid terms, argument checks and the usual {@link LossOutput}. The summed log-ratios
+ * and implicit rewards are {@link LogRatios}; scalars are {@link Constants}.
  */
 final class LossTerms {
 
     private LossTerms() {}
-
-    /**
-     * A scalar constant for arithmetic with {@code like}: a 0-d array of {@code like}'s dtype, attached
-     * to {@code like}'s manager (so it lives until that manager closes, i.e. past the backward pass).
-     *
-     * <p><b>Use this, never {@code NDArray.mul/div/minimum/maximum(Number)}, on anything in the
-     * autograd graph.</b> DJL wraps the number in a temporary tensor over a Java direct buffer
-     * ({@code torch::from_blob}, no copy) and closes it right after the op; autograd keeps that tensor
-     * for the backward pass of mul/div/minimum/maximum, but the buffer's memory is released at the
-     * next Java GC, so a GC between forward and backward makes the gradient read freed memory
-     * (measured: garbage, typically ~1e−317, gradients every time). {@code add/sub(Number)} save
-     * nothing for backward and are safe. {@code SequenceLossInvariantsTest} checks this with a forced
-     * GC between forward and backward.
-     */
-    static NDArray constant(NDArray like, double value) {
-        return Constants.scalar(like, value);
-    }
-
-    /** x·v, safe under autograd (see {@link #constant}). */
-    static NDArray times(NDArray x, double v) {
-        return Constants.times(x, v);
-    }
-
-    /** sc = pc − rc, the summed chosen log-ratio, shape (B). */
-    static NDArray chosenLogRatio(LossInputs in) {
-        return in.policyChosen().sum().sub(in.referenceChosen().sum());
-    }
-
-    /** sr = pr − rr, the summed rejected log-ratio, shape (B). */
-    static NDArray rejectedLogRatio(LossInputs in) {
-        return in.policyRejected().sum().sub(in.referenceRejected().sum());
-    }
 
     /**
      * h_n = (pc_mean − rc_mean) − (pr_mean − rr_mean), the margin of the per-token mean
@@ -79,7 +46,7 @@ final class LossTerms {
         if (labelSmoothing == 0) {
             return loss;
         }
-        return times(loss, 1 - labelSmoothing).add(times(StableMath.softplus(z), labelSmoothing));
+        return Constants.times(loss, 1 - labelSmoothing).add(Constants.times(StableMath.softplus(z), labelSmoothing));
     }
 
     /** A loss whose back-propagated scalar is the mean of its per-pair losses; rewards detached. */

@@ -37,12 +37,11 @@ public record NcaPairLoss(double beta) implements PreferenceLoss {
 
     @Override
     public LossOutput compute(LossInputs in) {
-        NDArray chosenLogRatio = LossTerms.chosenLogRatio(in);
-        NDArray b = LossTerms.constant(chosenLogRatio, beta);
-        NDArray a = chosenLogRatio.mul(b);
-        NDArray c = LossTerms.rejectedLogRatio(in).mul(b);
+        LogRatios r = LogRatios.of(in, beta);
+        NDArray a = r.chosenReward();
+        NDArray c = r.rejectedReward();
         NDArray pairLosses = StableMath.softplus(a.neg())
-                .add(LossTerms.times(StableMath.softplus(a).add(StableMath.softplus(c)), 0.5));
-        return LossTerms.output(pairLosses, a, c);
+                .add(Constants.times(StableMath.softplus(a).add(StableMath.softplus(c)), 0.5));
+        return r.output(pairLosses);
     }
 }

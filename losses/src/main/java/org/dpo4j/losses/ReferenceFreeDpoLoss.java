@@ -38,10 +38,9 @@ public record ReferenceFreeDpoLoss(double beta) implements PreferenceLoss {
 
     @Override
     public LossOutput compute(LossInputs in) {
+        // The loss ignores the reference; the rewards still use it, as in the original DPO code.
+        LogRatios r = LogRatios.of(in, beta);
         NDArray margin = in.policyChosen().sum().sub(in.policyRejected().sum());
-        NDArray b = LossTerms.constant(margin, beta);
-        NDArray pairLosses = StableMath.softplus(margin.mul(b).neg());
-        return LossTerms.output(
-                pairLosses, LossTerms.chosenLogRatio(in).mul(b), LossTerms.rejectedLogRatio(in).mul(b));
+        return r.output(StableMath.softplus(margin.mul(r.beta()).neg()));
     }
 }

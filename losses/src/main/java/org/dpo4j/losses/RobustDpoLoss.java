@@ -44,13 +44,11 @@ public record RobustDpoLoss(double beta, double labelSmoothing) implements Prefe
 
     @Override
     public LossOutput compute(LossInputs in) {
-        NDArray chosenLogRatio = LossTerms.chosenLogRatio(in);
-        NDArray rejectedLogRatio = LossTerms.rejectedLogRatio(in);
-        NDArray b = LossTerms.constant(chosenLogRatio, beta);
-        NDArray z = chosenLogRatio.sub(rejectedLogRatio).mul(b);
-        NDArray pairLosses = LossTerms.times(StableMath.softplus(z.neg()), 1 - labelSmoothing)
-                .sub(LossTerms.times(StableMath.softplus(z), labelSmoothing))
-                .div(LossTerms.constant(z, 1 - 2 * labelSmoothing));
-        return LossTerms.output(pairLosses, chosenLogRatio.mul(b), rejectedLogRatio.mul(b));
+        LogRatios r = LogRatios.of(in, beta);
+        NDArray z = r.scaledMargin();
+        NDArray pairLosses = Constants.times(StableMath.softplus(z.neg()), 1 - labelSmoothing)
+                .sub(Constants.times(StableMath.softplus(z), labelSmoothing))
+                .div(Constants.scalar(z, 1 - 2 * labelSmoothing));
+        return r.output(pairLosses);
     }
 }

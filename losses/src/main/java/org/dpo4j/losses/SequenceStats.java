@@ -23,6 +23,9 @@ import ai.djl.ndarray.types.Shape;
  */
 public final class SequenceStats {
 
+    /** KL(π_ref ‖ π) per token: f-DPO's forward KL, f(u) = −log u, in {@link #positionDivergence}. */
+    private static final Divergence KL = new ForwardKl();
+
     private SequenceStats() {}
 
     /**
@@ -66,10 +69,7 @@ public final class SequenceStats {
      * @return (N) sequence KLs in the logits' dtype, ≥ 0 up to rounding
      */
     public static NDArray tokenKl(NDArray policyLogits, NDArray referenceLogits, NDArray inputIds, NDArray lossMask) {
-        checkShapes(policyLogits, referenceLogits, inputIds, lossMask);
-        long seqLen = policyLogits.getShape().get(1);
-        NDArray mask = lossMask.get(":, 1:" + seqLen).toType(policyLogits.getDataType(), false);
-        return positionKl(policyLogits, referenceLogits).mul(mask).sum(new int[] {1});
+        return tokenDivergence(policyLogits, referenceLogits, inputIds, lossMask, KL);
     }
 
     /**
@@ -80,11 +80,7 @@ public final class SequenceStats {
      * @return (N, T−1): entry t is the KL of the distributions that predict token t+1
      */
     public static NDArray positionKl(NDArray policyLogits, NDArray referenceLogits) {
-        long seqLen = policyLogits.getShape().get(1);
-        String predicting = ":, 0:" + (seqLen - 1) + ", :";
-        NDArray policyLogp = logSoftmax(policyLogits.get(predicting));
-        NDArray referenceLogp = logSoftmax(referenceLogits.get(predicting).stopGradient());
-        return referenceLogp.exp().mul(referenceLogp.sub(policyLogp)).sum(new int[] {-1});
+        return positionDivergence(policyLogits, referenceLogits, KL);
     }
 
     /**

@@ -1,7 +1,5 @@
 package org.dpo4j.losses;
 
-import ai.djl.ndarray.NDArray;
-
 /**
  * Length-normalised DPO: the DPO sigmoid loss (Rafailov et al. 2023, arXiv 2305.18290, Eq. 7)
  * on per-token mean log-ratios instead of sums (TRL {@code loss_type="sigmoid_norm"}, TRL HEAD).
@@ -34,10 +32,7 @@ public record SigmoidNormLoss(double beta) implements PreferenceLoss {
 
     @Override
     public LossOutput compute(LossInputs in) {
-        NDArray margin = LossTerms.meanMargin(in);
-        NDArray b = LossTerms.constant(margin, beta);
-        NDArray pairLosses = StableMath.softplus(margin.mul(b).neg());
-        return LossTerms.output(
-                pairLosses, LossTerms.chosenLogRatio(in).mul(b), LossTerms.rejectedLogRatio(in).mul(b));
+        LogRatios r = LogRatios.of(in, beta);
+        return r.output(StableMath.softplus(LossTerms.meanMargin(in).mul(r.beta()).neg()));
     }
 }

@@ -43,7 +43,7 @@ public record SimPoLoss(double beta, double gamma, double labelSmoothing) implem
 
     @Override
     public LossOutput compute(LossInputs in) {
-        NDArray b = LossTerms.constant(in.policyChosen().mean(), beta);
+        NDArray b = Constants.scalar(in.policyChosen().mean(), beta);
         NDArray chosenReward = in.policyChosen().mean().mul(b);
         NDArray rejectedReward = in.policyRejected().mean().mul(b);
         NDArray z = chosenReward.sub(rejectedReward).sub(gamma);

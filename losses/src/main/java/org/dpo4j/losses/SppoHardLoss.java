@@ -1,7 +1,5 @@
 package org.dpo4j.losses;
 
-import ai.djl.ndarray.NDArray;
-
 /**
  * SPPO with hard labels, from Wu et al. 2024, "Self-Play Preference Optimization for Language
  * Model Alignment" (arXiv 2405.00675): each log-ratio is regressed separately onto ±1/(2β), the
@@ -36,11 +34,8 @@ public record SppoHardLoss(double beta) implements PreferenceLoss {
 
     @Override
     public LossOutput compute(LossInputs in) {
-        NDArray chosenLogRatio = LossTerms.chosenLogRatio(in);
-        NDArray rejectedLogRatio = LossTerms.rejectedLogRatio(in);
+        LogRatios r = LogRatios.of(in, beta);
         double target = 1 / (2 * beta);
-        NDArray pairLosses = chosenLogRatio.sub(target).square().add(rejectedLogRatio.add(target).square());
-        NDArray b = LossTerms.constant(chosenLogRatio, beta);
-        return LossTerms.output(pairLosses, chosenLogRatio.mul(b), rejectedLogRatio.mul(b));
+        return r.output(r.chosen().sub(target).square().add(r.rejected().add(target).square()));
     }
 }

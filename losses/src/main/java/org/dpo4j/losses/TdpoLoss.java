@@ -90,18 +90,16 @@ public record TdpoLoss(double beta, double alpha, TdpoVariant variant, Divergenc
                 "TDPO needs LossInputs.chosenTokenKl (requirements().tokenKl() is true)");
         NDArray rejectedKl = Objects.requireNonNull(in.rejectedTokenKl(),
                 "TDPO needs LossInputs.rejectedTokenKl (requirements().tokenKl() is true)");
-        NDArray chosenMargin = LossTerms.chosenLogRatio(in);
-        NDArray rejectedMargin = LossTerms.rejectedLogRatio(in);
-        NDArray margin = chosenMargin.sub(rejectedMargin);
+        LogRatios margins = LogRatios.of(in, beta); // mc = sc, mr = sr
         NDArray z = switch (variant) {
-            case TDPO1 -> margin.sub(rejectedKl.sub(chosenKl));
-            case TDPO2 -> margin.sub(Constants.times(rejectedKl.sub(chosenKl.stopGradient()), alpha));
+            case TDPO1 -> margins.margin().sub(rejectedKl.sub(chosenKl));
+            case TDPO2 -> margins.margin().sub(Constants.times(rejectedKl.sub(chosenKl.stopGradient()), alpha));
         };
-        NDArray pairLosses = LossTerms.smoothedLogistic(Constants.times(z, beta), 0);
+        NDArray pairLosses = LossTerms.smoothedLogistic(z.mul(margins.beta()), 0);
         return LossTerms.output(
                 pairLosses,
-                Constants.times(chosenMargin.add(chosenKl), beta),
-                Constants.times(rejectedMargin.add(rejectedKl), beta),
+                margins.chosen().add(chosenKl).mul(margins.beta()),
+                margins.rejected().add(rejectedKl).mul(margins.beta()),
                 Map.of("kl/chosen", chosenKl, "kl/rejected", rejectedKl));
     }
 }

@@ -43,7 +43,7 @@ class GradientLifetimeTest {
         }
     }
 
-    /** The loss and the gradients w.r.t. every input leaf, float64, 3 pairs. */
+    /** The loss, pair losses, rewards and the gradients w.r.t. every input leaf; float64, 3 pairs. */
     private static double[] gradients(PreferenceLoss loss, boolean collectGarbage) {
         try (NDManager manager = NDManager.newBaseManager()) {
             List<NDArray> leaves = new ArrayList<>();
@@ -52,16 +52,21 @@ class GradientLifetimeTest {
                     seq(manager, null, -4.0, -15.0, -2.5), seq(manager, null, -8.5, -3.0, -30.0),
                     leaf(manager, leaves, 0.5, 1.25, 0.125), leaf(manager, leaves, 2.0, 0.25, 0.75),
                     seq(manager, leaves, -20.0, -31.5, -12.25));
-            double lossValue;
+            LossOutput output;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray value = loss.compute(in).loss();
+                output = loss.compute(in);
                 if (collectGarbage) {
                     collectGarbage();
                 }
-                collector.backward(value);
-                lossValue = value.getDouble();
+                collector.backward(output.loss());
             }
-            List<Double> out = new ArrayList<>(List.of(lossValue));
+            List<Double> out = new ArrayList<>();
+            for (NDArray value : List.of(
+                    output.loss().reshape(1), output.pairLosses(), output.chosenRewards(), output.rejectedRewards())) {
+                for (double v : value.toType(DataType.FLOAT64, false).toDoubleArray()) {
+                    out.add(v);
+                }
+            }
             for (NDArray leaf : leaves) {
                 for (double g : leaf.getGradient().toType(DataType.FLOAT64, false).toDoubleArray()) {
                     out.add(g);

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -281,28 +280,6 @@ class SequenceLossInvariantsTest {
         }
     }
 
-    /**
-     * A Java GC between the forward and the backward pass changes nothing. Regression test for a DJL
-     * hazard: {@code NDArray.mul(Number)} (and div/minimum/maximum) wraps the number in a tensor over
-     * a Java direct buffer that is closed right after the op but kept by autograd for the backward
-     * pass; after a GC the gradient is read from freed memory. Every loss must build its constants
-     * with {@link LossTerms#constant}. Each loss is run twice on fresh instances (bco_pair's running
-     * mean starts equal), once with a forced GC and direct-buffer churn inside the recording; the
-     * gradients must agree bit for bit.
-     */
-    @Test
-    void gradientsSurviveAGarbageCollectionBetweenForwardAndBackward() {
-        List<PreferenceLoss> plain = allLosses(0.3);
-        List<PreferenceLoss> collected = allLosses(0.3);
-        for (int i = 0; i < plain.size(); i++) {
-            double[][] expected = lossAndGradients(plain.get(i), false);
-            double[][] actual = lossAndGradients(collected.get(i), true);
-            for (int k = 0; k < expected.length; k++) {
-                assertArrayEquals(expected[k], actual[k], 0.0, plain.get(i) + ": output " + k);
-            }
-        }
-    }
-
     /** name() is the config type; requirements match the reference use. */
     @Test
     void namesAndRequirements() {
@@ -345,26 +322,15 @@ class SequenceLossInvariantsTest {
                 new SimPoLoss(beta, 0.5, 0.1), new CpoLoss(beta, 0.1, 1.0));
     }
 
-    private static double[][] lossAndGradients(PreferenceLoss loss) {
-        return lossAndGradients(loss, false);
-    }
-
     /**
-     * Loss, pair losses, rewards and the gradients w.r.t. the policy sums and means, on a fixed float64
-     * batch; with {@code collectGarbage}, a forced GC (and reuse of freed direct memory) runs between
-     * the forward and the backward pass.
+     * Loss, pair losses, rewards and the gradients w.r.t. the policy sums and means, on a fixed
+     * float64 batch.
      */
-    private static double[][] lossAndGradients(PreferenceLoss loss, boolean collectGarbage) {
+    private static double[][] lossAndGradients(PreferenceLoss loss) {
         try (NDManager manager = NDManager.newBaseManager()) {
             LossInputs in = inputs(manager, new double[] {-3.25, -17.5, -0.75}, new double[] {-9.0, -2.5, -33.25},
                     new double[] {-4.0, -15.0, -2.5}, new double[] {-8.5, -3.0, -30.0});
-            LossOutput out = Autograd.backward(() -> {
-                LossOutput forward = loss.compute(in);
-                if (collectGarbage) {
-                    collectGarbage();
-                }
-                return forward;
-            }, LossOutput::loss);
+            LossOutput out = Autograd.backward(() -> loss.compute(in), LossOutput::loss);
             return new double[][] {
                 Autograd.doubles(out.loss()), Autograd.doubles(out.pairLosses()),
                 Autograd.doubles(out.chosenRewards()), Autograd.doubles(out.rejectedRewards()),
@@ -395,19 +361,6 @@ class SequenceLossInvariantsTest {
             mean.setRequiresGradient(true);
         }
         return new SequenceLogProbs(sum, mean, manager.create(counts).toType(type, false));
-    }
-
-    /** Runs a GC, lets the cleaner free unreachable direct buffers, then reuses direct memory. */
-    private static void collectGarbage() {
-        System.gc();
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        for (int i = 0; i < 100; i++) {
-            ByteBuffer.allocateDirect(8).putDouble(0, 777.0);
-        }
     }
 
     private static double[] permute(double[] x, int[] perm) {

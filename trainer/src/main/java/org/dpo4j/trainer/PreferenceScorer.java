@@ -112,7 +112,8 @@ final class PreferenceScorer {
         NDArray rejected = out.rejectedRewards();
         long seqLen = logits.getShape().get(1);
         NDArray scored = lossMask.get(":, 1:" + seqLen);
-        NDArray meanLogitPerPosition = logits.get(":, 0:" + (seqLen - 1) + ", :").mean(new int[] {-1}).stopGradient();
+        // Detach first: a metric needs no autograd node.
+        NDArray meanLogitPerPosition = logits.stopGradient().get(":, 0:" + (seqLen - 1) + ", :").mean(new int[] {-1});
         NDArray logitSums = meanLogitPerPosition.mul(scored).sum(new int[] {1});
         NDArray tokenCounts = scored.sum(new int[] {1});
         String chosenRows = "0:" + pairs;
