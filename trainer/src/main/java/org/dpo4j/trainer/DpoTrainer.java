@@ -12,7 +12,7 @@ import org.dpo4j.trainer.data.Batcher;
 import org.dpo4j.trainer.data.PairSampler;
 import org.dpo4j.trainer.data.PreparedData;
 import org.dpo4j.trainer.model.LlamaConfig;
-import org.dpo4j.trainer.model.LlamaInitializer;
+import org.dpo4j.trainer.model.ModelInitializer;
 import org.dpo4j.trainer.model.LlamaModel;
 import org.dpo4j.trainer.model.ModelPresets;
 import org.dpo4j.trainer.model.ModelWeights;
@@ -58,8 +58,8 @@ public final class DpoTrainer implements AutoCloseable {
         Device device = Devices.resolve(train.device());
         NDManager manager = NDManager.newBaseManager(device);
         try {
-            LlamaConfig arch = ModelPresets.llama(config.model().preset(), tokenizer.vocabSize());
-            ModelWeights policyWeights = LlamaInitializer.randomWeights(arch, train.seed(), manager);
+            LlamaConfig arch = (LlamaConfig) ModelPresets.of(config.model().arch(), config.model().preset(), tokenizer.vocabSize());
+            ModelWeights policyWeights = ModelInitializer.randomWeights(arch, train.seed(), manager);
             ModelWeights referenceWeights = policyWeights.copy(manager);
             policyWeights.requireGradients();
             PreferenceLoss loss = LossFactory.create(config.loss());

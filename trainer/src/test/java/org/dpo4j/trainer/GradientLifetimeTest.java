@@ -17,7 +17,7 @@ import org.dpo4j.trainer.data.PairTokenizer;
 import org.dpo4j.trainer.data.TinyPrefs;
 import org.dpo4j.trainer.data.TokenizedPair;
 import org.dpo4j.trainer.model.LlamaConfig;
-import org.dpo4j.trainer.model.LlamaInitializer;
+import org.dpo4j.trainer.model.ModelInitializer;
 import org.dpo4j.trainer.model.LlamaModel;
 import org.dpo4j.trainer.model.ModelWeights;
 import org.dpo4j.trainer.tokenizer.ByteTokenizer;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class GradientLifetimeTest {
 
-    private static final LlamaConfig CONFIG = new LlamaConfig(259, 32, 2, 4, 2, 48, 1e-5, 10_000, 128, false);
+    private static final LlamaConfig CONFIG = LlamaConfig.llama(259, 32, 2, 4, 2, 48, 1e-5, 10_000, 128, false);
 
     @Test
     void gradientsAreTheSameWithAGarbageCollectionBeforeBackward() {
@@ -43,8 +43,8 @@ class GradientLifetimeTest {
         ByteTokenizer tokenizer = new ByteTokenizer();
         List<TokenizedPair> pairs = new PairTokenizer(tokenizer, 96, 48).tokenizeAll(TinyPrefs.pairs().subList(0, 4)).pairs();
         try (NDManager manager = NDManager.newBaseManager()) {
-            ModelWeights policy = LlamaInitializer.randomWeights(CONFIG, 7, manager);
-            ModelWeights reference = LlamaInitializer.randomWeights(CONFIG, 8, manager);
+            ModelWeights policy = ModelInitializer.randomWeights(CONFIG, 7, manager);
+            ModelWeights reference = ModelInitializer.randomWeights(CONFIG, 8, manager);
             policy.requireGradients();
             PreferenceScorer scorer = new PreferenceScorer(
                     new LlamaModel(CONFIG, policy), new LlamaModel(CONFIG, reference), new DpoSigmoidLoss(0.1));

@@ -1,47 +1,122 @@
 package org.dpo4j.trainer.model;
 
+import ai.djl.ndarray.types.Shape;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
- * Hyper-parameters of a Llama-family decoder, named after Hugging Face's {@code config.json}.
+ * Hyper-parameters of a Llama-family decoder (Llama, Mistral, Qwen2, SmolLM, TinyLlama), named
+ * after Hugging Face's {@code config.json}.
  *
+ * @param modelType         {@code llama}, {@code mistral} or {@code qwen2}
  * @param vocabSize         V, rows of the embedding and of the LM head
  * @param hiddenSize        d, the residual width
  * @param numLayers         decoder blocks
- * @param numHeads          query heads H; head size D = d / H
- * @param numKvHeads        key/value heads (grouped-query attention when < H; H must divide)
+ * @param numHeads          query heads H
+ * @param numKvHeads        key/value heads (grouped-query attention when &lt; H; must divide H)
+ * @param headDim           D, the size of one head; q has width H·D, k and v KV·D
  * @param intermediateSize  SwiGLU width
  * @param rmsNormEps        ε inside RMSNorm
  * @param ropeTheta         rotary base θ
- * @param maxPositions      longest sequence the model is meant for
+ * @param maxPositions      {@code max_position_embeddings} (informational for rotary models)
  * @param tieWordEmbeddings whether the LM head reuses the embedding matrix
+ * @param qkvBias           q_proj, k_proj and v_proj have a bias (Qwen2 always; Llama with
+ *                          {@code attention_bias})
+ * @param outputBias        o_proj has a bias (Llama with {@code attention_bias}; never Qwen2)
+ * @param mlpBias           gate_proj, up_proj and down_proj have a bias ({@code mlp_bias})
  */
 public record LlamaConfig(
+        String modelType,
         int vocabSize,
         int hiddenSize,
         int numLayers,
         int numHeads,
         int numKvHeads,
+        int headDim,
         int intermediateSize,
         double rmsNormEps,
         double ropeTheta,
         int maxPositions,
-        boolean tieWordEmbeddings) {
+        boolean tieWordEmbeddings,
+        boolean qkvBias,
+        boolean outputBias,
+        boolean mlpBias)
+        implements ModelArchitecture {
+
+    /** The model types this record describes. */
+    public static final List<String> MODEL_TYPES = List.of("llama", "mistral", "qwen2");
 
     public LlamaConfig {
-        if (hiddenSize % numHeads != 0) {
-            throw new IllegalArgumentException(
-                    "hidden_size " + hiddenSize + " is not divisible by num_heads " + numHeads);
+        if (!MODEL_TYPES.contains(modelType)) {
+            throw new IllegalArgumentException("model_type " + modelType + " is not one of " + MODEL_TYPES);
         }
-        if (numHeads % numKvHeads != 0) {
+        if (numKvHeads <= 0 || numHeads % numKvHeads != 0) {
             throw new IllegalArgumentException(
-                    "num_heads " + numHeads + " is not divisible by num_kv_heads " + numKvHeads);
+                    "num_attention_heads " + numHeads + " is not divisible by num_key_value_heads " + numKvHeads);
         }
-        if ((hiddenSize / numHeads) % 2 != 0) {
-            throw new IllegalArgumentException("rotary embeddings need an even head size");
+        if (headDim % 2 != 0) {
+            throw new IllegalArgumentException("rotary embeddings need an even head_dim, got " + headDim);
         }
     }
 
-    /** D, the size of one attention head. */
-    public int headDim() {
-        return hiddenSize / numHeads;
+    /**
+     * A plain Llama without biases, head size d / H.
+     */
+    public static LlamaConfig llama(
+            int vocabSize, int hiddenSize, int numLayers, int numHeads, int numKvHeads, int intermediateSize,
+            double rmsNormEps, double ropeTheta, int maxPositions, boolean tieWordEmbeddings) {
+        return new LlamaConfig("llama", vocabSize, hiddenSize, numLayers, numHeads, numKvHeads,
+                hiddenSize / numHeads, intermediateSize, rmsNormEps, ropeTheta, maxPositions, tieWordEmbeddings,
+                false, false, false);
+    }
+
+    @Override
+    public int maxSequenceLength() {
+        return Integer.MAX_VALUE;
+    }
+
+    @Override
+    public Map<String, Shape> tensorShapes() {
+        return LlamaTensorNames.shapes(this);
+    }
+
+    @Override
+    public Map<String, Object> toHfConfig() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("architectures", List.of(switch (modelType) {
+            case "mistral" -> "MistralForCausalLM";
+            case "qwen2" -> "Qwen2ForCausalLM";
+            default -> "LlamaForCausalLM";
+        }));
+        c.put("model_type", modelType);
+        c.put("vocab_size", vocabSize);
+        c.put("hidden_size", hiddenSize);
+        c.put("num_hidden_layers", numLayers);
+        c.put("num_attention_heads", numHeads);
+        c.put("num_key_value_heads", numKvHeads);
+        c.put("head_dim", headDim);
+        c.put("intermediate_size", intermediateSize);
+        c.put("hidden_act", "silu");
+        c.put("rms_norm_eps", rmsNormEps);
+        c.put("rope_theta", ropeTheta);
+        c.put("rope_scaling", null);
+        c.put("max_position_embeddings", maxPositions);
+        c.put("tie_word_embeddings", tieWordEmbeddings);
+        switch (modelType) {
+            case "qwen2" -> {
+                c.put("use_sliding_window", false);
+                c.put("sliding_window", null);
+            }
+            case "mistral" -> c.put("sliding_window", null);
+            default -> {
+                c.put("attention_bias", qkvBias);
+                c.put("mlp_bias", mlpBias);
+            }
+        }
+        c.put("attention_dropout", 0.0);
+        c.put("initializer_range", ModelInitializer.INIT_STD);
+        c.put("use_cache", true);
+        return c;
     }
 }

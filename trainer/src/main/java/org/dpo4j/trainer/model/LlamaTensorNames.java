@@ -4,7 +4,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The Hugging Face tensor names and shapes of a Llama checkpoint. Linear weights are (out, in). */
+/** The Hugging Face tensor names and shapes of a Llama-family checkpoint. Linear weights are (out, in). */
 public final class LlamaTensorNames {
 
     public static final String EMBED = "model.embed_tokens.weight";
@@ -18,7 +18,7 @@ public final class LlamaTensorNames {
         return "model.layers." + layer + ".";
     }
 
-    /** Every tensor of {@code config}, in checkpoint order. */
+    /** Every parameter of {@code config}, in checkpoint order. */
     public static Map<String, Shape> shapes(LlamaConfig config) {
         int d = config.hiddenSize();
         int qWidth = config.numHeads() * config.headDim();
@@ -29,19 +29,26 @@ public final class LlamaTensorNames {
         for (int i = 0; i < config.numLayers(); i++) {
             String p = layer(i);
             shapes.put(p + "input_layernorm.weight", new Shape(d));
-            shapes.put(p + "self_attn.q_proj.weight", new Shape(qWidth, d));
-            shapes.put(p + "self_attn.k_proj.weight", new Shape(kvWidth, d));
-            shapes.put(p + "self_attn.v_proj.weight", new Shape(kvWidth, d));
-            shapes.put(p + "self_attn.o_proj.weight", new Shape(d, qWidth));
+            linear(shapes, p + "self_attn.q_proj", qWidth, d, config.qkvBias());
+            linear(shapes, p + "self_attn.k_proj", kvWidth, d, config.qkvBias());
+            linear(shapes, p + "self_attn.v_proj", kvWidth, d, config.qkvBias());
+            linear(shapes, p + "self_attn.o_proj", d, qWidth, config.outputBias());
             shapes.put(p + "post_attention_layernorm.weight", new Shape(d));
-            shapes.put(p + "mlp.gate_proj.weight", new Shape(mlp, d));
-            shapes.put(p + "mlp.up_proj.weight", new Shape(mlp, d));
-            shapes.put(p + "mlp.down_proj.weight", new Shape(d, mlp));
+            linear(shapes, p + "mlp.gate_proj", mlp, d, config.mlpBias());
+            linear(shapes, p + "mlp.up_proj", mlp, d, config.mlpBias());
+            linear(shapes, p + "mlp.down_proj", d, mlp, config.mlpBias());
         }
         shapes.put(FINAL_NORM, new Shape(d));
         if (!config.tieWordEmbeddings()) {
             shapes.put(LM_HEAD, new Shape(config.vocabSize(), d));
         }
         return shapes;
+    }
+
+    private static void linear(Map<String, Shape> shapes, String name, int out, int in, boolean bias) {
+        shapes.put(name + ".weight", new Shape(out, in));
+        if (bias) {
+            shapes.put(name + ".bias", new Shape(out));
+        }
     }
 }

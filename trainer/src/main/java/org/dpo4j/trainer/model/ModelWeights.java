@@ -2,6 +2,7 @@ package org.dpo4j.trainer.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,21 @@ public final class ModelWeights implements AutoCloseable {
     public ModelWeights(NDManager manager, Map<String, NDArray> tensors) {
         this.manager = manager;
         this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+    }
+
+    /**
+     * A float32 array holding {@code values} in libtorch-owned storage. DJL's
+     * {@code manager.create(float[])} leaves the tensor pointing into a Java direct buffer, which
+     * counts against the JVM's direct-memory limit for as long as the weights live.
+     *
+     * @param manager owns the result
+     * @param values  row-major values
+     * @param shape   their shape
+     */
+    public static NDArray owned(NDManager manager, float[] values, Shape shape) {
+        try (NDArray javaBacked = manager.create(values, shape)) {
+            return javaBacked.duplicate();
+        }
     }
 
     /** The tensor called {@code name}; fails naming it when absent. */

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class LlamaModelTest {
 
-    private static final LlamaConfig SMALL = new LlamaConfig(50, 32, 2, 4, 2, 48, 1e-5, 10_000, 64, false);
+    private static final LlamaConfig SMALL = LlamaConfig.llama(50, 32, 2, 4, 2, 48, 1e-5, 10_000, 64, false);
 
     private static float[] logits(NDManager manager, ModelWeights w, long[] ids, float[] mask) {
         NDArray idArray = manager.create(ids, new Shape(1, ids.length));
@@ -22,7 +22,7 @@ class LlamaModelTest {
     void aTokenDoesNotSeeTheFuture() {
         // Causal attention: the logits at positions 0..2 depend only on tokens 0..2.
         try (NDManager manager = NDManager.newBaseManager()) {
-            ModelWeights w = LlamaInitializer.randomWeights(SMALL, 1, manager);
+            ModelWeights w = ModelInitializer.randomWeights(SMALL, 1, manager);
             float[] a = logits(manager, w, new long[] {3, 7, 11, 5, 9}, new float[] {1, 1, 1, 1, 1});
             float[] b = logits(manager, w, new long[] {3, 7, 11, 42, 1}, new float[] {1, 1, 1, 1, 1});
             int prefix = 3 * SMALL.vocabSize();
@@ -33,7 +33,7 @@ class LlamaModelTest {
     @Test
     void rightPaddingDoesNotChangeRealPositions() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            ModelWeights w = LlamaInitializer.randomWeights(SMALL, 2, manager);
+            ModelWeights w = ModelInitializer.randomWeights(SMALL, 2, manager);
             float[] plain = logits(manager, w, new long[] {3, 7, 11}, new float[] {1, 1, 1});
             float[] padded = logits(manager, w, new long[] {3, 7, 11, 0, 0}, new float[] {1, 1, 1, 0, 0});
             assertArrayEquals(plain, java.util.Arrays.copyOf(padded, plain.length), 1e-5f);
@@ -43,8 +43,8 @@ class LlamaModelTest {
     @Test
     void sameSeedSameWeightsAndHfShapes() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            ModelWeights a = LlamaInitializer.randomWeights(SMALL, 5, manager);
-            ModelWeights b = LlamaInitializer.randomWeights(SMALL, 5, manager);
+            ModelWeights a = ModelInitializer.randomWeights(SMALL, 5, manager);
+            ModelWeights b = ModelInitializer.randomWeights(SMALL, 5, manager);
             for (String name : a.all().keySet()) {
                 assertArrayEquals(a.get(name).toFloatArray(), b.get(name).toFloatArray(), name);
             }

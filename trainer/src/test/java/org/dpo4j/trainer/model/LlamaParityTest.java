@@ -49,18 +49,7 @@ class LlamaParityTest {
 
     private static void check(Path caseDir, JsonNode config) throws IOException {
         JsonNode fixture = JSON.readTree(caseDir.resolve("fixture.json").toFile());
-        int heads = config.get("num_attention_heads").asInt();
-        LlamaConfig arch = new LlamaConfig(
-                config.get("vocab_size").asInt(),
-                config.get("hidden_size").asInt(),
-                config.get("num_hidden_layers").asInt(),
-                heads,
-                config.path("num_key_value_heads").asInt(heads),
-                config.get("intermediate_size").asInt(),
-                config.path("rms_norm_eps").asDouble(1e-6),
-                config.path("rope_theta").asDouble(10_000.0),
-                config.path("max_position_embeddings").asInt(2048),
-                config.path("tie_word_embeddings").asBoolean(false));
+        LlamaConfig arch = (LlamaConfig) HfConfigReader.read(caseDir, fixture.get("seq_len").asInt());
         try (NDManager manager = NDManager.newBaseManager()) {
             ModelWeights weights = new ModelWeights(manager, F32Safetensors.read(caseDir.resolve("model.safetensors"), manager));
             int b = fixture.get("batch_size").asInt();
