@@ -38,7 +38,7 @@ class LossWiringTest {
     @MethodSource("losses")
     void trainsWithFiniteMetrics(LossConfig loss) {
         RunConfig base = TestConfigs.tiny(3, 1e-3, 1);
-        RunConfig config = new RunConfig(base.model(), base.data(), loss, base.optim(), base.schedule(),
+        RunConfig config = new RunConfig(base.model(), base.reference(), base.data(), loss, base.optim(), base.schedule(),
                 base.train(), base.eval(), base.output());
         List<MetricsRecord> logged = new ArrayList<>();
         TrainingSummary summary = DpoTrainer.train(config, runDir, new TrainingListener() {

@@ -7,6 +7,7 @@ import org.dpo4j.trainer.config.EvalConfig;
 import org.dpo4j.trainer.config.ModelConfig;
 import org.dpo4j.trainer.config.OptimConfig;
 import org.dpo4j.trainer.config.OutputConfig;
+import org.dpo4j.trainer.config.ReferenceConfig;
 import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.config.ScheduleConfig;
 import org.dpo4j.trainer.config.TrainConfig;
@@ -18,13 +19,14 @@ final class TestConfigs {
 
     static RunConfig tiny(int maxSteps, double lr, int logEvery) {
         return new RunConfig(
-                new ModelConfig("tiny", "llama"),
+                new ModelConfig(null, "tiny", "llama"),
+                new ReferenceConfig(null),
                 new DataConfig("builtin:tiny-prefs", null, 0.1, 128, 64),
                 SmoothedLossConfig.dpo(0.1),
                 new OptimConfig(lr, List.of(0.9, 0.999), 1e-8, 0.0, 1.0),
                 new ScheduleConfig("cosine", 10, 0.0),
                 new TrainConfig(8, 1, maxSteps, 42L, "cpu", logEvery),
                 new EvalConfig(0),
-                new OutputConfig(null));
+                new OutputConfig(null, "f32", "2GB"));
     }
 }

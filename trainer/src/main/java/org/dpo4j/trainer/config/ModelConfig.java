@@ -3,21 +3,29 @@ package org.dpo4j.trainer.config;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
+import org.dpo4j.trainer.model.ModelPresets;
 
 /**
- * The policy model. The reference model is a frozen copy of the initial policy.
+ * The policy model: a Hugging Face model folder, or a built-in preset randomly initialised from
+ * {@code train.seed}.
  *
- * @param preset a built-in architecture size, randomly initialised from {@code train.seed}
- * @param arch   the architecture family of the preset
+ * @param path   a Hugging Face model folder ({@code config.json}, safetensors weights,
+ *               {@code tokenizer.json}); null = the preset. Relative to the working directory.
+ * @param preset a built-in size, used when {@code path} is null
+ * @param arch   the architecture family of the preset, used when {@code path} is null (a
+ *               folder's {@code config.json} names its own)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record ModelConfig(String preset, String arch) {
+public record ModelConfig(String path, String preset, String arch) {
 
-    public static final List<String> PRESETS = List.of("tiny");
-    public static final List<String> ARCHES = List.of("llama");
+    public static final List<String> PRESETS = ModelPresets.PRESETS;
+    public static final List<String> ARCHES = ModelPresets.ARCHES;
 
     public ModelConfig {
         Check.oneOf("preset", preset, PRESETS);
         Check.oneOf("arch", arch, ARCHES);
+        if (path != null && path.isBlank()) {
+            throw new ConfigValueException("path", "must be a model folder or null, got an empty string");
+        }
     }
 }

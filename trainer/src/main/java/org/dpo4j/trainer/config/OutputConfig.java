@@ -2,11 +2,25 @@ package org.dpo4j.trainer.config;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.List;
 
 /**
- * Where the run writes.
+ * Where the run writes, and how it saves models.
  *
- * @param dir the run directory; null means {@code runs/<timestamp>} under the working directory
+ * @param dir          the run directory; null means {@code runs/<timestamp>} under the working
+ *                     directory
+ * @param saveDtype    dtype of saved weights: {@code f32}, {@code bf16} or {@code f16}
+ * @param maxShardSize largest safetensors file of a saved model, in Hugging Face's syntax
+ *                     ({@code 2GB}, {@code 500MB}, {@code 1GiB} or a number of bytes); bigger
+ *                     models are sharded with an index
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record OutputConfig(String dir) {}
+public record OutputConfig(String dir, String saveDtype, String maxShardSize) {
+
+    public static final List<String> SAVE_DTYPES = List.of("f32", "bf16", "f16");
+
+    public OutputConfig {
+        Check.oneOf("save_dtype", saveDtype, SAVE_DTYPES);
+        Check.required("max_shard_size", maxShardSize);
+    }
+}

@@ -9,9 +9,10 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * out). Keys are snake_case in YAML/JSON; see DESIGN.md §4 for the contract.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonPropertyOrder({"model", "data", "loss", "optim", "schedule", "train", "eval", "output"})
+@JsonPropertyOrder({"model", "reference", "data", "loss", "optim", "schedule", "train", "eval", "output"})
 public record RunConfig(
         ModelConfig model,
+        ReferenceConfig reference,
         DataConfig data,
         LossConfig loss,
         OptimConfig optim,
@@ -22,6 +23,7 @@ public record RunConfig(
 
     public RunConfig {
         Check.required("model", model);
+        Check.required("reference", reference);
         Check.required("data", data);
         Check.required("loss", loss);
         Check.required("optim", optim);
