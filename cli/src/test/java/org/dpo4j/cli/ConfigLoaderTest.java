@@ -83,7 +83,7 @@ class ConfigLoaderTest {
     @Test
     void unknownTopLevelNodeListsTheNodes() throws IOException {
         Path f = TestSupport.write(dir, "run.yaml", "modle:\n  preset: tiny\n");
-        assertEquals("config error: run.yaml:1:1: unknown key modle (allowed: model, data, loss, optim,"
+        assertEquals("config error: run.yaml:1:1: unknown key modle (allowed: model, reference, data, loss, optim,"
                 + " schedule, train, eval, output)", error(f));
         // a --set path into a missing node creates it, then binding rejects it
         assertTrue(error(null, "foo.bar=1").contains("unknown key foo (allowed: model,"));
