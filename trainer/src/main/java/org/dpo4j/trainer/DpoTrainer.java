@@ -11,9 +11,9 @@ import org.dpo4j.trainer.config.TrainConfig;
 import org.dpo4j.trainer.data.Batcher;
 import org.dpo4j.trainer.data.PairSampler;
 import org.dpo4j.trainer.data.PreparedData;
-import org.dpo4j.trainer.model.LlamaConfig;
+import org.dpo4j.trainer.model.CausalLm;
+import org.dpo4j.trainer.model.ModelArchitecture;
 import org.dpo4j.trainer.model.ModelInitializer;
-import org.dpo4j.trainer.model.LlamaModel;
 import org.dpo4j.trainer.model.ModelPresets;
 import org.dpo4j.trainer.model.ModelWeights;
 import org.dpo4j.trainer.optim.AdamW;
@@ -58,13 +58,13 @@ public final class DpoTrainer implements AutoCloseable {
         Device device = Devices.resolve(train.device());
         NDManager manager = NDManager.newBaseManager(device);
         try {
-            LlamaConfig arch = (LlamaConfig) ModelPresets.of(config.model().arch(), config.model().preset(), tokenizer.vocabSize());
+            ModelArchitecture arch = ModelPresets.of(config.model().arch(), config.model().preset(), tokenizer.vocabSize());
             ModelWeights policyWeights = ModelInitializer.randomWeights(arch, train.seed(), manager);
             ModelWeights referenceWeights = policyWeights.copy(manager);
             policyWeights.requireGradients();
             PreferenceLoss loss = LossFactory.create(config.loss());
             PreferenceScorer scorer = new PreferenceScorer(
-                    new LlamaModel(arch, policyWeights), new LlamaModel(arch, referenceWeights), loss);
+                    CausalLm.of(arch, policyWeights), CausalLm.of(arch, referenceWeights), loss);
             Batcher batcher = new Batcher(tokenizer.padId());
             OptimConfig optim = config.optim();
             ScheduleConfig schedule = config.schedule();

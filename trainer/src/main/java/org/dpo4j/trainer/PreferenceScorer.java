@@ -14,7 +14,7 @@ import org.dpo4j.losses.PreferenceLoss;
 import org.dpo4j.losses.SequenceLogProbs;
 import org.dpo4j.losses.SequenceStats;
 import org.dpo4j.trainer.data.Batch;
-import org.dpo4j.trainer.model.LlamaModel;
+import org.dpo4j.trainer.model.CausalLm;
 
 /**
  * Scores a batch: policy and (when the loss needs it) reference forward passes, sequence
@@ -22,11 +22,11 @@ import org.dpo4j.trainer.model.LlamaModel;
  */
 final class PreferenceScorer {
 
-    private final LlamaModel policy;
-    private final LlamaModel reference;
+    private final CausalLm policy;
+    private final CausalLm reference;
     private final PreferenceLoss loss;
 
-    PreferenceScorer(LlamaModel policy, LlamaModel reference, PreferenceLoss loss) {
+    PreferenceScorer(CausalLm policy, CausalLm reference, PreferenceLoss loss) {
         this.policy = policy;
         this.reference = reference;
         this.loss = loss;

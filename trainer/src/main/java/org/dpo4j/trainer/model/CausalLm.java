@@ -1,0 +1,60 @@
+package org.dpo4j.trainer.model;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * A decoder-only language model: token ids in, next-token logits out. One implementation per
+ * {@link ModelArchitecture} record, so that a trainer or a scorer never needs to know which
+ * architecture it drives.
+ *
+ * <p>Attention: query i may attend key j iff j ≤ i and {@code attentionMask[j] == 1}. Every
+ * intermediate array is created in the caller's {@code NDScope}; the weights are only read, so
+ * a forward pass inside a {@code GradientCollector} back-propagates into them.
+ */
+public sealed interface CausalLm permits LlamaModel, Gpt2Model {
+
+    /** The hyper-parameters this model was built for. */
+    ModelArchitecture architecture();
+
+    /** The parameters, under their Hugging Face names. */
+    ModelWeights weights();
+
+    /**
+     * Logits with positions 0..T−1 in every row: the right-padded batches the trainer builds.
+     *
+     * @param inputIds      (N, T) int64 token ids
+     * @param attentionMask (N, T) 1 on real tokens, 0 on padding, any numeric type
+     * @return (N, T, V) float32; row n, position t predicts the token at t+1
+     */
+    NDArray forward(NDArray inputIds, NDArray attentionMask);
+
+    /**
+     * Logits with explicit positions, e.g. {@code cumsum(mask) − 1} for a left-padded batch as
+     * Hugging Face's {@code generate()} builds it (padded slots hold any valid position).
+     *
+     * @param inputIds      (N, T) int64 token ids
+     * @param attentionMask (N, T) 1 on real tokens, 0 on padding, any numeric type
+     * @param positionIds   (N, T) integer positions, each ≥ 0 (and below the architecture's
+     *                      {@link ModelArchitecture#maxSequenceLength()})
+     * @return (N, T, V) float32
+     */
+    NDArray forward(NDArray inputIds, NDArray attentionMask, NDArray positionIds);
+
+    /**
+     * The forward pass of {@code architecture} over {@code weights}.
+     *
+     * @throws IllegalArgumentException when a tensor the architecture needs is missing or has
+     *                                  another shape
+     */
+    static CausalLm of(ModelArchitecture architecture, ModelWeights weights) {
+        // Pattern matching in switch is a preview feature in Java 17, so an instanceof chain
+        // stands in for the switch over the sealed family.
+        if (architecture instanceof LlamaConfig llama) {
+            return new LlamaModel(llama, weights);
+        }
+        if (architecture instanceof Gpt2Config gpt2) {
+            return new Gpt2Model(gpt2, weights);
+        }
+        throw new IllegalArgumentException("no forward pass for " + architecture.getClass().getSimpleName());
+    }
+}

@@ -1,0 +1,44 @@
+package org.dpo4j.trainer.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
+import org.dpo4j.losses.Constants;
+
+/** GPT-2's MLP activations, by their {@code activation_function} name ({@link Gpt2Config#ACTIVATIONS}). */
+final class Gpt2Activation {
+
+    /** √(2/π), the slope of the tanh approximation at 0. */
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+    private Gpt2Activation() {}
+
+    /**
+     * @param name one of {@link Gpt2Config#ACTIVATIONS}
+     * @param x    any shape
+     * @return same shape
+     */
+    static NDArray apply(String name, NDArray x) {
+        return switch (name) {
+            case "gelu_new" -> geluTanh(x);
+            case "gelu" -> geluErf(x);
+            case "relu" -> Activation.relu(x);
+            default -> throw new IllegalArgumentException("activation_function " + name + " is not one of "
+                    + Gpt2Config.ACTIVATIONS);
+        };
+    }
+
+    /**
+     * {@code gelu_new}, GPT-2's own: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). It differs from
+     * the exact GELU by up to about 1e-3, which shows in the logits.
+     */
+    static NDArray geluTanh(NDArray x) {
+        NDArray cube = x.mul(x).mul(x);
+        NDArray inner = Constants.times(x.add(Constants.times(cube, 0.044715)), SQRT_2_OVER_PI);
+        return Constants.times(x, 0.5).mul(inner.tanh().add(1));
+    }
+
+    /** {@code gelu}, the exact form: 0.5·x·(1 + erf(x/√2)). */
+    static NDArray geluErf(NDArray x) {
+        return Constants.times(x, 0.5).mul(Constants.dividedBy(x, Math.sqrt(2)).erf().add(1));
+    }
+}

@@ -1,0 +1,105 @@
+package org.dpo4j.trainer.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * GPT-2 ({@code GPT2LMHeadModel}) over {@link ModelWeights} under the hub's unprefixed names
+ * ({@link Gpt2TensorNames}).
+ *
+ * <pre>
+ *   x = wte[ids] + wpe[positions]                                 (N, T, E)
+ *   per block:  x = x + c_proj(attention(split(c_attn(LN_1(x)))))  c_attn: (N, T, 3E) = q | k | v
+ *               x = x + c_proj(act(c_fc(LN_2(x))))                 c_fc: (N, T, inner)
+ *   logits = LN_f(x) · headᵀ                                       (N, T, V), head = wte when tied
+ * </pre>
+ *
+ * Every projection is a Conv1D, stored (in, out) and applied as x·W + b without a transpose.
+ */
+public final class Gpt2Model implements CausalLm {
+
+    private final Gpt2Config config;
+    private final ModelWeights weights;
+
+    /** @throws IllegalArgumentException when a tensor of {@code config} is missing or mis-shaped */
+    public Gpt2Model(Gpt2Config config, ModelWeights weights) {
+        WeightShapes.require(config, weights);
+        this.config = config;
+        this.weights = weights;
+    }
+
+    @Override
+    public ModelArchitecture architecture() {
+        return config;
+    }
+
+    @Override
+    public ModelWeights weights() {
+        return weights;
+    }
+
+    @Override
+    public NDArray forward(NDArray inputIds, NDArray attentionMask) {
+        Shape s = inputIds.getShape();
+        NDArray sequential = inputIds.getManager().arange(0, s.get(1), 1, DataType.INT64)
+                .reshape(1, s.get(1))
+                .broadcast(s);
+        return forward(inputIds, attentionMask, sequential);
+    }
+
+    @Override
+    public NDArray forward(NDArray inputIds, NDArray attentionMask, NDArray positionIds) {
+        PositionIds positions = PositionIds.check(positionIds, inputIds, config.maxPositions());
+        NDArray x = Lookup.rows(weights.get(Gpt2TensorNames.TOKEN_EMBED), inputIds)
+                .add(Lookup.rows(weights.get(Gpt2TensorNames.POSITION_EMBED), positions.ids()));
+        NDArray maskBias = AttentionMask.bias(attentionMask, inputIds.getShape().get(1));
+        double eps = config.layerNormEps();
+        for (int i = 0; i < config.numLayers(); i++) {
+            String p = Gpt2TensorNames.layer(i);
+            x = x.add(attention(layerNorm(x, p + "ln_1", eps), p + "attn.", maskBias));
+            x = x.add(mlp(layerNorm(x, p + "ln_2", eps), p + "mlp."));
+        }
+        x = layerNorm(x, Gpt2TensorNames.FINAL_NORM, eps);
+        String head = config.tieWordEmbeddings() ? Gpt2TensorNames.TOKEN_EMBED : Gpt2TensorNames.LM_HEAD;
+        // The head is (V, E) like an nn.Linear weight, unlike the Conv1D projections.
+        return x.matMul(weights.get(head).transpose());
+    }
+
+    /**
+     * Causal self-attention.
+     *
+     * @param h        (N, T, E) normalised input
+     * @param prefix   {@code h.{i}.attn.}
+     * @param maskBias (N, 1, T, T) from {@link AttentionMask#bias}
+     * @return (N, T, E)
+     */
+    private NDArray attention(NDArray h, String prefix, NDArray maskBias) {
+        int heads = config.numHeads();
+        int headDim = config.headDim();
+        // Axis 2, not -1: DJL's split does not resolve negative axes.
+        NDList qkv = conv1d(h, prefix + "c_attn").split(3, 2); // q | k | v, each (N, T, E)
+        NDArray q = MultiHeadAttention.splitHeads(qkv.get(0), heads, headDim);
+        NDArray k = MultiHeadAttention.splitHeads(qkv.get(1), heads, headDim);
+        NDArray v = MultiHeadAttention.splitHeads(qkv.get(2), heads, headDim);
+        double scale = config.scaleAttnWeights() ? 1.0 / Math.sqrt(headDim) : 1.0;
+        NDArray context = MultiHeadAttention.attend(q, k, v, maskBias, scale); // (N, H, T, D)
+        return conv1d(MultiHeadAttention.mergeHeads(context), prefix + "c_proj");
+    }
+
+    /** c_proj(act(c_fc(h))): (N, T, E) to (N, T, inner) and back. */
+    private NDArray mlp(NDArray h, String prefix) {
+        NDArray inner = Gpt2Activation.apply(config.activation(), conv1d(h, prefix + "c_fc"));
+        return conv1d(inner, prefix + "c_proj");
+    }
+
+    private NDArray layerNorm(NDArray x, String name, double eps) {
+        return Norms.layer(x, weights.get(name + ".weight"), weights.get(name + ".bias"), eps);
+    }
+
+    /** The Conv1D called {@code name}: x·W + b with W stored (in, out); x is (..., in). */
+    private NDArray conv1d(NDArray x, String name) {
+        return x.matMul(weights.get(name + ".weight")).add(weights.get(name + ".bias"));
+    }
+}

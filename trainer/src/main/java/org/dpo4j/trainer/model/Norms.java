@@ -1,0 +1,38 @@
+package org.dpo4j.trainer.model;
+
+import ai.djl.ndarray.NDArray;
+import org.dpo4j.losses.Constants;
+
+/**
+ * The two normalisations over the last axis. Written with add(Number), sqrt and array division
+ * only: a Number exponent or divisor would be a Java-backed tensor kept by autograd (see
+ * {@link Constants}).
+ */
+final class Norms {
+
+    private Norms() {}
+
+    /**
+     * RMSNorm (Llama family): w · x / sqrt(mean(x²) + ε), no mean subtraction, no bias.
+     *
+     * @param x      (..., d)
+     * @param weight (d)
+     */
+    static NDArray rms(NDArray x, NDArray weight, double eps) {
+        NDArray rms = x.square().mean(new int[] {-1}, true).add(eps).sqrt();
+        return x.div(rms).mul(weight);
+    }
+
+    /**
+     * LayerNorm (GPT-2): w · (x − μ) / sqrt(σ² + ε) + b with the biased variance σ² = mean((x − μ)²).
+     *
+     * @param x      (..., d)
+     * @param weight (d)
+     * @param bias   (d)
+     */
+    static NDArray layer(NDArray x, NDArray weight, NDArray bias, double eps) {
+        NDArray centred = x.sub(x.mean(new int[] {-1}, true));
+        NDArray std = centred.square().mean(new int[] {-1}, true).add(eps).sqrt();
+        return centred.div(std).mul(weight).add(bias);
+    }
+}

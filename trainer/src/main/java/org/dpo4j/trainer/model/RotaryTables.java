@@ -1,0 +1,69 @@
+package org.dpo4j.trainer.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * cos/sin of rotary embeddings in Hugging Face's "rotate half" layout, either shared by all
+ * rows, (T, D), or gathered per row, (N, 1, T, D); both broadcast over (N, H, T, D).
+ *
+ * @param cos cos(angle)
+ * @param sin sin(angle)
+ */
+record RotaryTables(NDArray cos, NDArray sin) {
+
+    /** Positions 0..T−1 in every row: one (T, D) table pair, no gather. */
+    static RotaryTables sequential(NDManager manager, long seqLen, int headDim, double base) {
+        long[] positions = new long[Math.toIntExact(seqLen)];
+        for (int p = 0; p < positions.length; p++) {
+            positions[p] = p;
+        }
+        return of(manager, positions, new Shape(seqLen, headDim), headDim, base);
+    }
+
+    /**
+     * Per-row positions, one (cos, sin) row per token. Each row is computed exactly as in
+     * {@link #sequential}, so positions 0..T−1 give bit-identical values; the work and memory
+     * grow with N·T, not with the largest position.
+     */
+    static RotaryTables at(PositionIds positions, int headDim, double base) {
+        NDArray ids = positions.ids();
+        Shape s = ids.getShape();
+        return of(ids.getManager(), ids.toLongArray(), new Shape(s.get(0), 1, s.get(1), headDim), headDim, base);
+    }
+
+    /**
+     * θ_i = base^(−2i/D) for i &lt; D/2; angle(p, i) = p·θ_i, duplicated across the two halves
+     * of the head. Computed in double in Java, then rounded once to float32.
+     *
+     * @param positions one position per table row
+     * @param shape     the tables' shape, (positions.length · D) values
+     */
+    private static RotaryTables of(NDManager manager, long[] positions, Shape shape, int headDim, double base) {
+        float[] cos = new float[Math.toIntExact(positions.length * (long) headDim)];
+        float[] sin = new float[cos.length];
+        int half = headDim / 2;
+        for (int row = 0; row < positions.length; row++) {
+            for (int i = 0; i < half; i++) {
+                double angle = positions[row] * Math.pow(base, -2.0 * i / headDim);
+                int at = row * headDim + i;
+                cos[at] = cos[at + half] = (float) Math.cos(angle);
+                sin[at] = sin[at + half] = (float) Math.sin(angle);
+            }
+        }
+        return new RotaryTables(manager.create(cos, shape), manager.create(sin, shape));
+    }
+
+    /** x·cos + rotate_half(x)·sin with rotate_half([a, b]) = [−b, a]; x is (N, H, T, D). */
+    NDArray apply(NDArray x) {
+        long d = x.getShape().get(3);
+        long half = d / 2;
+        NDArray first = x.get(":, :, :, 0:" + half);
+        NDArray second = x.get(":, :, :, " + half + ":" + d);
+        NDArray rotated = NDArrays.concat(new NDList(second.neg(), first), -1);
+        return x.mul(cos).add(rotated.mul(sin));
+    }
+}

@@ -1,0 +1,147 @@
+package org.dpo4j.trainer.model;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every architecture's forward pass against Hugging Face logits from an independent float64
+ * reference ({@code fixture.json}, format {@code hf-causal-lm-fixture/1}), for each case in the
+ * folder of the system property {@code parity.dir} that {@link #readable} can load. Per case:
+ * the right-padded batch with the fixture's position ids, the same batch through the two-argument
+ * forward (positions 0..T−1, what the trainer calls), and the left-padded block with
+ * {@code cumsum(mask) − 1} positions. Valid logits and valid next-token log-probs must lie within
+ * the fixture's own tolerances.
+ */
+class CausalLmParityTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TestFactory
+    Stream<DynamicTest> logitsMatchTransformers() throws IOException {
+        String dir = System.getProperty("parity.dir");
+        assertTrue(dir != null && Files.isDirectory(Path.of(dir)), "parity.dir is not a folder: " + dir);
+        Path root = Path.of(dir);
+        JsonNode index = JSON.readTree(root.resolve("index.json").toFile());
+        List<DynamicTest> tests = new ArrayList<>();
+        for (JsonNode c : index.get("cases")) {
+            String name = c.get("dir").asText();
+            Path caseDir = root.resolve(name);
+            if (!readable(c, caseDir)) {
+                continue;
+            }
+            tests.add(DynamicTest.dynamicTest(name + " right-padded", () -> check(caseDir, Block.RIGHT)));
+            tests.add(DynamicTest.dynamicTest(name + " right-padded, default positions", () -> check(caseDir, Block.RIGHT_DEFAULT_POSITIONS)));
+            tests.add(DynamicTest.dynamicTest(name + " left-padded", () -> check(caseDir, Block.LEFT)));
+        }
+        assertTrue(!tests.isEmpty(), "no loadable case in " + root);
+        return tests.stream();
+    }
+
+    /** Which batch of a fixture to run, and how. */
+    private enum Block {
+        RIGHT, RIGHT_DEFAULT_POSITIONS, LEFT
+    }
+
+    /**
+     * The cases {@link #loadWeights} can read: single-file F32. BF16, F16 and sharded
+     * checkpoints need the real checkpoint loader; with it, this and {@link #loadWeights} are the
+     * only places to change.
+     */
+    private static boolean readable(JsonNode indexCase, Path caseDir) {
+        return indexCase.get("weight_dtype").asText().equals("F32") && Files.isRegularFile(caseDir.resolve("model.safetensors"));
+    }
+
+    /**
+     * The checkpoint's parameters under the names the models read: GPT-2's {@code transformer.}
+     * prefix dropped and its attention-mask buffers left out.
+     */
+    private static ModelWeights loadWeights(Path caseDir, ModelArchitecture architecture, NDManager manager)
+            throws IOException {
+        Map<String, NDArray> stored = F32Safetensors.read(caseDir.resolve("model.safetensors"), manager);
+        if (!(architecture instanceof Gpt2Config)) {
+            return new ModelWeights(manager, stored);
+        }
+        Map<String, NDArray> canonical = new LinkedHashMap<>();
+        stored.forEach((name, tensor) -> {
+            if (!Gpt2TensorNames.isBuffer(name)) {
+                canonical.put(Gpt2TensorNames.canonical(name), tensor);
+            }
+        });
+        return new ModelWeights(manager, canonical);
+    }
+
+    private static void check(Path caseDir, Block block) throws IOException {
+        JsonNode fixture = JSON.readTree(caseDir.resolve("fixture.json").toFile());
+        JsonNode batch = block == Block.LEFT ? fixture.get("left_padded") : fixture;
+        assertTrue(batch != null && !batch.isMissingNode(), caseDir + ": fixture has no " + block + " block");
+        int b = fixture.get("batch_size").asInt();
+        int t = fixture.get("seq_len").asInt();
+        int v = fixture.get("vocab_size").asInt();
+        ModelArchitecture architecture = HfConfigReader.read(caseDir, t);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            CausalLm model = CausalLm.of(architecture, loadWeights(caseDir, architecture, manager));
+            long[] idValues = longs(batch.get("input_ids"));
+            NDArray ids = manager.create(idValues, new Shape(b, t));
+            NDArray mask = manager.create(longs(batch.get("attention_mask")), new Shape(b, t));
+            NDArray logitsArray = block == Block.RIGHT_DEFAULT_POSITIONS
+                    ? model.forward(ids, mask)
+                    : model.forward(ids, mask, manager.create(longs(batch.get("position_ids")), new Shape(b, t)));
+            float[] logits = logitsArray.toFloatArray();
+            float[] logProbs = logitsArray.logSoftmax(-1).toFloatArray();
+
+            double[] rowLogitError = new double[b];
+            double[] rowLogProbError = new double[b];
+            for (int row = 0; row < b; row++) {
+                for (int pos = 0; pos < t; pos++) {
+                    int at = (row * t + pos) * v;
+                    if (batch.get("logits_valid").get(row).get(pos).asInt() == 1) {
+                        JsonNode expected = batch.get("logits").get(row).get(pos);
+                        for (int k = 0; k < v; k++) {
+                            rowLogitError[row] = Math.max(rowLogitError[row], Math.abs(logits[at + k] - expected.get(k).asDouble()));
+                        }
+                    }
+                    if (pos < t - 1 && batch.get("next_token_valid").get(row).get(pos).asInt() == 1) {
+                        int next = (int) idValues[row * t + pos + 1];
+                        double expected = batch.get("next_token_logprobs").get(row).get(pos).asDouble();
+                        rowLogProbError[row] = Math.max(rowLogProbError[row], Math.abs(logProbs[at + next] - expected));
+                    }
+                }
+            }
+            double logitError = Arrays.stream(rowLogitError).max().orElse(0);
+            double logProbError = Arrays.stream(rowLogProbError).max().orElse(0);
+            System.out.printf("parity %s %s: max |logit error| per row %s, max |log-prob error| per row %s%n",
+                    caseDir.getFileName(), block, scientific(rowLogitError), scientific(rowLogProbError));
+            double logitTolerance = fixture.get("tolerance").get("logits_max_abs").asDouble();
+            double logProbTolerance = fixture.get("tolerance").get("logprobs_max_abs").asDouble();
+            assertTrue(logitError <= logitTolerance, "max |logit error| " + logitError + " > " + logitTolerance);
+            assertTrue(logProbError <= logProbTolerance, "max |log-prob error| " + logProbError + " > " + logProbTolerance);
+        }
+    }
+
+    private static String scientific(double[] values) {
+        return Arrays.stream(values).mapToObj(x -> String.format("%.2e", x)).toList().toString();
+    }
+
+    /** A JSON matrix of integers, row-major. */
+    private static long[] longs(JsonNode rows) {
+        List<Long> out = new ArrayList<>();
+        rows.forEach(row -> row.forEach(x -> out.add(x.asLong())));
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+}
