@@ -41,6 +41,7 @@ final class Cli {
     static CommandLine commandLine(CliEnvironment env, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new RootCommand());
         cl.addSubcommand(new TrainCommand(env, new ConfigLoader()));
+        cl.addSubcommand(new InitModelCommand(env));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         documentExitCodes(cl);
         cl.setOut(out);

@@ -47,11 +47,17 @@ final class ProgressView implements TrainingListener, AutoCloseable {
     }
 
     @Override
+    public void onWarning(String line) {
+        out.println(line);
+        out.flush();
+    }
+
+    @Override
     public void onStart(RunPlan plan) {
         maxSteps = plan.maxSteps();
         start();
-        out.printf(Locale.ROOT, "training %d steps on %s: %d train pairs, %d held-out pairs, %,d parameters%n",
-                plan.maxSteps(), plan.device(), plan.trainPairs(), plan.evalPairs(), plan.parameterCount());
+        out.printf(Locale.ROOT, "training %s for %d steps on %s: %d train pairs, %d held-out pairs, %,d parameters%n",
+                plan.model(), plan.maxSteps(), plan.device(), plan.trainPairs(), plan.evalPairs(), plan.parameterCount());
         out.flush();
     }
 

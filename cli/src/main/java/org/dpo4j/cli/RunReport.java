@@ -24,6 +24,10 @@ final class RunReport {
                 out.printf(Locale.ROOT, "  %-" + width + "s  %s%n", e.getKey(), format(e.getValue()));
             }
         }
+        if (summary.finalModel() != null) {
+            out.println("trained model (a Hugging Face folder): " + dir.display() + "/"
+                    + dir.path().relativize(summary.finalModel()));
+        }
         out.println("run directory: " + dir.display());
         out.flush();
     }

@@ -30,7 +30,7 @@ class ProgressViewTest {
     @Test
     void plainPrintsOneLinePerLogRecord() {
         ProgressView v = view(false);
-        v.onStart(new RunPlan(200, 90, 10, 429_440, "cpu()"));
+        v.onStart(new RunPlan(200, 90, 10, 429_440, "cpu()", "llama preset tiny"));
         for (int s = 1; s <= 10; s++) {
             now += 250_000_000L; // 4 steps/s
             v.onStep(s);
@@ -39,7 +39,7 @@ class ProgressViewTest {
         v.onEval(eval(10));
         v.close();
         assertEquals(String.join("\n",
-                "training 200 steps on cpu(): 90 train pairs, 10 held-out pairs, 429,440 parameters",
+                "training llama preset tiny for 200 steps on cpu(): 90 train pairs, 10 held-out pairs, 429,440 parameters",
                 "step 10/200  loss 0.6812  acc 0.625  margin 0.031  4.0 steps/s",
                 "eval at step 10/200  loss 0.6012  acc 0.750",
                 ""), buffer.toString().replace(System.lineSeparator(), "\n"));
@@ -48,7 +48,7 @@ class ProgressViewTest {
     @Test
     void stepsPerSecondLeavesEvaluationTimeOut() {
         ProgressView v = view(false);
-        v.onStart(new RunPlan(20, 90, 10, 1, "cpu()"));
+        v.onStart(new RunPlan(20, 90, 10, 1, "cpu()", "llama preset tiny"));
         for (int s = 1; s <= 20; s++) {
             now += 500_000_000L; // 2 steps/s
             v.onStep(s);
@@ -66,7 +66,7 @@ class ProgressViewTest {
     @Test
     void liveRedrawsOneBarLineWithRateAndEta() {
         ProgressView v = view(true);
-        v.onStart(new RunPlan(100, 90, 10, 1, "cpu()"));
+        v.onStart(new RunPlan(100, 90, 10, 1, "cpu()", "llama preset tiny"));
         for (int s = 1; s <= 50; s++) {
             now += 500_000_000L; // 2 steps/s
             v.onStep(s);

@@ -72,7 +72,7 @@ final class TestSupport {
                 throw failure;
             }
             int max = config.train().maxSteps();
-            listener.onStart(new RunPlan(max, 90, 10, 1234, "cpu()"));
+            listener.onStart(new RunPlan(max, 90, 10, 1234, "cpu()", "llama preset tiny"));
             for (int s = 1; s <= max; s++) {
                 listener.onStep(s);
                 if (s % config.train().logEvery() == 0) {
@@ -86,7 +86,7 @@ final class TestSupport {
             eval.put("eval/rewards/margins", 0.6);
             MetricsRecord finalEval = new MetricsRecord(max, eval);
             listener.onEval(finalEval);
-            return new TrainingSummary(runDir, max, 1.5, finalEval);
+            return new TrainingSummary(runDir, max, 1.5, finalEval, null);
         }
     }
 

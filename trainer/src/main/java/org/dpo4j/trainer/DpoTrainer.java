@@ -3,6 +3,7 @@ package org.dpo4j.trainer;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import org.dpo4j.losses.PreferenceLoss;
 import org.dpo4j.trainer.config.OptimConfig;
 import org.dpo4j.trainer.config.RunConfig;
@@ -11,34 +12,35 @@ import org.dpo4j.trainer.config.TrainConfig;
 import org.dpo4j.trainer.data.Batcher;
 import org.dpo4j.trainer.data.PairSampler;
 import org.dpo4j.trainer.data.PreparedData;
-import org.dpo4j.trainer.model.CausalLm;
-import org.dpo4j.trainer.model.ModelArchitecture;
-import org.dpo4j.trainer.model.ModelInitializer;
-import org.dpo4j.trainer.model.ModelPresets;
 import org.dpo4j.trainer.model.ModelWeights;
 import org.dpo4j.trainer.optim.AdamW;
 import org.dpo4j.trainer.optim.LearningRateSchedule;
-import org.dpo4j.trainer.tokenizer.ByteTokenizer;
 import org.dpo4j.trainer.tokenizer.TextTokenizer;
 
 /**
  * Trains a policy on preference pairs as a {@link RunConfig} says. {@link #create} builds the
- * data, the policy (a preset initialised from {@code train.seed}), its frozen reference copy,
- * the loss and the optimizer; {@link #run} runs the {@link TrainingLoop} and the final
- * evaluation. Closing frees all native memory.
+ * tokenizer, the data, the policy (a Hugging Face folder, or a preset initialised from
+ * {@code train.seed}), its frozen reference, the loss and the optimizer; {@link #run} runs the
+ * {@link TrainingLoop}, the final evaluation, and saves the policy as a Hugging Face folder in
+ * {@code final/}. Closing frees all native memory.
  */
 public final class DpoTrainer implements AutoCloseable {
 
     private final NDManager manager;
+    private final TextTokenizer tokenizer;
     private final ModelWeights policyWeights;
     private final TrainingLoop loop;
+    private final PolicySaver saver;
     private final RunPlan plan;
     private final Path runDir;
 
-    private DpoTrainer(NDManager manager, ModelWeights policyWeights, TrainingLoop loop, RunPlan plan, Path runDir) {
+    private DpoTrainer(NDManager manager, TextTokenizer tokenizer, ModelWeights policyWeights, TrainingLoop loop,
+            PolicySaver saver, RunPlan plan, Path runDir) {
         this.manager = manager;
+        this.tokenizer = tokenizer;
         this.policyWeights = policyWeights;
         this.loop = loop;
+        this.saver = saver;
         this.plan = plan;
         this.runDir = runDir;
     }
@@ -46,25 +48,26 @@ public final class DpoTrainer implements AutoCloseable {
     /**
      * Builds everything a run needs, without training.
      *
-     * @param config the resolved run config
-     * @param runDir an existing directory for the run's files
-     * @throws UserInputException when data or paths named by the config are unusable
+     * @param config   the resolved run config
+     * @param runDir   an existing directory for the run's files
+     * @param warnings receives one line per thing the user should know before training
+     * @throws UserInputException when data, models or paths named by the config are unusable
      */
-    public static DpoTrainer create(RunConfig config, Path runDir) {
+    public static DpoTrainer create(RunConfig config, Path runDir, Consumer<String> warnings) {
         DjlEnvironment.configure();
         TrainConfig train = config.train();
-        TextTokenizer tokenizer = new ByteTokenizer();
-        PreparedData data = PreparedData.prepare(config.data(), tokenizer, train.seed());
-        Device device = Devices.resolve(train.device());
-        NDManager manager = NDManager.newBaseManager(device);
+        Path policyFolder = ModelFolders.resolve(config.model().path(), "model.path");
+        TextTokenizer tokenizer = RunModels.tokenizer(policyFolder);
+        NDManager manager = null;
         try {
-            ModelArchitecture arch = ModelPresets.of(config.model().arch(), config.model().preset(), tokenizer.vocabSize());
-            ModelWeights policyWeights = ModelInitializer.randomWeights(arch, train.seed(), manager);
-            ModelWeights referenceWeights = policyWeights.copy(manager);
-            policyWeights.requireGradients();
+            PreparedData data = PreparedData.prepare(config.data(), tokenizer, train.seed());
+            Device device = Devices.resolve(train.device());
+            manager = NDManager.newBaseManager(device);
+            RunModels models = RunModels.load(config, policyFolder, tokenizer, manager, warnings);
+            ModelWeights policyWeights = models.policy().weights();
+            PolicySaver saver = PolicySaver.create(config.output(), models.policy().architecture(), tokenizer, policyFolder);
             PreferenceLoss loss = LossFactory.create(config.loss());
-            PreferenceScorer scorer = new PreferenceScorer(
-                    CausalLm.of(arch, policyWeights), CausalLm.of(arch, referenceWeights), loss);
+            PreferenceScorer scorer = new PreferenceScorer(models.policy(), models.reference(), loss);
             Batcher batcher = new Batcher(tokenizer.padId());
             OptimConfig optim = config.optim();
             ScheduleConfig schedule = config.schedule();
@@ -83,12 +86,24 @@ public final class DpoTrainer implements AutoCloseable {
                             train.maxSteps(), train.gradientAccumulationSteps(), train.logEvery(),
                             config.eval().every(), optim.maxGradNorm()));
             RunPlan plan = new RunPlan(
-                    train.maxSteps(), data.train().size(), data.eval().size(), policyWeights.parameterCount(), device.toString());
-            return new DpoTrainer(manager, policyWeights, loop, plan, runDir);
+                    train.maxSteps(), data.train().size(), data.eval().size(), policyWeights.parameterCount(),
+                    device.toString(), describe(config, models));
+            return new DpoTrainer(manager, tokenizer, policyWeights, loop, saver, plan, runDir);
         } catch (RuntimeException e) {
-            manager.close();
+            if (manager != null) {
+                manager.close();
+            }
+            closeTokenizer(tokenizer);
             throw e;
         }
+    }
+
+    /** E.g. {@code llama preset tiny} or {@code qwen2 from models/Qwen2.5-0.5B}. */
+    private static String describe(RunConfig config, RunModels models) {
+        String type = models.policy().architecture().modelType();
+        return models.policyFolder() == null
+                ? type + " preset " + config.model().preset()
+                : type + " from " + models.policyFolder();
     }
 
     /**
@@ -98,7 +113,7 @@ public final class DpoTrainer implements AutoCloseable {
      * @see #run
      */
     public static TrainingSummary train(RunConfig config, Path runDir, TrainingListener listener) {
-        try (DpoTrainer trainer = create(config, runDir)) {
+        try (DpoTrainer trainer = create(config, runDir, listener::onWarning)) {
             return trainer.run(listener);
         }
     }
@@ -122,7 +137,8 @@ public final class DpoTrainer implements AutoCloseable {
     }
 
     /**
-     * Trains, evaluates at the end, and writes {@code metrics.jsonl} into the run directory.
+     * Trains, evaluates at the end, writes {@code metrics.jsonl} into the run directory and saves
+     * the policy in {@code final/}.
      *
      * @throws TrainingFailedException when training diverges (a NaN loss or gradient)
      */
@@ -132,12 +148,25 @@ public final class DpoTrainer implements AutoCloseable {
             long start = System.nanoTime();
             MetricsRecord finalEval = loop.run(log, listener);
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new TrainingSummary(runDir, plan.maxSteps(), seconds, finalEval);
+            Path finalModel = runDir.resolve(PolicySaver.FINAL);
+            saver.save(finalModel, policyWeights);
+            return new TrainingSummary(runDir, plan.maxSteps(), seconds, finalEval, finalModel);
         }
     }
 
     @Override
     public void close() {
         manager.close();
+        closeTokenizer(tokenizer);
+    }
+
+    private static void closeTokenizer(TextTokenizer tokenizer) {
+        if (tokenizer instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot close the tokenizer", e);
+            }
+        }
     }
 }

@@ -8,5 +8,6 @@ package org.dpo4j.trainer;
  * @param evalPairs       held-out pairs
  * @param parameterCount  trainable parameters of the policy
  * @param device          where tensors live, e.g. {@code cpu()}
+ * @param model           what is trained, e.g. {@code llama preset tiny} or {@code qwen2 from DIR}
  */
-public record RunPlan(int maxSteps, int trainPairs, int evalPairs, long parameterCount, String device) {}
+public record RunPlan(int maxSteps, int trainPairs, int evalPairs, long parameterCount, String device, String model) {}

@@ -6,6 +6,9 @@ package org.dpo4j.trainer;
  */
 public interface TrainingListener {
 
+    /** Before training, one line the user should read (e.g. checkpoint tensors that were ignored). */
+    default void onWarning(String line) {}
+
     /** Before the first step, with what the run will do. */
     default void onStart(RunPlan plan) {}
 

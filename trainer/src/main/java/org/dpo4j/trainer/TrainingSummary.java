@@ -9,5 +9,6 @@ import java.nio.file.Path;
  * @param steps        optimizer steps taken
  * @param trainSeconds wall time of the training loop (model build and data excluded)
  * @param finalEval    the held-out evaluation after the last step ({@code eval/} names)
+ * @param finalModel   the trained policy, a Hugging Face folder
  */
-public record TrainingSummary(Path runDir, int steps, double trainSeconds, MetricsRecord finalEval) {}
+public record TrainingSummary(Path runDir, int steps, double trainSeconds, MetricsRecord finalEval, Path finalModel) {}

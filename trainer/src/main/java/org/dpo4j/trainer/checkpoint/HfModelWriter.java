@@ -6,13 +6,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.dpo4j.trainer.model.ModelArchitecture;
 import org.dpo4j.trainer.model.ModelWeights;
 
@@ -59,16 +55,12 @@ public final class HfModelWriter {
      * @throws UncheckedIOException when the disk fails; nothing is left under {@code target}
      */
     public void write(Path target, ModelWeights weights, Companions companions) {
-        Path staging = target.resolveSibling("." + target.getFileName() + ".partial");
+        Path staging = Folders.staging(target);
         try {
-            deleteRecursively(staging);
+            Folders.deleteRecursively(staging);
             Files.createDirectories(staging);
             writeInto(staging, weights, companions);
-            try {
-                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(staging, target);
-            }
+            Folders.publish(staging, target);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the model to " + target + ": " + e.getMessage(), e);
         }
@@ -115,16 +107,5 @@ public final class HfModelWriter {
             case BF16 -> "bfloat16";
             case F16 -> "float16";
         };
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

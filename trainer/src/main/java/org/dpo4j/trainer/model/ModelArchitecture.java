@@ -25,6 +25,12 @@ public sealed interface ModelArchitecture permits LlamaConfig, Gpt2Config {
     boolean tieWordEmbeddings();
 
     /**
+     * The config's position limit ({@code max_position_embeddings}, GPT-2's {@code n_positions});
+     * also the tokenizer's {@code model_max_length} when dpo4j writes one.
+     */
+    int maxPositions();
+
+    /**
      * The longest sequence the model accepts, or {@link Integer#MAX_VALUE} when positions are
      * unbounded (rotary embeddings extrapolate; {@code max_position_embeddings} is only a hint).
      */
