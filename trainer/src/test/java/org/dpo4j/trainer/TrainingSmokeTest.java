@@ -32,7 +32,7 @@ class TrainingSmokeTest {
 
     @BeforeAll
     static void train() {
-        try (DpoTrainer trainer = DpoTrainer.create(TestConfigs.tiny(STEPS, 3e-3, 1), runDir)) {
+        try (DpoTrainer trainer = DpoTrainer.create(TestConfigs.tiny(STEPS, 3e-3, 1), runDir, line -> {})) {
             before = snapshot(trainer);
             summary = trainer.run(new TrainingListener() {
                 @Override

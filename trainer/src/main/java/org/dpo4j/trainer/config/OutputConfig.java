@@ -2,7 +2,8 @@ package org.dpo4j.trainer.config;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import java.util.List;
+import org.dpo4j.trainer.checkpoint.ByteSize;
+import org.dpo4j.trainer.checkpoint.SaveDtype;
 
 /**
  * Where the run writes, and how it saves models.
@@ -17,10 +18,10 @@ import java.util.List;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record OutputConfig(String dir, String saveDtype, String maxShardSize) {
 
-    public static final List<String> SAVE_DTYPES = List.of("f32", "bf16", "f16");
-
     public OutputConfig {
-        Check.oneOf("save_dtype", saveDtype, SAVE_DTYPES);
+        Check.required("save_dtype", saveDtype);
+        SaveDtype.parse(saveDtype, "save_dtype");
         Check.required("max_shard_size", maxShardSize);
+        ByteSize.parse(maxShardSize, "max_shard_size");
     }
 }
