@@ -1,5 +1,6 @@
 package org.dpo4j.trainer.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -12,17 +13,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
+import org.dpo4j.trainer.checkpoint.HfModelLoader;
+import org.dpo4j.trainer.checkpoint.LoadedModel;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every architecture's forward pass against Hugging Face logits from an independent float64
  * reference ({@code fixture.json}, format {@code hf-causal-lm-fixture/1}), for each case in the
- * folder of the system property {@code parity.dir} that {@link #readable} can load. Per case:
+ * folder of the system property {@code parity.dir}, loaded by {@link HfModelLoader} (F32, F16, BF16,
+ * single file or sharded). Per case:
  * the right-padded batch with the fixture's position ids, the same batch through the two-argument
  * forward (positions 0..T−1, what the trainer calls), and the left-padded block with
  * {@code cumsum(mask) − 1} positions. Valid logits and valid next-token log-probs must lie within
@@ -42,48 +44,17 @@ class CausalLmParityTest {
         for (JsonNode c : index.get("cases")) {
             String name = c.get("dir").asText();
             Path caseDir = root.resolve(name);
-            if (!readable(c, caseDir)) {
-                continue;
-            }
             tests.add(DynamicTest.dynamicTest(name + " right-padded", () -> check(caseDir, Block.RIGHT)));
             tests.add(DynamicTest.dynamicTest(name + " right-padded, default positions", () -> check(caseDir, Block.RIGHT_DEFAULT_POSITIONS)));
             tests.add(DynamicTest.dynamicTest(name + " left-padded", () -> check(caseDir, Block.LEFT)));
         }
-        assertTrue(!tests.isEmpty(), "no loadable case in " + root);
+        assertTrue(!tests.isEmpty(), "no case in " + root);
         return tests.stream();
     }
 
     /** Which batch of a fixture to run, and how. */
     private enum Block {
         RIGHT, RIGHT_DEFAULT_POSITIONS, LEFT
-    }
-
-    /**
-     * The cases {@link #loadWeights} can read: single-file F32. BF16, F16 and sharded
-     * checkpoints need the real checkpoint loader; with it, this and {@link #loadWeights} are the
-     * only places to change.
-     */
-    private static boolean readable(JsonNode indexCase, Path caseDir) {
-        return indexCase.get("weight_dtype").asText().equals("F32") && Files.isRegularFile(caseDir.resolve("model.safetensors"));
-    }
-
-    /**
-     * The checkpoint's parameters under the names the models read: GPT-2's {@code transformer.}
-     * prefix dropped and its attention-mask buffers left out.
-     */
-    private static ModelWeights loadWeights(Path caseDir, ModelArchitecture architecture, NDManager manager)
-            throws IOException {
-        Map<String, NDArray> stored = F32Safetensors.read(caseDir.resolve("model.safetensors"), manager);
-        if (!(architecture instanceof Gpt2Config)) {
-            return new ModelWeights(manager, stored);
-        }
-        Map<String, NDArray> canonical = new LinkedHashMap<>();
-        stored.forEach((name, tensor) -> {
-            if (!Gpt2TensorNames.isBuffer(name)) {
-                canonical.put(Gpt2TensorNames.canonical(name), tensor);
-            }
-        });
-        return new ModelWeights(manager, canonical);
     }
 
     private static void check(Path caseDir, Block block) throws IOException {
@@ -93,9 +64,10 @@ class CausalLmParityTest {
         int b = fixture.get("batch_size").asInt();
         int t = fixture.get("seq_len").asInt();
         int v = fixture.get("vocab_size").asInt();
-        ModelArchitecture architecture = HfConfigReader.read(caseDir, t);
         try (NDManager manager = NDManager.newBaseManager()) {
-            CausalLm model = CausalLm.of(architecture, loadWeights(caseDir, architecture, manager));
+            LoadedModel loaded = HfModelLoader.load(caseDir, t, manager);
+            assertEquals(List.of(), loaded.unusedTensors(), caseDir + ": every stored tensor is a parameter or a known buffer");
+            CausalLm model = CausalLm.of(loaded.architecture(), loaded.weights());
             long[] idValues = longs(batch.get("input_ids"));
             NDArray ids = manager.create(idValues, new Shape(b, t));
             NDArray mask = manager.create(longs(batch.get("attention_mask")), new Shape(b, t));
