@@ -8,6 +8,7 @@ import org.dpo4j.trainer.checkpoint.HfModelLoader;
 import org.dpo4j.trainer.checkpoint.LoadedModel;
 import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.model.CausalLm;
+import org.dpo4j.trainer.model.HfConfigReader;
 import org.dpo4j.trainer.model.ModelArchitecture;
 import org.dpo4j.trainer.model.ModelInitializer;
 import org.dpo4j.trainer.model.ModelPresets;
@@ -49,12 +50,13 @@ record RunModels(CausalLm policy, CausalLm reference, Path policyFolder) {
             architecture = ModelPresets.of(config.model().arch(), config.model().preset(), tokenizer.vocabSize());
             policyWeights = ModelInitializer.randomWeights(architecture, config.train().seed(), manager);
         } else {
+            // the vocabulary check first: a mismatch would otherwise surface as an embedding shape error
+            checkVocabulary(tokenizer, HfConfigReader.read(policyFolder, maxLength), "model.path");
             LoadedModel loaded = HfModelLoader.load(policyFolder, maxLength, manager);
             warnUnused(loaded, "model.path", warnings);
             architecture = loaded.architecture();
             policyWeights = loaded.weights();
         }
-        checkVocabulary(tokenizer, architecture, "model.path");
         CausalLm reference = reference(config, policyFolder, tokenizer, architecture, policyWeights, manager, warnings);
         policyWeights.requireGradients();
         return new RunModels(CausalLm.of(architecture, policyWeights), reference, policyFolder);

@@ -1,10 +1,12 @@
 package org.dpo4j.trainer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -14,6 +16,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dpo4j.trainer.checkpoint.HfModelLoader;
+import org.dpo4j.trainer.checkpoint.LoadedModel;
+import org.dpo4j.trainer.model.ModelPresets;
+import org.dpo4j.trainer.tokenizer.ByteTokenizer;
+import org.dpo4j.trainer.tokenizer.HfTokenizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,5 +120,23 @@ class TrainingSmokeTest {
         // Every step's arrays live in a closed scope: the number of live arrays after step 2
         // (optimizer state exists from construction) is the number after the last step.
         assertEquals(liveArraysPerStep.get(1), liveArraysPerStep.get(STEPS - 1));
+    }
+
+    @Test
+    void finalFolderHoldsTheTrainedPolicyAndItsTokenizer() {
+        Path folder = summary.finalModel();
+        assertEquals(runDir.resolve("final"), folder);
+        try (NDManager manager = NDManager.newBaseManager();
+                HfTokenizer tokenizer = HfTokenizer.load(folder)) {
+            LoadedModel loaded = HfModelLoader.load(folder, 128, manager);
+            assertEquals(ModelPresets.of("llama", "tiny", new ByteTokenizer().vocabSize()), loaded.architecture());
+            assertEquals(after.keySet(), loaded.weights().all().keySet());
+            after.forEach((name, values) ->
+                    assertArrayEquals(values, loaded.weights().get(name).toFloatArray(), 0f, name + " differs in final/"));
+            String text = "Praise: the café was lovely.\n";
+            assertArrayEquals(new ByteTokenizer().encode(text), tokenizer.encode(text));
+            assertEquals(ByteTokenizer.BOS, tokenizer.bosId());
+            assertEquals(ByteTokenizer.EOS, tokenizer.eosId());
+        }
     }
 }

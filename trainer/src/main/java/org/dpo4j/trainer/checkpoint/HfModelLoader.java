@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +61,7 @@ public final class HfModelLoader {
      * or without {@code transformer.}; a file holding both spellings of one tensor is ambiguous.
      */
     private static Map<String, String> storedNames(ModelArchitecture architecture, CheckpointFiles files) {
-        Map<String, String> byCanonical = new HashMap<>();
+        Map<String, String> byCanonical = new LinkedHashMap<>();
         for (String storedName : files.entries().keySet()) {
             String canonical = architecture instanceof Gpt2Config ? Gpt2TensorNames.canonical(storedName) : storedName;
             String previous = byCanonical.put(canonical, storedName);
