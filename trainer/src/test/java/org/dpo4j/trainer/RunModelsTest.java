@@ -38,7 +38,7 @@ class RunModelsTest {
         Path folder = RandomModelFolder.write("llama", "tiny", dir.resolve("m"), 1).folder();
         Path config = folder.resolve("config.json");
         // the tokenizer learned 512 ids (the tiny preset's target); claim a smaller embedding
-        Files.writeString(config, Files.readString(config).replace("\"vocab_size\" : 512", "\"vocab_size\" : 300"));
+        Files.writeString(config, Files.readString(config).replace("\"vocab_size\": 512", "\"vocab_size\": 300"));
         String message = error(withModels(folder.toString(), null));
         assertTrue(message.contains("the tokenizer has 512 ids but the model's vocab_size is 300"), message);
     }
@@ -64,7 +64,7 @@ class RunModelsTest {
         List<String> warnings = new ArrayList<>();
         // a preset qwen2 folder read as llama: the q/k/v biases are not llama parameters
         Path config = folder.resolve("config.json");
-        Files.writeString(config, Files.readString(config).replace("\"model_type\" : \"qwen2\"", "\"model_type\" : \"llama\""));
+        Files.writeString(config, Files.readString(config).replace("\"model_type\": \"qwen2\"", "\"model_type\": \"llama\""));
         try (DpoTrainer trainer = DpoTrainer.create(withModels(folder.toString(), null), dir, warnings::add)) {
             assertEquals(1, warnings.size(), warnings.toString());
             // 2 layers x q, k, v biases

@@ -1,8 +1,9 @@
 package org.dpo4j.trainer.checkpoint;
 
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,7 +28,11 @@ public final class HfModelWriter {
     /** Copied from the source folder when present; not part of the tokenizer. */
     public static final String GENERATION_CONFIG = "generation_config.json";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Python's {@code json.dumps(indent=2)} layout, as transformers writes config.json. */
+    private static final DefaultPrettyPrinter PYTHON_STYLE = new DefaultPrettyPrinter()
+            .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
 
     private final SaveDtype dtype;
     private final long maxShardBytes;
@@ -97,7 +102,7 @@ public final class HfModelWriter {
             companions.specialTokenIds().forEach(config::put);
         }
         config.put("torch_dtype", torchDtype(dtype));
-        return JSON.writeValueAsString(config);
+        return JSON.writer(PYTHON_STYLE).writeValueAsString(config);
     }
 
     /** The name {@code config.json}'s {@code torch_dtype} uses. */

@@ -94,7 +94,7 @@ class HfModelRoundTripTest {
             ModelWeights weights = ModelInitializer.randomWeights(architecture, 5, manager);
             new HfModelWriter(dtype, Long.MAX_VALUE).write(dir.resolve("h"), weights, companions(architecture));
             assertTrue(Files.readString(dir.resolve("h/config.json")).contains(
-                    "\"torch_dtype\" : \"" + HfModelWriter.torchDtype(dtype) + "\""));
+                    "\"torch_dtype\": \"" + HfModelWriter.torchDtype(dtype) + "\""));
             LoadedModel loaded = HfModelLoader.load(dir.resolve("h"), 64, manager);
             for (Map.Entry<String, NDArray> entry : weights.all().entrySet()) {
                 float[] original = entry.getValue().toFloatArray();
@@ -126,7 +126,7 @@ class HfModelRoundTripTest {
             String config = Files.readString(dir.resolve("out/config.json"));
             // the user's keys survive (transformers_version is not one dpo4j writes itself)
             assertTrue(config.contains("\"transformers_version\""), config);
-            assertTrue(config.contains("\"torch_dtype\" : \"float32\""), config);
+            assertTrue(config.contains("\"torch_dtype\": \"float32\""), config);
             assertEquals("{\"max_new_tokens\": 7}\n", Files.readString(dir.resolve("out").resolve(HfModelWriter.GENERATION_CONFIG)));
             LoadedModel again = HfModelLoader.load(dir.resolve("out"), 7, manager);
             assertEquals(loaded.architecture(), again.architecture());
