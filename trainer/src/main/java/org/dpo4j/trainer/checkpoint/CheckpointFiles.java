@@ -3,9 +3,7 @@ package org.dpo4j.trainer.checkpoint;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.dpo4j.trainer.JsonFiles;
 import org.dpo4j.trainer.UserInputException;
 
 /**
@@ -37,7 +36,6 @@ public final class CheckpointFiles implements AutoCloseable {
     /** The sharded checkpoint's index name. */
     public static final String INDEX_FILE = "model.safetensors.index.json";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path directory;
     private final Path source;
@@ -214,15 +212,7 @@ public final class CheckpointFiles implements AutoCloseable {
 
     /** The index's weight_map, in its order. */
     private static Map<String, String> weightMap(Path index) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(index.toFile());
-        } catch (JsonProcessingException e) {
-            throw new UserInputException(index + ": not valid JSON ("
-                    + String.valueOf(e.getOriginalMessage()).replaceAll("\\s+", " ") + ")");
-        } catch (IOException e) {
-            throw new UserInputException(index + ": cannot read (" + e.getMessage() + ")", e);
-        }
+        JsonNode root = JsonFiles.read(index);
         JsonNode map = root == null ? null : root.get("weight_map");
         if (map == null || !map.isObject()) {
             throw new UserInputException(index + ": expected a JSON object with a \"weight_map\" object"

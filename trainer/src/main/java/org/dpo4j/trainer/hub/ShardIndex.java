@@ -1,14 +1,13 @@
 package org.dpo4j.trainer.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.dpo4j.trainer.JsonFiles;
 import org.dpo4j.trainer.UserInputException;
 
 /**
@@ -36,14 +35,7 @@ final class ShardIndex {
      * @throws UserInputException one line naming the file when it is not a usable index
      */
     static List<String> shardFiles(Path file) {
-        JsonNode json;
-        try {
-            json = new ObjectMapper().readTree(file.toFile());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new UserInputException(file + ": not valid JSON: " + e.getOriginalMessage().replace('\n', ' '));
-        } catch (IOException e) {
-            throw new UserInputException(file + ": cannot be read: " + e.getMessage());
-        }
+        JsonNode json = JsonFiles.read(file);
         JsonNode weightMap = json == null ? null : json.get("weight_map");
         if (weightMap == null || !weightMap.isObject() || weightMap.isEmpty()) {
             throw new UserInputException(file + ": has no weight_map object naming the shard files");

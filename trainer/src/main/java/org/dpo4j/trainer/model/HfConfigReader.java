@@ -1,11 +1,10 @@
 package org.dpo4j.trainer.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.dpo4j.trainer.JsonFiles;
 import org.dpo4j.trainer.UserInputException;
 
 /**
@@ -42,14 +41,7 @@ public final class HfConfigReader {
         if (!Files.isRegularFile(file)) {
             throw new UserInputException(modelDir + ": no config.json (a Hugging Face model folder has one)");
         }
-        JsonNode json;
-        try {
-            json = new ObjectMapper().readTree(file.toFile());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new UserInputException(file + ": not valid JSON: " + e.getOriginalMessage().replace('\n', ' '));
-        } catch (IOException e) {
-            throw new UserInputException(file + ": cannot be read: " + e.getMessage());
-        }
+        JsonNode json = JsonFiles.read(file);
         if (json == null || !json.isObject()) {
             throw new UserInputException(file + ": expected a JSON object");
         }

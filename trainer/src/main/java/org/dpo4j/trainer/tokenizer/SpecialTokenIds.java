@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.dpo4j.trainer.JsonFiles;
 import org.dpo4j.trainer.UserInputException;
 
 /**

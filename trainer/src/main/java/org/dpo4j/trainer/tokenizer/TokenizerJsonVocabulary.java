@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import org.dpo4j.trainer.JsonFiles;
 import org.dpo4j.trainer.UserInputException;
 
 /**

@@ -120,7 +120,7 @@ class CheckpointFilesTest {
     @Test
     void invalidIndex() throws IOException {
         twoShards("{\"weight_map\": [");
-        userError(() -> CheckpointFiles.open(dir), CheckpointFiles.INDEX_FILE, "not valid JSON");
+        userError(() -> CheckpointFiles.open(dir), CheckpointFiles.INDEX_FILE, "malformed JSON");
         Files.writeString(dir.resolve(CheckpointFiles.INDEX_FILE), "{\"metadata\": {}}");
         userError(() -> CheckpointFiles.open(dir), "\"weight_map\" object");
         Files.writeString(dir.resolve(CheckpointFiles.INDEX_FILE), "{\"weight_map\": {\"a\": 1}}");

@@ -28,7 +28,7 @@ class HfConfigReaderTest {
         Files.writeString(dir.resolve("config.json"), json);
         String message = assertThrows(UserInputException.class, () -> HfConfigReader.read(dir, maxLength)).getMessage();
         assertFalse(message.contains("\n"), message);
-        assertTrue(message.startsWith(dir.resolve("config.json") + ": "), message);
+        assertTrue(message.startsWith(dir.resolve("config.json") + ":"), message);
         return message;
     }
 
@@ -91,7 +91,7 @@ class HfConfigReaderTest {
         "wrong type | {\"model_type\": \"llama\", \"hidden_size\": \"64\"} | hidden_size must be a positive integer",
         "quantized | {\"model_type\": \"llama\", \"quantization_config\": {\"bits\": 4}} | quantization_config",
         "bad heads | {\"model_type\": \"llama\", \"hidden_size\": 64, \"num_attention_heads\": 4, \"num_key_value_heads\": 3} | not divisible",
-        "not json | {\"model_type\": | not valid JSON",
+        "not json | {\"model_type\": | malformed JSON",
     })
     void unsupportedOrBrokenConfigsFailWithOneLine(String what, String json, String expected) throws IOException {
         String message = error(json, 128);

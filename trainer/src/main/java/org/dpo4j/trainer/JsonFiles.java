@@ -1,4 +1,4 @@
-package org.dpo4j.trainer.tokenizer;
+package org.dpo4j.trainer;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -9,14 +9,31 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.dpo4j.trainer.UserInputException;
 
-/** Reads the small JSON side files of a model folder, turning syntax errors into one line. */
-final class JsonFiles {
+/**
+ * Reads the small JSON files users bring (config.json, tokenizer and index files), turning
+ * syntax errors into one line with the file, line and column.
+ */
+public final class JsonFiles {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private JsonFiles() {}
+
+    /**
+     * The parsed content of {@code file}, which must exist.
+     *
+     * @throws UserInputException when it is missing, unreadable or not JSON
+     */
+    public static JsonNode read(Path file) {
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw malformed(file, e);
+        } catch (IOException e) {
+            throw new UserInputException(file + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
 
     /**
      * The parsed content of {@code file}, or empty when the file does not exist.
@@ -24,7 +41,7 @@ final class JsonFiles {
      * @throws UserInputException {@code file:line:column: malformed JSON (...)} when it does not
      *     parse
      */
-    static Optional<JsonNode> readIfPresent(Path file) {
+    public static Optional<JsonNode> readIfPresent(Path file) {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
@@ -38,7 +55,7 @@ final class JsonFiles {
     }
 
     /** The one-line error for a JSON syntax error in {@code file}, with line and column. */
-    static UserInputException malformed(Path file, JsonProcessingException e) {
+    public static UserInputException malformed(Path file, JsonProcessingException e) {
         JsonLocation at = e.getLocation();
         String where = at == null ? file.toString()
                 : file + ":" + at.getLineNr() + ":" + at.getColumnNr();
