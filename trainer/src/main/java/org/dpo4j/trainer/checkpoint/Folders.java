@@ -6,25 +6,56 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** Folder operations for writing model folders through a staging folder. */
 final class Folders {
 
+    /** Name of the staging folder inside an existing target; see {@link #staging}. */
+    static final String INNER_STAGING = ".partial";
+
     private Folders() {}
 
-    /** The hidden sibling a folder is assembled in before {@link #publish}: {@code .NAME.partial}. */
+    /**
+     * The hidden folder a model is assembled in before {@link #publish}: for a new folder, the
+     * sibling {@code .NAME.partial}, renamed to {@code NAME} at the end; for an existing (empty)
+     * folder, {@code NAME/.partial}, whose files are renamed into it. The existing folder itself
+     * is never replaced: it may be the working directory ({@code --out .}), a mount point, or
+     * have permissions of its own, and the renames stay on its file system.
+     */
     static Path staging(Path target) {
-        return target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".partial");
+        Path t = target.toAbsolutePath().normalize();
+        return Files.isDirectory(t) ? t.resolve(INNER_STAGING) : t.resolveSibling("." + t.getFileName() + ".partial");
     }
 
-    /** Renames a complete staging folder to {@code target}, replacing an empty {@code target} folder. */
+    /**
+     * Publishes a complete staging folder made by {@link #staging}: renames it to {@code target},
+     * or, when it lies inside an existing {@code target}, renames its files into {@code target}
+     * ({@code config.json} last, so that a folder with a config.json is complete) and removes it.
+     */
     static void publish(Path staging, Path target) throws IOException {
-        Files.deleteIfExists(target);
+        Path t = target.toAbsolutePath().normalize();
+        if (t.equals(staging.getParent())) {
+            List<Path> files;
+            try (Stream<Path> s = Files.list(staging)) {
+                files = s.sorted(Comparator.comparing((Path p) -> p.getFileName().toString().equals("config.json"))
+                        .thenComparing(Path::getFileName)).toList();
+            }
+            for (Path file : files) {
+                move(file, t.resolve(file.getFileName()));
+            }
+            Files.delete(staging);
+            return;
+        }
+        move(staging, t);
+    }
+
+    private static void move(Path from, Path to) throws IOException {
         try {
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
-            Files.move(staging, target);
+            Files.move(from, to);
         }
     }
 

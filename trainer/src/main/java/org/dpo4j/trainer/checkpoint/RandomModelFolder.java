@@ -42,12 +42,14 @@ public final class RandomModelFolder {
      * @throws UserInputException when {@code out} is a file or a non-empty directory
      */
     public static Written write(String arch, String preset, Path out, long seed) {
+        out = out.toAbsolutePath().normalize(); // "." or "a/..": name the folder itself, not an entry "." in it
         checkTarget(out);
         ModelArchitecture architecture = ModelPresets.of(arch, preset, vocabSize(preset));
         ByteLevelBpe.Style style = arch.equals("gpt2") ? ByteLevelBpe.Style.GPT2 : ByteLevelBpe.Style.LLAMA;
         Map<String, byte[]> tokenizerFiles = TokenizerFiles.utf8(ByteLevelBpe.train(
                 ByteLevelBpe.defaultCorpus(), architecture.vocabSize(), style, architecture.maxPositions()));
         Path staging = Folders.staging(out);
+        boolean published = false;
         try (NDManager manager = NDManager.newBaseManager()) {
             Folders.deleteRecursively(staging);
             Files.createDirectories(staging);
@@ -68,9 +70,22 @@ public final class RandomModelFolder {
             new HfModelWriter(SaveDtype.F32, Long.MAX_VALUE)
                     .writeInto(staging, weights, new HfModelWriter.Companions(architecture, Map.of(), ids, null));
             Folders.publish(staging, out);
+            published = true;
             return new Written(out, architecture, tokenizerVocab);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the model folder " + out + ": " + e.getMessage(), e);
+        } finally {
+            if (!published) {
+                deleteQuietly(staging); // an existing --out folder holds its staging folder: leave it as it was
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path staging) {
+        try {
+            Folders.deleteRecursively(staging);
+        } catch (IOException e) {
+            // best effort: the failure being reported matters more than a hidden leftover
         }
     }
 
