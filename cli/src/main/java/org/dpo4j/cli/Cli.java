@@ -42,6 +42,8 @@ final class Cli {
         CommandLine cl = new CommandLine(new RootCommand());
         cl.addSubcommand(new TrainCommand(env, new ConfigLoader()));
         cl.addSubcommand(new InitModelCommand(env));
+        cl.addSubcommand(new CommandLine(new DataCommand())
+                .addSubcommand(new DataInspectCommand(env, new ConfigLoader())));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         documentExitCodes(cl);
         cl.setOut(out);

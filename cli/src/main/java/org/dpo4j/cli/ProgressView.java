@@ -58,6 +58,9 @@ final class ProgressView implements TrainingListener, AutoCloseable {
         start();
         out.printf(Locale.ROOT, "training %s for %d steps on %s: %d train pairs, %d held-out pairs, %,d parameters%n",
                 plan.model(), plan.maxSteps(), plan.device(), plan.trainPairs(), plan.evalPairs(), plan.parameterCount());
+        if (plan.data() != null && plan.data().summaryLine() != null) {
+            out.println(plan.data().summaryLine());
+        }
         out.flush();
     }
 

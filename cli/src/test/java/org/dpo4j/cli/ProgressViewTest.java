@@ -30,7 +30,7 @@ class ProgressViewTest {
     @Test
     void plainPrintsOneLinePerLogRecord() {
         ProgressView v = view(false);
-        v.onStart(new RunPlan(200, 90, 10, 429_440, "cpu()", "llama preset tiny"));
+        v.onStart(new RunPlan(200, 90, 10, 429_440, "cpu()", "llama preset tiny", null));
         for (int s = 1; s <= 10; s++) {
             now += 250_000_000L; // 4 steps/s
             v.onStep(s);
@@ -48,7 +48,7 @@ class ProgressViewTest {
     @Test
     void stepsPerSecondLeavesEvaluationTimeOut() {
         ProgressView v = view(false);
-        v.onStart(new RunPlan(20, 90, 10, 1, "cpu()", "llama preset tiny"));
+        v.onStart(new RunPlan(20, 90, 10, 1, "cpu()", "llama preset tiny", null));
         for (int s = 1; s <= 20; s++) {
             now += 500_000_000L; // 2 steps/s
             v.onStep(s);
@@ -66,7 +66,7 @@ class ProgressViewTest {
     @Test
     void liveRedrawsOneBarLineWithRateAndEta() {
         ProgressView v = view(true);
-        v.onStart(new RunPlan(100, 90, 10, 1, "cpu()", "llama preset tiny"));
+        v.onStart(new RunPlan(100, 90, 10, 1, "cpu()", "llama preset tiny", null));
         for (int s = 1; s <= 50; s++) {
             now += 500_000_000L; // 2 steps/s
             v.onStep(s);

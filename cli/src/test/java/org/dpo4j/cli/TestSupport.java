@@ -72,7 +72,7 @@ final class TestSupport {
                 throw failure;
             }
             int max = config.train().maxSteps();
-            listener.onStart(new RunPlan(max, 90, 10, 1234, "cpu()", "llama preset tiny"));
+            listener.onStart(new RunPlan(max, 90, 10, 1234, "cpu()", "llama preset tiny", null));
             for (int s = 1; s <= max; s++) {
                 listener.onStep(s);
                 if (s % config.train().logEvery() == 0) {

@@ -60,7 +60,7 @@ public final class DpoTrainer implements AutoCloseable {
         TextTokenizer tokenizer = RunModels.tokenizer(policyFolder);
         NDManager manager = null;
         try {
-            PreparedData data = PreparedData.prepare(config.data(), tokenizer, train.seed());
+            PreparedData data = PreparedData.prepare(config.data(), tokenizer, policyFolder, train.seed());
             Device device = Devices.resolve(train.device());
             manager = NDManager.newBaseManager(device);
             RunModels models = RunModels.load(config, policyFolder, tokenizer, manager, warnings);
@@ -87,13 +87,13 @@ public final class DpoTrainer implements AutoCloseable {
                             config.eval().every(), optim.maxGradNorm()));
             RunPlan plan = new RunPlan(
                     train.maxSteps(), data.train().size(), data.eval().size(), policyWeights.parameterCount(),
-                    device.toString(), describe(config, models));
+                    device.toString(), describe(config, models), data.report());
             return new DpoTrainer(manager, tokenizer, policyWeights, loop, saver, plan, runDir);
         } catch (RuntimeException e) {
             if (manager != null) {
                 manager.close();
             }
-            closeTokenizer(tokenizer);
+            tokenizer.close();
             throw e;
         }
     }
@@ -145,6 +145,7 @@ public final class DpoTrainer implements AutoCloseable {
     public TrainingSummary run(TrainingListener listener) {
         listener.onStart(plan);
         try (MetricsLog log = new MetricsLog(runDir)) {
+            log.write(new MetricsRecord(0, plan.data().metrics()));
             long start = System.nanoTime();
             MetricsRecord finalEval = loop.run(log, listener);
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -157,16 +158,6 @@ public final class DpoTrainer implements AutoCloseable {
     @Override
     public void close() {
         manager.close();
-        closeTokenizer(tokenizer);
-    }
-
-    private static void closeTokenizer(TextTokenizer tokenizer) {
-        if (tokenizer instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot close the tokenizer", e);
-            }
-        }
+        tokenizer.close();
     }
 }

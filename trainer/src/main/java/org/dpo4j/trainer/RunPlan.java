@@ -1,5 +1,7 @@
 package org.dpo4j.trainer;
 
+import org.dpo4j.trainer.data.DataReport;
+
 /**
  * What a run is about to do.
  *
@@ -9,5 +11,6 @@ package org.dpo4j.trainer;
  * @param parameterCount  trainable parameters of the policy
  * @param device          where tensors live, e.g. {@code cpu()}
  * @param model           what is trained, e.g. {@code llama preset tiny} or {@code qwen2 from DIR}
+ * @param data            what the data pipeline did (skipped and dropped records, truncation)
  */
-public record RunPlan(int maxSteps, int trainPairs, int evalPairs, long parameterCount, String device, String model) {}
+public record RunPlan(int maxSteps, int trainPairs, int evalPairs, long parameterCount, String device, String model, DataReport data) {}

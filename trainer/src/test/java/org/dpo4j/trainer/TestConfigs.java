@@ -1,6 +1,7 @@
 package org.dpo4j.trainer;
 
 import java.util.List;
+import org.dpo4j.trainer.config.ColumnsConfig;
 import org.dpo4j.trainer.config.DataConfig;
 import org.dpo4j.trainer.config.SmoothedLossConfig;
 import org.dpo4j.trainer.config.EvalConfig;
@@ -21,7 +22,8 @@ final class TestConfigs {
         return new RunConfig(
                 new ModelConfig(null, "tiny", "llama"),
                 new ReferenceConfig(null),
-                new DataConfig("builtin:tiny-prefs", null, 0.1, 128, 64),
+                new DataConfig(List.of("builtin:tiny-prefs"), null, "auto", new ColumnsConfig("prompt", "chosen", "rejected"), "auto",
+                        0.1, 128, 64, "keep_start", "error"),
                 SmoothedLossConfig.dpo(0.1),
                 new OptimConfig(lr, List.of(0.9, 0.999), 1e-8, 0.0, 1.0),
                 new ScheduleConfig("cosine", 10, 0.0),

@@ -6,72 +6,166 @@ import java.util.List;
 import org.dpo4j.trainer.tokenizer.TextTokenizer;
 
 /**
- * Tokenizes pairs and truncates them to the configured lengths.
+ * Tokenizes text pairs the way the loss must see them, and truncates them as TRL does.
  *
- * <p>Prompt and completions are tokenized separately and concatenated, so the prompt's tokens
- * are exactly the prefix of each row. EOS ends every completion. A prompt longer than
- * {@code maxPromptLength} keeps its last tokens (the part next to the answer); completions are
- * then cut to {@code maxLength − prompt length}, keeping their start. A pair whose chosen or
- * rejected completion would be cut to nothing is dropped and counted.
+ * <p><b>Prompt/completion boundary.</b> The prompt is BOS (when the tokenizer has one and the
+ * text does not already start with it) followed by the prompt's tokens. Each completion is
+ * tokenized together with the prompt, and the prompt's tokens must be exactly a prefix of the
+ * result; when they are not (a merge across the boundary, e.g. a prompt ending in a space), the
+ * completion is tokenized on its own and concatenated instead, and the pair is counted in
+ * {@link Stats#boundaryRetokenized}. Never are the wrong tokens masked.
+ *
+ * <p><b>EOS.</b> Appended to each completion unless its last token that is not whitespace is
+ * already EOS (a chat template that closes turns with the EOS token).
+ *
+ * <p><b>Truncation</b>, in this order: a prompt longer than {@code maxPromptLength} keeps its
+ * last tokens (TRL); then a row longer than {@code maxLength} is cut by {@link TruncationMode}:
+ * {@code keep_start} cuts the completion's end, {@code keep_end} cuts the shared prompt's start
+ * until the longer row fits (and a completion longer than {@code maxLength} on its own keeps
+ * its end). A pair whose chosen or rejected completion is left empty is dropped and counted,
+ * never trained on.
  */
 public final class PairTokenizer {
 
     private final TextTokenizer tokenizer;
     private final int maxLength;
     private final int maxPromptLength;
+    private final TruncationMode mode;
 
-    public PairTokenizer(TextTokenizer tokenizer, int maxLength, int maxPromptLength) {
+    public PairTokenizer(TextTokenizer tokenizer, int maxLength, int maxPromptLength, TruncationMode mode) {
         this.tokenizer = tokenizer;
         this.maxLength = maxLength;
         this.maxPromptLength = maxPromptLength;
+        this.mode = mode;
     }
 
-    /** Pairs kept and the number dropped. */
-    public record Result(List<TokenizedPair> pairs, int dropped) {}
+    /**
+     * What tokenization did to a set of pairs.
+     *
+     * @param dropped              pairs dropped because a completion was truncated to nothing
+     * @param boundaryRetokenized  pairs whose completion was tokenized apart from the prompt
+     * @param promptsTruncated     pairs whose prompt lost tokens
+     * @param completionsTruncated pairs with a completion that lost tokens
+     */
+    public record Stats(int dropped, int boundaryRetokenized, int promptsTruncated, int completionsTruncated) {}
+
+    /** The pairs kept, in input order, and what happened to them. */
+    public record Result(List<TokenizedPair> pairs, Stats stats) {}
 
     public Result tokenizeAll(List<PreferencePair> pairs) {
         List<TokenizedPair> kept = new ArrayList<>(pairs.size());
         int dropped = 0;
+        int boundary = 0;
+        int prompts = 0;
+        int completions = 0;
         for (PreferencePair pair : pairs) {
-            TokenizedPair tokenized = tokenize(pair);
-            if (tokenized == null) {
+            Outcome outcome = tokenize(pair);
+            boundary += outcome.boundaryRetokenized ? 1 : 0;
+            prompts += outcome.promptTruncated ? 1 : 0;
+            completions += outcome.completionTruncated ? 1 : 0;
+            if (outcome.pair == null) {
                 dropped++;
             } else {
-                kept.add(tokenized);
+                kept.add(outcome.pair);
             }
         }
-        return new Result(kept, dropped);
+        return new Result(kept, new Stats(dropped, boundary, prompts, completions));
     }
 
-    /** The tokenized pair, or null when a completion would be truncated to nothing. */
-    public TokenizedPair tokenize(PreferencePair pair) {
+    /**
+     * One pair's tokens and what happened on the way.
+     *
+     * @param pair the tokens, or null when the pair is dropped
+     */
+    public record Outcome(TokenizedPair pair, boolean boundaryRetokenized, boolean promptTruncated, boolean completionTruncated) {}
+
+    public Outcome tokenize(PreferencePair pair) {
         int[] prompt = withBos(tokenizer.encode(pair.prompt()));
-        if (prompt.length > maxPromptLength) {
-            prompt = Arrays.copyOfRange(prompt, prompt.length - maxPromptLength, prompt.length);
+        Completion chosen = completion(pair.prompt(), prompt, pair.chosen());
+        Completion rejected = completion(pair.prompt(), prompt, pair.rejected());
+        boolean boundary = chosen.retokenized || rejected.retokenized;
+
+        int[] keptPrompt = prompt.length > maxPromptLength
+                ? Arrays.copyOfRange(prompt, prompt.length - maxPromptLength, prompt.length)
+                : prompt;
+        int[] c = chosen.ids;
+        int[] r = rejected.ids;
+        if (mode == TruncationMode.KEEP_START) {
+            int room = Math.max(0, maxLength - keptPrompt.length);
+            c = head(c, room);
+            r = head(r, room);
+        } else {
+            int longest = Math.max(c.length, r.length);
+            int excess = keptPrompt.length + longest - maxLength;
+            if (excess > 0) {
+                int fromPrompt = Math.min(excess, keptPrompt.length);
+                keptPrompt = Arrays.copyOfRange(keptPrompt, fromPrompt, keptPrompt.length);
+            }
+            c = tail(c, maxLength - keptPrompt.length);
+            r = tail(r, maxLength - keptPrompt.length);
         }
-        int room = maxLength - prompt.length;
-        int[] chosen = completion(pair.chosen(), room);
-        int[] rejected = completion(pair.rejected(), room);
-        if (chosen.length == 0 || rejected.length == 0) {
-            return null;
+        boolean promptCut = keptPrompt.length < prompt.length;
+        boolean completionCut = c.length < chosen.ids.length || r.length < rejected.ids.length;
+        TokenizedPair tokens = c.length == 0 || r.length == 0 ? null : new TokenizedPair(pair.id(), keptPrompt, c, r);
+        return new Outcome(tokens, boundary, promptCut, completionCut);
+    }
+
+    /** A completion's ids (EOS included) and whether it had to be tokenized apart from the prompt. */
+    private record Completion(int[] ids, boolean retokenized) {}
+
+    private Completion completion(String promptText, int[] promptIds, String text) {
+        int[] joint = withBos(tokenizer.encode(promptText + text));
+        int[] ids;
+        boolean retokenized;
+        if (startsWith(joint, promptIds)) {
+            ids = Arrays.copyOfRange(joint, promptIds.length, joint.length);
+            retokenized = false;
+        } else {
+            ids = tokenizer.encode(text);
+            retokenized = true;
         }
-        return new TokenizedPair(pair.id(), prompt, chosen, rejected);
+        return new Completion(endsWithEos(ids) ? ids : append(ids, tokenizer.eosId()), retokenized);
+    }
+
+    /** Whether the last token that does not decode to whitespace is EOS. */
+    private boolean endsWithEos(int[] ids) {
+        for (int i = ids.length - 1; i >= 0; i--) {
+            if (ids[i] == tokenizer.eosId()) {
+                return true;
+            }
+            if (!tokenizer.decode(new int[] {ids[i]}).isBlank()) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private int[] withBos(int[] ids) {
-        if (tokenizer.bosId() < 0) {
+        int bos = tokenizer.bosId();
+        if (bos < 0 || (ids.length > 0 && ids[0] == bos)) {
             return ids;
         }
         int[] out = new int[ids.length + 1];
-        out[0] = tokenizer.bosId();
+        out[0] = bos;
         System.arraycopy(ids, 0, out, 1, ids.length);
         return out;
     }
 
-    private int[] completion(String text, int room) {
-        int[] ids = tokenizer.encode(text);
-        int[] withEos = Arrays.copyOf(ids, ids.length + 1);
-        withEos[ids.length] = tokenizer.eosId();
-        return Arrays.copyOf(withEos, Math.max(0, Math.min(room, withEos.length)));
+    private static boolean startsWith(int[] ids, int[] prefix) {
+        return ids.length >= prefix.length && Arrays.equals(ids, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    private static int[] append(int[] ids, int id) {
+        int[] out = Arrays.copyOf(ids, ids.length + 1);
+        out[ids.length] = id;
+        return out;
+    }
+
+    private static int[] head(int[] ids, int n) {
+        return ids.length <= n ? ids : Arrays.copyOf(ids, n);
+    }
+
+    private static int[] tail(int[] ids, int n) {
+        return ids.length <= n ? ids : Arrays.copyOfRange(ids, ids.length - Math.max(0, n), ids.length);
     }
 }

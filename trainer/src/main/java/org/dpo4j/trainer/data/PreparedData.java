@@ -1,38 +1,55 @@
 package org.dpo4j.trainer.data;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.dpo4j.trainer.UserInputException;
 import org.dpo4j.trainer.config.DataConfig;
 import org.dpo4j.trainer.tokenizer.TextTokenizer;
 
 /**
- * Tokenized training and held-out pairs, ready to batch.
+ * Tokenized training and held-out pairs, ready to batch, and the report of how they were made.
  *
- * @param train   training pairs
- * @param eval    held-out pairs
- * @param dropped pairs dropped because a completion would have been truncated to nothing
+ * <pre>
+ *   files --read--> records --parse--> examples --render (chat template)--> text pairs
+ *         --split (data.eval or eval_fraction)--> tokenize + truncate --> TokenizedPair
+ * </pre>
+ * Bad records stop the run at the first one, or are skipped and counted
+ * ({@code data.on_bad_record}); pairs that truncation leaves without a completion are dropped
+ * and counted.
+ *
+ * @param train  training pairs
+ * @param eval   held-out pairs
+ * @param report what happened on the way
  */
-public record PreparedData(List<TokenizedPair> train, List<TokenizedPair> eval, int dropped) {
+public record PreparedData(List<TokenizedPair> train, List<TokenizedPair> eval, DataReport report) {
 
     /**
-     * Loads {@code data.train}, takes the held-out pairs from {@code data.eval} or splits
-     * {@code data.eval_fraction} off (fixed by {@code seed}), and tokenizes both.
-     *
-     * @throws UserInputException when a source is unusable or no pair survives truncation
+     * @param config      {@code data}
+     * @param tokenizer   the policy's tokenizer
+     * @param modelFolder the policy's folder (for its chat template), or null for a preset
+     * @param seed        {@code train.seed}: fixes the held-out split
+     * @throws UserInputException when a source is unusable, a record is bad (unless skipped), or
+     *     no pair survives
      */
-    public static PreparedData prepare(DataConfig config, TextTokenizer tokenizer, long seed) {
-        List<PreferencePair> train = PreferenceSources.load(config.train(), "data.train");
+    public static PreparedData prepare(DataConfig config, TextTokenizer tokenizer, Path modelFolder, long seed) {
+        BadRecords bad = new BadRecords(config.skipBadRecords());
+        PairRenderer renderer = new PairRenderer(config.chatTemplate(), modelFolder);
+        List<PreferencePair> train = load(config.train(), config, "data.train", bad, renderer);
         DataSplit split;
         if (config.eval() != null) {
-            split = new DataSplit(train, PreferenceSources.load(config.eval(), "data.eval"));
-        } else if (train.size() < 2) {
-            throw new UserInputException(
-                    "data.train: " + train.size() + " pair(s) cannot be split into training and held-out pairs; "
-                            + "give at least 2 or set data.eval");
+            split = new DataSplit(train, load(config.eval(), config, "data.eval", bad, renderer));
         } else {
-            split = DataSplit.holdOut(train, config.evalFraction(), seed);
+            try {
+                split = DataSplit.holdOut(train, config.evalFraction(), seed);
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException("data.train: " + train.size()
+                        + " pair(s) cannot be split into training and held-out pairs (" + e.getMessage()
+                        + "); give pairs with at least 2 different prompts, or set data.eval");
+            }
         }
-        PairTokenizer pairTokenizer = new PairTokenizer(tokenizer, config.maxLength(), config.maxPromptLength());
+        PairTokenizer pairTokenizer = new PairTokenizer(tokenizer, config.maxLength(), config.maxPromptLength(),
+                TruncationMode.of(config.truncationMode()));
         PairTokenizer.Result trainTokens = pairTokenizer.tokenizeAll(split.train());
         PairTokenizer.Result evalTokens = pairTokenizer.tokenizeAll(split.eval());
         if (trainTokens.pairs().isEmpty() || evalTokens.pairs().isEmpty()) {
@@ -41,7 +58,34 @@ public record PreparedData(List<TokenizedPair> train, List<TokenizedPair> eval, 
                             + " pair keeps a non-empty completion within data.max_length=" + config.maxLength()
                             + " and data.max_prompt_length=" + config.maxPromptLength() + "; raise max_length");
         }
-        return new PreparedData(
-                trainTokens.pairs(), evalTokens.pairs(), trainTokens.dropped() + evalTokens.dropped());
+        PairTokenizer.Stats a = trainTokens.stats();
+        PairTokenizer.Stats b = evalTokens.stats();
+        PairTokenizer.Stats stats = new PairTokenizer.Stats(a.dropped() + b.dropped(),
+                a.boundaryRetokenized() + b.boundaryRetokenized(), a.promptsTruncated() + b.promptsTruncated(),
+                a.completionsTruncated() + b.completionsTruncated());
+        DataReport report = new DataReport(trainTokens.pairs().size(), evalTokens.pairs().size(), bad.counts(), stats,
+                renderer.conversations(), renderer.templateName());
+        return new PreparedData(trainTokens.pairs(), evalTokens.pairs(), report);
+    }
+
+    private static List<PreferencePair> load(
+            List<String> sources, DataConfig config, String keyPath, BadRecords bad, PairRenderer renderer) {
+        DataSources.Loaded loaded = DataSources.load(sources, config, keyPath);
+        bad.handle(loaded.bad());
+        List<PreferencePair> pairs = new ArrayList<>(loaded.examples().size());
+        List<BadRecord> unrenderable = new ArrayList<>();
+        for (PreferenceExample example : loaded.examples()) {
+            try {
+                pairs.add(renderer.render(example));
+            } catch (PairRenderer.RenderException e) {
+                unrenderable.add(e.badRecord());
+            }
+        }
+        bad.handle(unrenderable);
+        if (pairs.isEmpty()) {
+            throw new UserInputException(keyPath + ": no usable record in " + String.join(", ", sources)
+                    + " (all " + bad.counts().values().stream().mapToInt(Integer::intValue).sum() + " were skipped as bad)");
+        }
+        return pairs;
     }
 }

@@ -1,7 +1,7 @@
 package org.dpo4j.trainer.tokenizer;
 
 /** Text to token ids and back, with the special tokens the data pipeline needs. */
-public interface TextTokenizer {
+public interface TextTokenizer extends AutoCloseable {
 
     /** Ids of {@code text} without any special token. */
     int[] encode(String text);
@@ -20,4 +20,8 @@ public interface TextTokenizer {
 
     /** Padding id; padded positions are masked, so any id works. */
     int padId();
+
+    /** Frees native resources, if the tokenizer has any; no exception, so it fits try-with-resources. */
+    @Override
+    default void close() {}
 }

@@ -1,0 +1,191 @@
+package org.dpo4j.trainer.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.dpo4j.trainer.data.BadRecord.Reason;
+
+/**
+ * Reads {@link SourceRecord}s as preference examples, or says why a record cannot be one.
+ *
+ * <p>Formats, with field names from {@link ColumnNames}:
+ * <ul>
+ *   <li><b>standard</b>: {@code {"prompt": str, "chosen": str, "rejected": str}};
+ *   <li><b>conversational</b>: the three fields are lists of {@code {"role": str, "content": str}};
+ *   <li><b>implicit prompt</b>: no prompt field; the prompt is the longest common prefix of chosen
+ *       and rejected: whole messages for conversations; characters for text, where a space just
+ *       before the split goes to the completions (as TRL's {@code extract_prompt}).
+ * </ul>
+ * Chosen and rejected must be non-empty and differ. Each record is judged on its own, so that a
+ * caller may stop at the first bad one or skip and count them.
+ */
+public final class RecordParser {
+
+    private final ColumnNames columns;
+
+    public RecordParser(ColumnNames columns) {
+        this.columns = columns;
+    }
+
+    /** The examples and the bad records of {@code records}, each in input order. */
+    public record Parsed(List<PreferenceExample> examples, List<BadRecord> bad) {}
+
+    public Parsed parseAll(List<SourceRecord> records) {
+        List<PreferenceExample> examples = new ArrayList<>(records.size());
+        List<BadRecord> bad = new ArrayList<>();
+        for (SourceRecord record : records) {
+            try {
+                examples.add(parse(record));
+            } catch (Invalid e) {
+                bad.add(new BadRecord(record.where(), e.reason, e.getMessage()));
+            }
+        }
+        return new Parsed(examples, bad);
+    }
+
+    /** Thrown inside the parser for one bad record; never escapes {@link #parseAll}. */
+    private static final class Invalid extends Exception {
+        private final Reason reason;
+
+        Invalid(Reason reason, String message) {
+            super(message, null, false, false);
+            this.reason = reason;
+        }
+    }
+
+    private PreferenceExample parse(SourceRecord record) throws Invalid {
+        JsonNode value = record.value();
+        if (value == null || !value.isObject()) {
+            throw new Invalid(Reason.NOT_AN_OBJECT, "expected a JSON object with "
+                    + columns.chosen() + " and " + columns.rejected() + " (and usually " + columns.prompt() + ")");
+        }
+        JsonNode chosen = required(value, columns.chosen());
+        JsonNode rejected = required(value, columns.rejected());
+        JsonNode prompt = value.get(columns.prompt());
+        boolean hasPrompt = prompt != null && !prompt.isNull();
+        boolean conversational = chosen.isArray();
+        if (conversational) {
+            List<ChatMessage> c = messages(chosen, columns.chosen());
+            List<ChatMessage> r = messages(rejected, columns.rejected());
+            List<ChatMessage> p = hasPrompt ? messages(prompt, columns.prompt()) : List.of();
+            return hasPrompt ? conversation(record.where(), p, c, r) : implicitConversation(record.where(), c, r);
+        }
+        String c = text(chosen, columns.chosen());
+        String r = text(rejected, columns.rejected());
+        if (hasPrompt) {
+            return textPair(record.where(), text(prompt, columns.prompt()), c, r);
+        }
+        return implicitText(record.where(), c, r);
+    }
+
+    private static JsonNode required(JsonNode record, String field) throws Invalid {
+        JsonNode node = record.get(field);
+        if (node == null || node.isNull()) {
+            throw new Invalid(Reason.MISSING_FIELD, "missing field '" + field + "'");
+        }
+        return node;
+    }
+
+    private static String text(JsonNode node, String field) throws Invalid {
+        if (!node.isTextual()) {
+            throw new Invalid(Reason.WRONG_TYPE, "field '" + field + "' must be a string (like the other fields), got "
+                    + kind(node));
+        }
+        return node.asText();
+    }
+
+    private static List<ChatMessage> messages(JsonNode node, String field) throws Invalid {
+        if (!node.isArray()) {
+            throw new Invalid(Reason.WRONG_TYPE, "field '" + field
+                    + "' must be a list of {role, content} messages (like the other fields), got " + kind(node));
+        }
+        List<ChatMessage> out = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode m = node.get(i);
+            String at = field + "[" + i + "]";
+            if (!m.isObject()) {
+                throw new Invalid(Reason.WRONG_TYPE, at + " must be a {role, content} object, got " + kind(m));
+            }
+            JsonNode role = m.get("role");
+            JsonNode content = m.get("content");
+            if (role == null || role.isNull() || content == null || content.isNull()) {
+                throw new Invalid(Reason.MISSING_FIELD, at + " needs both 'role' and 'content'");
+            }
+            if (!role.isTextual() || !content.isTextual()) {
+                throw new Invalid(Reason.WRONG_TYPE, at + ": 'role' and 'content' must be strings");
+            }
+            out.add(new ChatMessage(role.asText(), content.asText()));
+        }
+        return out;
+    }
+
+    private PreferencePair textPair(String id, String prompt, String chosen, String rejected) throws Invalid {
+        if (chosen.isEmpty() || rejected.isEmpty()) {
+            throw new Invalid(Reason.EMPTY_FIELD, "'" + (chosen.isEmpty() ? columns.chosen() : columns.rejected())
+                    + "' is empty");
+        }
+        if (chosen.equals(rejected)) {
+            throw new Invalid(Reason.IDENTICAL_COMPLETIONS, "'" + columns.chosen() + "' is identical to '"
+                    + columns.rejected() + "'");
+        }
+        return new PreferencePair(id, prompt, chosen, rejected);
+    }
+
+    private ConversationPair conversation(
+            String id, List<ChatMessage> prompt, List<ChatMessage> chosen, List<ChatMessage> rejected) throws Invalid {
+        if (chosen.isEmpty() || rejected.isEmpty()) {
+            throw new Invalid(Reason.EMPTY_FIELD, "'" + (chosen.isEmpty() ? columns.chosen() : columns.rejected())
+                    + "' has no message");
+        }
+        if (chosen.equals(rejected)) {
+            throw new Invalid(Reason.IDENTICAL_COMPLETIONS, "'" + columns.chosen() + "' is identical to '"
+                    + columns.rejected() + "'");
+        }
+        return new ConversationPair(id, prompt, chosen, rejected);
+    }
+
+    /** TRL's rule: split at the first differing character; a space just before it starts the completions. */
+    private PreferencePair implicitText(String id, String chosen, String rejected) throws Invalid {
+        int limit = Math.min(chosen.length(), rejected.length());
+        int split = 0;
+        while (split < limit && chosen.charAt(split) == rejected.charAt(split)) {
+            split++;
+        }
+        if (split < chosen.length() && Character.isLowSurrogate(chosen.charAt(split))) {
+            split--; // never split a surrogate pair
+        }
+        if (split > 0 && split < limit && chosen.charAt(split - 1) == ' ') {
+            split--;
+        }
+        if (split == 0) {
+            throw new Invalid(Reason.NO_COMMON_PROMPT, "no '" + columns.prompt() + "' field, and "
+                    + columns.chosen() + " and " + columns.rejected() + " share no prefix to use as the prompt");
+        }
+        return textPair(id, chosen.substring(0, split), chosen.substring(split), rejected.substring(split));
+    }
+
+    private ConversationPair implicitConversation(String id, List<ChatMessage> chosen, List<ChatMessage> rejected)
+            throws Invalid {
+        int split = 0;
+        while (split < Math.min(chosen.size(), rejected.size()) && chosen.get(split).equals(rejected.get(split))) {
+            split++;
+        }
+        if (split == 0) {
+            throw new Invalid(Reason.NO_COMMON_PROMPT, "no '" + columns.prompt() + "' field, and "
+                    + columns.chosen() + " and " + columns.rejected() + " share no first message to use as the prompt");
+        }
+        return conversation(id, chosen.subList(0, split),
+                chosen.subList(split, chosen.size()), rejected.subList(split, rejected.size()));
+    }
+
+    private static String kind(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case ARRAY -> "a list";
+            case OBJECT -> "an object";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            default -> node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+}
