@@ -57,6 +57,8 @@ class ConfigLoaderTest {
         assertEquals(10, c.schedule().warmupSteps());
         assertEquals(8, c.train().batchSize());
         assertEquals(200, c.train().maxSteps());
+        assertNull(c.train().epochs());
+        assertTrue(c.train().groupByLength());
         assertEquals(42L, c.train().seed());
         assertEquals("auto", c.train().device());
         assertEquals(10, c.train().logEvery());
@@ -75,7 +77,7 @@ class ConfigLoaderTest {
         assertEquals("config error: unknown key loss.bta (allowed: type, beta, label_smoothing, rpo_alpha) (from --set loss.bta=1)",
                 error(null, "loss.bta=1"));
         assertEquals("config error: unknown key train.max_step (allowed: batch_size,"
-                        + " gradient_accumulation_steps, max_steps, seed, device, log_every)"
+                        + " gradient_accumulation_steps, max_steps, epochs, group_by_length, seed, device, log_every)"
                         + " (from --set train.max_step=3)",
                 error(null, "train.max_step=3"));
     }
@@ -100,6 +102,27 @@ class ConfigLoaderTest {
                 .contains("schedule.type: must be one of [constant, linear, cosine], got 'step'"));
         assertTrue(error(null, "data.max_prompt_length=128")
                 .startsWith("config error: data.max_prompt_length: must be < max_length (128), got 128"));
+    }
+
+    @Test
+    void epochsReplaceMaxStepsAndExactlyOneIsSet() throws IOException {
+        RunConfig byEpochs = load(null, "train.max_steps=null", "train.epochs=2");
+        assertNull(byEpochs.train().maxSteps());
+        assertEquals(2, byEpochs.train().epochs());
+        // the defaults set max_steps, so adding epochs alone sets both: the error names epochs, where it came from
+        assertEquals("config error: train.epochs: set train.max_steps or train.epochs, not both;"
+                        + " e.g. --set train.max_steps=null --set train.epochs=2 (from --set train.epochs=2)",
+                error(null, "train.epochs=2"));
+        Path f = TestSupport.write(dir, "run.yaml", "train:\n  epochs: 3\n");
+        assertEquals("config error: run.yaml:2:11: train.epochs: set train.max_steps or train.epochs, not both;"
+                + " e.g. --set train.max_steps=null --set train.epochs=2", error(f));
+        assertEquals("config error: train.max_steps: set train.max_steps or train.epochs (both are null);"
+                        + " e.g. --set train.max_steps=200 or --set train.epochs=2 (from --set train.max_steps=null)",
+                error(null, "train.max_steps=null"));
+        assertTrue(error(null, "train.max_steps=null", "train.epochs=0")
+                .startsWith("config error: train.epochs: must be >= 1, got 0"));
+        assertTrue(error(null, "train.group_by_length=null")
+                .startsWith("config error: train.group_by_length: is required (got null)"));
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.config.ScheduleConfig;
 import org.dpo4j.trainer.config.TrainConfig;
 import org.dpo4j.trainer.data.Batcher;
+import org.dpo4j.trainer.data.EpochSteps;
 import org.dpo4j.trainer.data.PairSampler;
 import org.dpo4j.trainer.data.PreparedData;
 import org.dpo4j.trainer.model.ModelWeights;
@@ -61,6 +62,10 @@ public final class DpoTrainer implements AutoCloseable {
         NDManager manager = null;
         try {
             PreparedData data = PreparedData.prepare(config.data(), tokenizer, policyFolder, train.seed());
+            int maxSteps = train.maxSteps() != null
+                    ? train.maxSteps()
+                    : EpochSteps.maxSteps(
+                            train.epochs(), data.train().size(), train.batchSize(), train.gradientAccumulationSteps());
             Device device = Devices.resolve(train.device());
             manager = NDManager.newBaseManager(device);
             RunModels models = RunModels.load(config, policyFolder, tokenizer, manager, warnings);
@@ -75,18 +80,18 @@ public final class DpoTrainer implements AutoCloseable {
                     new TrainingLoop.Parts(
                             scorer,
                             batcher,
-                            new PairSampler(data.train(), train.batchSize(), train.seed()),
+                            new PairSampler(data.train(), train.batchSize(), train.groupByLength(), train.seed()),
                             new AdamW(policyWeights.list(), manager, optim.beta1(), optim.beta2(), optim.eps(), optim.weightDecay()),
                             policyWeights.list(),
                             LearningRateSchedule.of(
-                                    schedule.type(), optim.lr(), schedule.warmupSteps(), schedule.warmupRatio(), train.maxSteps()),
+                                    schedule.type(), optim.lr(), schedule.warmupSteps(), schedule.warmupRatio(), maxSteps),
                             new Evaluator(scorer, batcher, data.eval(), train.batchSize()),
                             manager),
                     new TrainingLoop.Cadence(
-                            train.maxSteps(), train.gradientAccumulationSteps(), train.logEvery(),
+                            maxSteps, train.gradientAccumulationSteps(), train.logEvery(),
                             config.eval().every(), optim.maxGradNorm()));
             RunPlan plan = new RunPlan(
-                    train.maxSteps(), data.train().size(), data.eval().size(), policyWeights.parameterCount(),
+                    maxSteps, data.train().size(), data.eval().size(), policyWeights.parameterCount(),
                     device.toString(), describe(config, models), data.report());
             return new DpoTrainer(manager, tokenizer, policyWeights, loop, saver, plan, runDir);
         } catch (RuntimeException e) {

@@ -5,7 +5,7 @@ import org.dpo4j.trainer.data.DataReport;
 /**
  * What a run is about to do.
  *
- * @param maxSteps        optimizer steps
+ * @param maxSteps        optimizer steps: {@code train.max_steps}, or computed from {@code train.epochs}
  * @param trainPairs      training pairs after tokenization and filtering
  * @param evalPairs       held-out pairs
  * @param parameterCount  trainable parameters of the policy

@@ -27,7 +27,7 @@ final class TestConfigs {
                 SmoothedLossConfig.dpo(0.1),
                 new OptimConfig(lr, List.of(0.9, 0.999), 1e-8, 0.0, 1.0),
                 new ScheduleConfig("cosine", 10, 0.0),
-                new TrainConfig(8, 1, maxSteps, 42L, "cpu", logEvery),
+                new TrainConfig(8, 1, maxSteps, null, true, 42L, "cpu", logEvery),
                 new EvalConfig(0),
                 new OutputConfig(null, "f32", "2GB"));
     }

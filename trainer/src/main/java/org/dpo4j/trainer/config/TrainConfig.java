@@ -4,11 +4,16 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 /**
- * The loop.
+ * The loop. The run's length is given by exactly one of {@code maxSteps} and {@code epochs};
+ * with epochs, the trainer computes the steps as Hugging Face does
+ * ({@link org.dpo4j.trainer.data.EpochSteps}).
  *
  * @param batchSize                 pairs per micro-batch (2·batchSize rows per forward)
  * @param gradientAccumulationSteps micro-batches per optimizer step
- * @param maxSteps                  optimizer steps
+ * @param maxSteps                  optimizer steps, or null when {@code epochs} is set
+ * @param epochs                    passes over the training pairs, or null when {@code maxSteps} is set
+ * @param groupByLength             lay each epoch out in batches of similar length
+ *                                  ({@link org.dpo4j.trainer.data.EpochBatches}); false: a plain shuffle
  * @param seed                      seeds model initialisation, data split and shuffling
  * @param device                    {@code auto} (GPU when the engine sees one), {@code cpu},
  *                                  {@code gpu} or {@code gpu:N}
@@ -19,6 +24,8 @@ public record TrainConfig(
         Integer batchSize,
         Integer gradientAccumulationSteps,
         Integer maxSteps,
+        Integer epochs,
+        Boolean groupByLength,
         Long seed,
         String device,
         Integer logEvery) {
@@ -26,7 +33,22 @@ public record TrainConfig(
     public TrainConfig {
         Check.atLeast("batch_size", batchSize, 1);
         Check.atLeast("gradient_accumulation_steps", gradientAccumulationSteps, 1);
-        Check.atLeast("max_steps", maxSteps, 1);
+        if (maxSteps != null && epochs != null) {
+            // The defaults set max_steps, so a user who adds epochs lands here: name epochs,
+            // whose source (file line or --set) is the one to report, and say how to clear max_steps.
+            throw new ConfigValueException("epochs", "set train.max_steps or train.epochs, not both;"
+                    + " e.g. --set train.max_steps=null --set train.epochs=2");
+        }
+        if (maxSteps == null && epochs == null) {
+            throw new ConfigValueException("max_steps", "set train.max_steps or train.epochs (both are null);"
+                    + " e.g. --set train.max_steps=200 or --set train.epochs=2");
+        }
+        if (maxSteps != null) {
+            Check.atLeast("max_steps", maxSteps, 1);
+        } else {
+            Check.atLeast("epochs", epochs, 1);
+        }
+        Check.required("group_by_length", groupByLength);
         Check.required("seed", seed);
         Check.required("device", device);
         if (!device.matches("auto|cpu|gpu(:\\d+)?")) {

@@ -31,6 +31,15 @@ public record Batch(List<String> pairIds, long[] inputIds, float[] attentionMask
         return count;
     }
 
+    /**
+     * Padded positions over all positions: (2B·T − realTokens) / 2B·T. Zero when every row is
+     * as long as the longest; {@link PaddingEstimate} sums the same over an epoch.
+     */
+    public double paddingFraction() {
+        long positions = attentionMask.length;
+        return (double) (positions - realTokens()) / positions;
+    }
+
     /** The three arrays on {@code manager}'s device, each (2B, T). */
     public Tensors toTensors(NDManager manager) {
         Shape shape = new Shape(2L * pairs(), seqLen);

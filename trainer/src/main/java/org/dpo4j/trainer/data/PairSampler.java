@@ -1,49 +1,41 @@
 package org.dpo4j.trainer.data;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 
 /**
- * Endless, seeded stream of training micro-batches: each epoch is a fresh shuffle of all
- * pairs cut into batches of {@code batchSize}; the last short batch of an epoch is kept.
+ * Endless stream of training micro-batches: the batches of {@link EpochBatches}, epoch after
+ * epoch, one at a time.
  */
 public final class PairSampler {
 
-    private final List<TokenizedPair> pairs;
-    private final int batchSize;
-    private final Random random;
-    private final List<TokenizedPair> order = new ArrayList<>();
+    private final EpochBatches epochs;
+    private final int pairCount;
+    private List<List<TokenizedPair>> epoch = List.of();
     private int position;
     private long pairsServed;
 
-    public PairSampler(List<TokenizedPair> pairs, int batchSize, long seed) {
-        if (pairs.isEmpty()) {
-            throw new IllegalArgumentException("no training pairs");
-        }
-        this.pairs = List.copyOf(pairs);
-        this.batchSize = batchSize;
-        this.random = new Random(seed);
+    /**
+     * @param groupByLength lay epochs out in length-grouped batches ({@code train.group_by_length})
+     * @throws IllegalArgumentException when {@code pairs} is empty or {@code batchSize} < 1
+     */
+    public PairSampler(List<TokenizedPair> pairs, int batchSize, boolean groupByLength, long seed) {
+        this.epochs = new EpochBatches(pairs, batchSize, groupByLength, seed);
+        this.pairCount = pairs.size();
     }
 
     /** The next batch of at most {@code batchSize} pairs. */
     public List<TokenizedPair> next() {
-        if (position >= order.size()) {
-            order.clear();
-            order.addAll(pairs);
-            Collections.shuffle(order, random);
+        if (position >= epoch.size()) {
+            epoch = epochs.next();
             position = 0;
         }
-        int end = Math.min(position + batchSize, order.size());
-        List<TokenizedPair> batch = List.copyOf(order.subList(position, end));
-        position = end;
+        List<TokenizedPair> batch = epoch.get(position++);
         pairsServed += batch.size();
         return batch;
     }
 
     /** Epochs completed, fractional: pairs served / pairs. */
     public double epoch() {
-        return (double) pairsServed / pairs.size();
+        return (double) pairsServed / pairCount;
     }
 }

@@ -25,5 +25,6 @@ class BatcherTest {
         assertArrayEquals(new float[] {1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 0, 0}, batch.attentionMask());
         assertArrayEquals(new float[] {0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1, 0, 0}, batch.lossMask());
         assertEquals(3 + 3 + 4 + 2, batch.realTokens());
+        assertEquals((16 - 12) / 16.0, batch.paddingFraction(), "2B·T = 16 positions, 12 real");
     }
 }

@@ -1,0 +1,28 @@
+package org.dpo4j.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import org.dpo4j.trainer.config.RunConfig;
+import org.dpo4j.trainer.config.TrainConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A run given in epochs plans the optimizer steps from the training pairs it prepared. */
+class EpochsRunPlanTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void epochsBecomeStepsAsHuggingFaceCountsThem() {
+        RunConfig base = TestConfigs.tiny(1, 1e-3, 1);
+        RunConfig byEpochs = new RunConfig(base.model(), base.reference(), base.data(), base.loss(), base.optim(),
+                base.schedule(), new TrainConfig(8, 4, null, 2, true, 42L, "cpu", 1), base.eval(), base.output());
+        try (DpoTrainer trainer = DpoTrainer.create(byEpochs, dir, line -> {})) {
+            // tiny-prefs: 2000 pairs, eval_fraction 0.1 holds 200 out, none dropped at max_length 128
+            assertEquals(1800, trainer.plan().trainPairs());
+            // ⌈1800 / 8⌉ = 225 micro-batches; ⌊225 / 4⌋ = 56 steps an epoch; 2 epochs
+            assertEquals(112, trainer.plan().maxSteps());
+        }
+    }
+}
