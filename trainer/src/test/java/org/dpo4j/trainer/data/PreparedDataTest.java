@@ -1,0 +1,122 @@
+package org.dpo4j.trainer.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.config.ColumnsConfig;
+import org.dpo4j.trainer.config.DataConfig;
+import org.dpo4j.trainer.tokenizer.ByteTokenizer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole data pipeline on files: formats, bad-record policy, split, report. */
+class PreparedDataTest {
+
+    @TempDir Path dir;
+
+    private static DataConfig config(List<String> train, List<String> eval, String onBadRecord, String chatTemplate) {
+        return new DataConfig(train, eval, "auto", new ColumnsConfig("prompt", "chosen", "rejected"), chatTemplate,
+                0.25, 64, 32, "keep_start", onBadRecord);
+    }
+
+    private Path write(String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content);
+    }
+
+    /** Four prompts with two pairs each, one JSON record per line. */
+    private static String goodLines() {
+        StringBuilder s = new StringBuilder();
+        for (int p = 0; p < 4; p++) {
+            for (int k = 0; k < 2; k++) {
+                s.append("{\"prompt\": \"P").append(p).append("\", \"chosen\": \"good").append(k)
+                        .append("\", \"rejected\": \"bad").append(k).append("\"}\n");
+            }
+        }
+        return s.toString();
+    }
+
+    @Test
+    void aBadRecordStopsTheRunWithFileAndLine() throws IOException {
+        Path file = write("d.jsonl", goodLines() + "{\"prompt\": \"P9\", \"chosen\": \"same\", \"rejected\": \"same\"}\n");
+        String message = assertThrows(UserInputException.class, () -> PreparedData.prepare(
+                config(List.of(file.toString()), null, "error", "auto"), new ByteTokenizer(), null, 1)).getMessage();
+        assertTrue(message.startsWith(file + ":9: 'chosen' is identical to 'rejected'"), message);
+        assertTrue(message.contains("data.on_bad_record: skip"), message);
+    }
+
+    @Test
+    void skippedRecordsAreCountedByReason() throws IOException {
+        Path file = write("d.jsonl", goodLines()
+                + "{\"prompt\": \"P9\", \"chosen\": \"same\", \"rejected\": \"same\"}\n"
+                + "not json\n"
+                + "{\"prompt\": \"P9\", \"rejected\": \"x\"}\n"
+                + "{\"prompt\": \"P9\", \"chosen\": \"\", \"rejected\": \"x\"}\n");
+        PreparedData data = PreparedData.prepare(config(List.of(file.toString()), null, "skip", "auto"), new ByteTokenizer(), null, 1);
+        assertEquals(Map.of("identical_completions", 1, "malformed_json", 1, "missing_field", 1, "empty_field", 1),
+                data.report().skipped());
+        assertEquals(8, data.report().trainPairs() + data.report().evalPairs());
+        assertEquals(1.0, data.report().metrics().get("data/skipped/malformed_json"));
+        assertTrue(data.report().summaryLine().contains("skipped 4 bad record(s)"), data.report().summaryLine());
+    }
+
+    @Test
+    void theHeldOutSplitIsDisjointByPromptAndStable() throws IOException {
+        Path file = write("d.jsonl", goodLines());
+        DataConfig c = config(List.of(file.toString()), null, "error", "auto");
+        PreparedData a = PreparedData.prepare(c, new ByteTokenizer(), null, 5);
+        PreparedData b = PreparedData.prepare(c, new ByteTokenizer(), null, 5);
+        assertEquals(ids(a.eval()), ids(b.eval()));
+        // 0.25 · 8 = 2 pairs = one whole prompt
+        assertEquals(2, a.eval().size());
+        Set<String> trainPrompts = new HashSet<>();
+        a.train().forEach(p -> trainPrompts.add(java.util.Arrays.toString(p.prompt())));
+        a.eval().forEach(p -> assertTrue(!trainPrompts.contains(java.util.Arrays.toString(p.prompt()))));
+    }
+
+    @Test
+    void severalFilesAndAJsonArrayAndAnEvalFile() throws IOException {
+        Path one = write("a.jsonl", goodLines());
+        Path two = write("b.json", "[{\"prompt\": \"Q\", \"chosen\": \"y\", \"rejected\": \"n\"}]");
+        Path eval = write("e.jsonl", "{\"chosen\": \"Q? yes\", \"rejected\": \"Q? no\"}\n");
+        PreparedData data = PreparedData.prepare(
+                config(List.of(one.toString(), two.toString()), List.of(eval.toString()), "error", "auto"),
+                new ByteTokenizer(), null, 1);
+        assertEquals(9, data.train().size());
+        assertEquals(List.of(eval + ":1"), ids(data.eval()));
+        // implicit prompt "Q?"; the space before the split starts each completion
+        assertEquals("Q?", new ByteTokenizer().decode(data.eval().get(0).prompt()));
+    }
+
+    @Test
+    void anEmptyOrMissingFileSaysSo() throws IOException {
+        Path empty = write("empty.jsonl", "");
+        String message = assertThrows(UserInputException.class, () -> PreparedData.prepare(
+                config(List.of(empty.toString()), null, "error", "auto"), new ByteTokenizer(), null, 1)).getMessage();
+        assertEquals(empty + ": no records (the file is empty)", message);
+        String missing = assertThrows(UserInputException.class, () -> PreparedData.prepare(
+                config(List.of(dir.resolve("nope.jsonl").toString()), null, "error", "auto"), new ByteTokenizer(), null, 1))
+                .getMessage();
+        assertTrue(missing.startsWith("data.train: ") && missing.contains("does not exist"), missing);
+    }
+
+    @Test
+    void allRecordsBadWhenSkippingSaysSo() throws IOException {
+        Path file = write("d.jsonl", "not json\n[1]\n");
+        String message = assertThrows(UserInputException.class, () -> PreparedData.prepare(
+                config(List.of(file.toString()), null, "skip", "auto"), new ByteTokenizer(), null, 1)).getMessage();
+        assertTrue(message.startsWith("data.train: no usable record"), message);
+    }
+
+    private static List<String> ids(List<TokenizedPair> pairs) {
+        return pairs.stream().map(TokenizedPair::id).toList();
+    }
+}
