@@ -44,13 +44,13 @@ class ConfigLoaderTest {
         RunConfig c = load(null);
         assertEquals("tiny", c.model().preset());
         assertEquals("llama", c.model().arch());
-        assertEquals("builtin:tiny-prefs", c.data().train());
+        assertEquals(java.util.List.of("builtin:tiny-prefs"), c.data().train());
         assertNull(c.data().eval());
         assertEquals(0.1, c.data().evalFraction());
         assertEquals(128, c.data().maxLength());
         assertEquals(64, c.data().maxPromptLength());
         assertEquals(SmoothedLossConfig.dpo(0.1), c.loss());
-        assertEquals(3.0e-3, c.optim().lr());
+        assertEquals(1.0e-3, c.optim().lr());
         assertEquals(List.of(0.9, 0.999), c.optim().betas());
         assertEquals(1.0e-8, c.optim().eps());
         assertEquals("cosine", c.schedule().type());

@@ -39,7 +39,9 @@ class DefaultRunEndToEndTest {
         // The acceptance bar of the foundation issue: held-out reward accuracy at least 0.85.
         double accuracy = last.get("eval/rewards/accuracies").asDouble();
         assertTrue(accuracy >= 0.85, "held-out accuracy " + accuracy);
-        assertTrue(records.get(0).has("rewards/margins") && records.get(0).has("grad_norm"));
+        // step 0 describes the data; training records follow
+        assertTrue(records.get(0).get("step").asInt() == 0 && records.get(0).has("data/train_pairs"));
+        assertTrue(records.get(1).has("rewards/margins") && records.get(1).has("grad_norm"));
         assertTrue(result.out().contains("eval/rewards/accuracies"), "final evaluation printed");
     }
 }

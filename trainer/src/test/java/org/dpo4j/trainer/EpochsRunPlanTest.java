@@ -19,9 +19,12 @@ class EpochsRunPlanTest {
         RunConfig byEpochs = new RunConfig(base.model(), base.reference(), base.data(), base.loss(), base.optim(),
                 base.schedule(), new TrainConfig(8, 4, null, 2, true, 42L, "cpu", 1), base.eval(), base.output());
         try (DpoTrainer trainer = DpoTrainer.create(byEpochs, dir, line -> {})) {
-            // tiny-prefs: 2000 pairs, eval_fraction 0.1 holds 200 out, none dropped at max_length 128
-            assertEquals(1800, trainer.plan().trainPairs());
-            // ⌈1800 / 8⌉ = 225 micro-batches; ⌊225 / 4⌋ = 56 steps an epoch; 2 epochs
+            // tiny-prefs: 2000 pairs, eval_fraction 0.1 holds whole prompts out (25 pairs each at
+            // most) until 200 pairs are reached; none dropped at max_length 128
+            int train = trainer.plan().trainPairs();
+            assertEquals(2000, train + trainer.plan().evalPairs());
+            assertEquals(1795, train, "seed 42 holds out 205 pairs");
+            // ⌈1795 / 8⌉ = 225 micro-batches; ⌊225 / 4⌋ = 56 steps an epoch; 2 epochs
             assertEquals(112, trainer.plan().maxSteps());
         }
     }

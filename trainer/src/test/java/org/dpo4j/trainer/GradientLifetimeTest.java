@@ -16,6 +16,7 @@ import org.dpo4j.trainer.data.Batcher;
 import org.dpo4j.trainer.data.PairTokenizer;
 import org.dpo4j.trainer.data.TinyPrefs;
 import org.dpo4j.trainer.data.TokenizedPair;
+import org.dpo4j.trainer.data.TruncationMode;
 import org.dpo4j.trainer.model.LlamaConfig;
 import org.dpo4j.trainer.model.ModelInitializer;
 import org.dpo4j.trainer.model.LlamaModel;
@@ -41,7 +42,7 @@ class GradientLifetimeTest {
     /** All policy gradients after one DPO forward/backward on 4 built-in pairs. */
     private static float[] gradients(boolean collectGarbage) {
         ByteTokenizer tokenizer = new ByteTokenizer();
-        List<TokenizedPair> pairs = new PairTokenizer(tokenizer, 96, 48).tokenizeAll(TinyPrefs.pairs().subList(0, 4)).pairs();
+        List<TokenizedPair> pairs = new PairTokenizer(tokenizer, 96, 48, TruncationMode.KEEP_START).tokenizeAll(TinyPrefs.pairs().subList(0, 4)).pairs();
         try (NDManager manager = NDManager.newBaseManager()) {
             ModelWeights policy = ModelInitializer.randomWeights(CONFIG, 7, manager);
             ModelWeights reference = ModelInitializer.randomWeights(CONFIG, 8, manager);

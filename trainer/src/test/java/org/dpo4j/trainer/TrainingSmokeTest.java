@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.dpo4j.trainer.checkpoint.HfModelLoader;
+import org.dpo4j.trainer.data.TinyPrefs;
 import org.dpo4j.trainer.checkpoint.LoadedModel;
 import org.dpo4j.trainer.model.ModelPresets;
 import org.dpo4j.trainer.tokenizer.ByteTokenizer;
@@ -39,7 +40,7 @@ class TrainingSmokeTest {
 
     @BeforeAll
     static void train() {
-        try (DpoTrainer trainer = DpoTrainer.create(TestConfigs.tiny(STEPS, 3e-3, 1), runDir, line -> {})) {
+        try (DpoTrainer trainer = DpoTrainer.create(TestConfigs.tiny(STEPS, 1e-3, 1), runDir, line -> {})) {
             before = snapshot(trainer);
             summary = trainer.run(new TrainingListener() {
                 @Override
@@ -90,7 +91,11 @@ class TrainingSmokeTest {
             }
         }
         List<String> lines = Files.readAllLines(runDir.resolve("metrics.jsonl"));
-        assertEquals(STEPS + 1, lines.size(), "one record per step plus the final evaluation");
+        assertEquals(STEPS + 2, lines.size(), "the data record, one record per step, the final evaluation");
+        JsonNode data = new ObjectMapper().readTree(lines.get(0));
+        assertEquals(0, data.get("step").asInt());
+        // every built-in pair fits max_length 128, so the split keeps all of them
+        assertEquals(TinyPrefs.SIZE, data.get("data/train_pairs").asInt() + data.get("data/eval_pairs").asInt());
         ObjectMapper json = new ObjectMapper();
         for (String line : lines) {
             JsonNode node = json.readTree(line);

@@ -15,6 +15,14 @@ import org.dpo4j.trainer.UserInputException;
 import org.dpo4j.trainer.config.ColumnsConfig;
 import org.dpo4j.trainer.config.DataConfig;
 import org.dpo4j.trainer.tokenizer.ByteTokenizer;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,6 +122,51 @@ class PreparedDataTest {
         String message = assertThrows(UserInputException.class, () -> PreparedData.prepare(
                 config(List.of(file.toString()), null, "skip", "auto"), new ByteTokenizer(), null, 1)).getMessage();
         assertTrue(message.startsWith("data.train: no usable record"), message);
+    }
+
+    @Test
+    void conversationsAreRenderedWithTheChatTemplateAndOnlyTheAnswerIsScored() throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (String q : List.of("Hi", "Yo")) {
+            lines.append("{\"prompt\": [{\"role\": \"user\", \"content\": \"").append(q).append("\"}],"
+                    + " \"chosen\": [{\"role\": \"assistant\", \"content\": \"Hello!\"}],"
+                    + " \"rejected\": [{\"role\": \"assistant\", \"content\": \"Go away.\"}]}\n");
+        }
+        Path file = write("chat.jsonl", lines.toString());
+        ByteTokenizer bytes = new ByteTokenizer();
+        DataConfig roomy = new DataConfig(List.of(file.toString()), List.of(file.toString()), "auto",
+                new ColumnsConfig("prompt", "chosen", "rejected"), "auto", 0.25, 128, 64, "keep_start", "error");
+        PreparedData data = PreparedData.prepare(roomy, bytes, null, 1);
+        // no model folder: auto falls back to ChatML
+        assertEquals(2, data.report().conversationalPairs() / 2);
+        assertTrue(data.report().template().startsWith("chatml"), data.report().template());
+        TokenizedPair first = data.train().get(0);
+        assertEquals("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n", bytes.decode(first.prompt()));
+        // the scored part is the answer and the template's turn end; EOS (257) is appended after it
+        assertEquals("Hello!<|im_end|>\n", bytes.decode(first.chosen()));
+        assertEquals(ByteTokenizer.EOS, first.chosen()[first.chosen().length - 1]);
+        assertEquals("Go away.<|im_end|>\n", bytes.decode(first.rejected()));
+    }
+
+    @Test
+    void aParquetFileWithConversationsReadsLikeJsonl() throws IOException {
+        Path file = dir.resolve("d.parquet");
+        MessageType schema = MessageTypeParser.parseMessageType("""
+                message m {
+                  required binary prompt (STRING);
+                  required binary chosen (STRING);
+                  required binary rejected (STRING);
+                }""");
+        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(file))
+                .withConf(new PlainParquetConfiguration()).withType(schema).build()) {
+            for (int p = 0; p < 4; p++) {
+                writer.write(new SimpleGroupFactory(schema).newGroup()
+                        .append("prompt", "P" + p).append("chosen", "good").append("rejected", "bad"));
+            }
+        }
+        PreparedData data = PreparedData.prepare(config(List.of(file.toString()), null, "error", "auto"), new ByteTokenizer(), null, 1);
+        assertEquals(4, data.train().size() + data.eval().size());
+        assertTrue(ids(data.train()).stream().allMatch(id -> id.startsWith(file + ":row ")), ids(data.train()).toString());
     }
 
     private static List<String> ids(List<TokenizedPair> pairs) {
