@@ -67,7 +67,7 @@ record SpecialTokenIds(int eos, int pad) {
             String kind, List<SideFile> byText, SideFile byId, Map<String, Integer> vocabulary) {
         String key = kind + "_token";
         for (SideFile file : byText) {
-            Optional<String> token = file.json().flatMap(root -> tokenText(root, key, file.path()));
+            Optional<String> token = file.json().flatMap(root -> SpecialTokenText.read(root, key, file.path()));
             if (token.isPresent()) {
                 Integer id = vocabulary.get(token.get());
                 if (id == null) {
@@ -78,22 +78,6 @@ record SpecialTokenIds(int eos, int pad) {
             }
         }
         return byId.json().map(root -> tokenId(root, key + "_id", byId.path())).orElse(OptionalInt.empty());
-    }
-
-    /** {@code "key": "text"} or {@code "key": {"content": "text", ...}}; null or missing: empty. */
-    private static Optional<String> tokenText(JsonNode root, String key, Path file) {
-        JsonNode value = root.path(key);
-        if (value.isMissingNode() || value.isNull()) {
-            return Optional.empty();
-        }
-        if (value.isTextual()) {
-            return Optional.of(value.asText());
-        }
-        if (value.isObject() && value.path("content").isTextual()) {
-            return Optional.of(value.path("content").asText());
-        }
-        throw new UserInputException(file + ": " + key
-                + " must be a string or an object with a string \"content\", got " + value);
     }
 
     /** {@code "key": 2} or {@code "key": [2, 5]} (the first); null, missing or []: empty. */

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.dpo4j.trainer.JsonFiles;
 import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.tokenizer.SpecialTokenText;
 
 /**
  * The texts of the special tokens a chat template sees as {@code bos_token} and
@@ -47,25 +48,10 @@ public record SpecialTokens(String bos, String eos) {
     private static String find(Path folder, Optional<JsonNode> config, Optional<JsonNode> map,
             String key) {
         Optional<String> fromConfig =
-                config.flatMap(root -> text(root, key, folder.resolve(TOKENIZER_CONFIG)));
+                config.flatMap(root -> SpecialTokenText.read(root, key, folder.resolve(TOKENIZER_CONFIG)));
         if (fromConfig.isPresent()) {
             return fromConfig.get();
         }
-        return map.flatMap(root -> text(root, key, folder.resolve(SPECIAL_TOKENS_MAP))).orElse("");
-    }
-
-    private static Optional<String> text(JsonNode root, String key, Path file) {
-        JsonNode value = root.path(key);
-        if (value.isMissingNode() || value.isNull()) {
-            return Optional.empty();
-        }
-        if (value.isTextual()) {
-            return Optional.of(value.asText());
-        }
-        if (value.isObject() && value.path("content").isTextual()) {
-            return Optional.of(value.path("content").asText());
-        }
-        throw new UserInputException(file + ": " + key
-                + " must be a string or an object with a string \"content\", got " + value);
+        return map.flatMap(root -> SpecialTokenText.read(root, key, folder.resolve(SPECIAL_TOKENS_MAP))).orElse("");
     }
 }
