@@ -35,8 +35,8 @@ public record ReferenceConfig(String path, Boolean precompute, Integer syncEvery
         }
         if (precompute && syncEvery > 0) {
             // a synced reference changes during training, so its log-probs cannot be computed up front
-            throw new ConfigValueException("sync_every", "reference.precompute: true needs a fixed reference,"
-                    + " but sync_every=" + syncEvery + " updates it during training; set one of them off");
+            throw new ConfigValueException("sync_every", syncEvery + " updates the reference during training,"
+                    + " so reference.precompute: true cannot cache it; set sync_every: 0 or precompute: false");
         }
     }
 
