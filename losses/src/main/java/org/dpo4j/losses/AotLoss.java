@@ -41,6 +41,12 @@ public record AotLoss(double beta, double labelSmoothing, boolean paired) implem
         return paired ? "aot_pair" : "aot";
     }
 
+    /** The per-pair terms are by rank (the i-th smallest values), not by pair. */
+    @Override
+    public boolean pairLossesBelongToPairs() {
+        return false;
+    }
+
     @Override
     public LossRequirements requirements() {
         return LossRequirements.POLICY_AND_REFERENCE;

@@ -44,6 +44,11 @@ public record NllRegularized(PreferenceLoss base, double weight) implements Pref
     }
 
     @Override
+    public boolean pairLossesBelongToPairs() {
+        return base.pairLossesBelongToPairs();
+    }
+
+    @Override
     public LossOutput compute(LossInputs in) {
         LossOutput out = base.compute(in);
         NDArray nll = SftLoss.nll(in.policyChosen());

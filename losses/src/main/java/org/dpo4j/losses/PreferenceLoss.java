@@ -22,4 +22,12 @@ public sealed interface PreferenceLoss permits DpoSigmoidLoss,
      * @return per-pair losses and rewards, and the scalar to back-propagate
      */
     LossOutput compute(LossInputs inputs);
+
+    /**
+     * Whether {@link LossOutput#pairLosses()}{@code [i]} is the loss of pair i, so that it can be
+     * reported per pair. False for losses whose terms belong to no single pair (AOT's are by rank).
+     */
+    default boolean pairLossesBelongToPairs() {
+        return true;
+    }
 }

@@ -16,6 +16,7 @@ import org.dpo4j.trainer.data.PreparedData;
 import org.dpo4j.trainer.model.ModelWeights;
 import org.dpo4j.trainer.optim.AdamW;
 import org.dpo4j.trainer.optim.LearningRateSchedule;
+import org.dpo4j.trainer.reference.ReferenceCacheDir;
 import org.dpo4j.trainer.tokenizer.TextTokenizer;
 
 /**
@@ -34,9 +35,10 @@ public final class DpoTrainer implements AutoCloseable {
     private final PolicySaver saver;
     private final RunPlan plan;
     private final Path runDir;
+    private final ReferenceSetup reference;
 
     private DpoTrainer(NDManager manager, TextTokenizer tokenizer, ModelWeights policyWeights, TrainingLoop loop,
-            PolicySaver saver, RunPlan plan, Path runDir) {
+            PolicySaver saver, RunPlan plan, Path runDir, ReferenceSetup reference) {
         this.manager = manager;
         this.tokenizer = tokenizer;
         this.policyWeights = policyWeights;
@@ -44,6 +46,7 @@ public final class DpoTrainer implements AutoCloseable {
         this.saver = saver;
         this.plan = plan;
         this.runDir = runDir;
+        this.reference = reference;
     }
 
     /**
@@ -55,6 +58,11 @@ public final class DpoTrainer implements AutoCloseable {
      * @throws UserInputException when data, models or paths named by the config are unusable
      */
     public static DpoTrainer create(RunConfig config, Path runDir, Consumer<String> warnings) {
+        return create(config, runDir, warnings, ReferenceCacheDir.fromSystem());
+    }
+
+    /** @param referenceCache the folder of {@code reference.precompute}'s cache files */
+    static DpoTrainer create(RunConfig config, Path runDir, Consumer<String> warnings, Path referenceCache) {
         DjlEnvironment.configure();
         TrainConfig train = config.train();
         Path policyFolder = ModelFolders.resolve(config.model().path(), "model.path");
@@ -72,8 +80,10 @@ public final class DpoTrainer implements AutoCloseable {
             ModelWeights policyWeights = models.policy().weights();
             PolicySaver saver = PolicySaver.create(config.output(), models.policy().architecture(), tokenizer, policyFolder);
             PreferenceLoss loss = LossFactory.create(config.loss());
-            PreferenceScorer scorer = new PreferenceScorer(models.policy(), models.reference(), loss);
             Batcher batcher = new Batcher(tokenizer.padId());
+            ReferenceSetup reference = ReferenceSetup.create(config.reference(), models, data, loss, batcher,
+                    tokenizer.padId(), train.batchSize(), manager, referenceCache, warnings);
+            PreferenceScorer scorer = new PreferenceScorer(models.policy(), reference.source(), loss);
             OptimConfig optim = config.optim();
             ScheduleConfig schedule = config.schedule();
             TrainingLoop loop = new TrainingLoop(
@@ -85,15 +95,17 @@ public final class DpoTrainer implements AutoCloseable {
                             policyWeights.list(),
                             LearningRateSchedule.of(
                                     schedule.type(), optim.lr(), schedule.warmupSteps(), schedule.warmupRatio(), maxSteps),
-                            new Evaluator(scorer, batcher, data.eval(), train.batchSize()),
+                            new Evaluator(scorer, batcher, data.eval(), train.batchSize(),
+                                    new PairResultsWriter(runDir.resolve(PairResultsWriter.FOLDER), loss.pairLossesBelongToPairs())),
                             manager),
                     new TrainingLoop.Cadence(
                             maxSteps, train.gradientAccumulationSteps(), train.logEvery(),
-                            config.eval().every(), optim.maxGradNorm()));
+                            config.eval().every(), optim.maxGradNorm()),
+                    reference::afterStep);
             RunPlan plan = new RunPlan(
                     maxSteps, data.train().size(), data.eval().size(), policyWeights.parameterCount(),
                     device.toString(), describe(config, models), data.report());
-            return new DpoTrainer(manager, tokenizer, policyWeights, loop, saver, plan, runDir);
+            return new DpoTrainer(manager, tokenizer, policyWeights, loop, saver, plan, runDir, reference);
         } catch (RuntimeException e) {
             if (manager != null) {
                 manager.close();
@@ -131,6 +143,16 @@ public final class DpoTrainer implements AutoCloseable {
     /** The policy's weights (trained in place by {@link #run}). */
     public ModelWeights policyWeights() {
         return policyWeights;
+    }
+
+    /** The reference's weights (TR-DPO updates them in place; closed when precomputed values replace them). */
+    ModelWeights referenceWeights() {
+        return reference.referenceWeights();
+    }
+
+    /** Reference forward passes so far, precomputation included. */
+    long referenceForwards() {
+        return reference.forwards();
     }
 
     /**

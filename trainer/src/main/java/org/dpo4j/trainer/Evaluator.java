@@ -2,38 +2,55 @@ package org.dpo4j.trainer;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.dpo4j.trainer.data.Batch;
 import org.dpo4j.trainer.data.Batcher;
 import org.dpo4j.trainer.data.TokenizedPair;
 
-/** The loss metrics of the policy on held-out pairs, without gradients. */
+/**
+ * The loss metrics of the policy on held-out pairs, without gradients: their means as
+ * {@code eval/...} records, and every pair's values in {@code eval/step-N.jsonl}
+ * ({@link PairResultsWriter}).
+ */
 final class Evaluator {
 
     private final PreferenceScorer scorer;
     private final Batcher batcher;
     private final List<TokenizedPair> pairs;
     private final int batchSize;
+    private final PairResultsWriter pairResults;
 
-    Evaluator(PreferenceScorer scorer, Batcher batcher, List<TokenizedPair> pairs, int batchSize) {
+    /** @param pairResults writes the per-pair file of each evaluation */
+    Evaluator(PreferenceScorer scorer, Batcher batcher, List<TokenizedPair> pairs, int batchSize,
+            PairResultsWriter pairResults) {
         this.scorer = scorer;
         this.batcher = batcher;
         this.pairs = List.copyOf(pairs);
         this.batchSize = batchSize;
+        this.pairResults = pairResults;
     }
 
-    /** Pair-weighted means over all held-out pairs, named {@code eval/...}. */
+    /**
+     * Pair-weighted means over all held-out pairs, named {@code eval/...}; writes the pairs' own
+     * values to {@code eval/step-<step>.jsonl}.
+     */
     MetricsRecord evaluate(int step, NDManager manager) {
         MetricsWindow window = new MetricsWindow();
+        List<Map<String, Object>> rows = new ArrayList<>(pairs.size());
         for (int from = 0; from < pairs.size(); from += batchSize) {
             List<TokenizedPair> chunk = pairs.subList(from, Math.min(from + batchSize, pairs.size()));
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 Batch.Tensors tensors = batcher.batch(chunk).toTensors(manager);
-                PreferenceScorer.ReferencePass reference = scorer.reference(tensors);
-                window.add(scorer.score(tensors, reference, chunk.size()).metrics(), chunk.size());
+                PreferenceScorer.ReferencePass reference = scorer.reference(chunk, tensors);
+                PreferenceScorer.Scored scored = scorer.score(tensors, reference, chunk.size());
+                window.add(scored.metrics(), chunk.size());
+                rows.addAll(pairResults.rows(chunk.stream().map(TokenizedPair::id).toList(), scored));
             }
         }
+        pairResults.write(step, rows);
         return new MetricsRecord(step, window.means(MetricNames.EVAL_PREFIX));
     }
 }

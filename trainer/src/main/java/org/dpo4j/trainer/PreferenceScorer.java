@@ -2,6 +2,7 @@ package org.dpo4j.trainer;
 
 import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.dpo4j.losses.Divergence;
 import org.dpo4j.losses.LossInputs;
@@ -14,6 +15,7 @@ import org.dpo4j.losses.PreferenceLoss;
 import org.dpo4j.losses.SequenceLogProbs;
 import org.dpo4j.losses.SequenceStats;
 import org.dpo4j.trainer.data.Batch;
+import org.dpo4j.trainer.data.TokenizedPair;
 import org.dpo4j.trainer.model.CausalLm;
 
 /**
@@ -23,13 +25,23 @@ import org.dpo4j.trainer.model.CausalLm;
 final class PreferenceScorer {
 
     private final CausalLm policy;
-    private final CausalLm reference;
+    private final ReferenceSource reference;
     private final PreferenceLoss loss;
 
+    /** A scorer with a live reference model. */
     PreferenceScorer(CausalLm policy, CausalLm reference, PreferenceLoss loss) {
+        this(policy, new LiveReference(reference), loss);
+    }
+
+    PreferenceScorer(CausalLm policy, ReferenceSource reference, PreferenceLoss loss) {
         this.policy = policy;
         this.reference = reference;
         this.loss = loss;
+    }
+
+    /** The loss this scorer computes. */
+    PreferenceLoss loss() {
+        return loss;
     }
 
     /**
@@ -41,21 +53,28 @@ final class PreferenceScorer {
     record ReferencePass(SequenceLogProbs logProbs, NDArray logits) {}
 
     /**
-     * The reference pass over all 2B rows, or null when the loss needs no reference. Call
-     * outside a gradient collector: the reference is a constant.
+     * The reference pass over all 2B rows (live or cached), or null when the loss needs no
+     * reference. Call outside a gradient collector: the reference is a constant.
+     *
+     * @param pairs the batch's B pairs, in batch order
+     * @param batch their 2B rows
      */
-    ReferencePass reference(Batch.Tensors batch) {
+    ReferencePass reference(List<TokenizedPair> pairs, Batch.Tensors batch) {
         LossRequirements needs = loss.requirements();
         if (!needs.referenceLogProbs() && !needs.tokenKl()) {
             return null;
         }
-        NDArray logits = reference.forward(batch.inputIds(), batch.attentionMask());
-        SequenceLogProbs logProbs = SequenceStats.logProbs(logits, batch.inputIds(), batch.lossMask());
-        return new ReferencePass(logProbs, needs.tokenKl() ? logits : null);
+        return reference.pass(pairs, batch, needs.tokenKl());
     }
 
-    /** A scored batch: the loss output and the metrics (means over its B pairs). */
-    record Scored(LossOutput output, Map<String, Double> metrics) {}
+    /**
+     * A scored batch.
+     *
+     * @param inputs  what the loss read: per-pair policy and reference log-probs, token KLs
+     * @param output  the loss output
+     * @param metrics the batch's metrics (means over its B pairs)
+     */
+    record Scored(LossInputs inputs, LossOutput output, Map<String, Double> metrics) {}
 
     /**
      * Runs the policy and the loss. Inside a gradient collector, {@code output().loss()} can be
@@ -87,7 +106,7 @@ final class PreferenceScorer {
                 tokenKl == null ? null : tokenKl.get(rejected),
                 attended);
         LossOutput output = loss.compute(inputs);
-        return new Scored(output, metrics(output, policyLogps, logits, batch.lossMask(), pairs));
+        return new Scored(inputs, output, metrics(output, policyLogps, logits, batch.lossMask(), pairs));
     }
 
     /**

@@ -88,7 +88,27 @@ record RunModels(CausalLm policy, CausalLm reference, Path policyFolder) {
                     + " differs from the policy's " + policyArchitecture.vocabSize()
                     + "; both models must score the same vocabulary");
         }
+        if (config.reference().syncs() && !loaded.architecture().equals(policyArchitecture)) {
+            loaded.weights().close();
+            throw new UserInputException("reference.sync_every: TR-DPO mixes the policy's weights into the reference,"
+                    + " so reference.path must have the policy's architecture, but " + folder + " differs from "
+                    + policyFolder + " in config.json: " + firstDifference(loaded.architecture(), policyArchitecture));
+        }
         return CausalLm.of(loaded.architecture(), loaded.weights());
+    }
+
+    /** E.g. {@code num_hidden_layers 4 vs 2}: the first config.json key whose values differ. */
+    private static String firstDifference(ModelArchitecture reference, ModelArchitecture policy) {
+        java.util.Map<String, Object> r = reference.toHfConfig();
+        java.util.Map<String, Object> p = policy.toHfConfig();
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>(p.keySet());
+        keys.addAll(r.keySet());
+        for (String key : keys) {
+            if (!java.util.Objects.equals(r.get(key), p.get(key))) {
+                return key + " " + r.get(key) + " (reference) vs " + p.get(key) + " (policy)";
+            }
+        }
+        return "model_type " + reference.modelType() + " vs " + policy.modelType();
     }
 
     /** Every id the tokenizer can produce must index a row of the embedding. */

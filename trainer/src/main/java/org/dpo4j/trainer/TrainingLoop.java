@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import org.dpo4j.losses.Constants;
 import org.dpo4j.trainer.data.Batch;
 import org.dpo4j.trainer.data.Batcher;
@@ -45,12 +46,19 @@ final class TrainingLoop {
 
     private final Parts parts;
     private final Cadence cadence;
+    private final IntConsumer afterStep;
     private final MetricsWindow window = new MetricsWindow();
     private long tokensSeen;
 
     TrainingLoop(Parts parts, Cadence cadence) {
+        this(parts, cadence, step -> {});
+    }
+
+    /** @param afterStep called after each optimizer step with its 1-based number (TR-DPO's reference sync) */
+    TrainingLoop(Parts parts, Cadence cadence, IntConsumer afterStep) {
         this.parts = parts;
         this.cadence = cadence;
+        this.afterStep = afterStep;
     }
 
     /** Runs every step, logs, evaluates; returns the final evaluation. */
@@ -59,6 +67,7 @@ final class TrainingLoop {
             int completed = step + 1;
             double lr = parts.schedule().lr(step);
             double gradNorm = optimizerStep(completed, lr);
+            afterStep.accept(completed);
             listener.onStep(completed);
             if (completed % cadence.logEvery() == 0 || completed == cadence.maxSteps()) {
                 MetricsRecord record = trainRecord(completed, gradNorm, lr);
@@ -81,7 +90,7 @@ final class TrainingLoop {
                 Batch batch = parts.batcher().batch(pairs);
                 tokensSeen += batch.realTokens();
                 Batch.Tensors tensors = batch.toTensors(parts.manager());
-                PreferenceScorer.ReferencePass reference = parts.scorer().reference(tensors);
+                PreferenceScorer.ReferencePass reference = parts.scorer().reference(pairs, tensors);
                 PreferenceScorer.Scored scored;
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     scored = parts.scorer().score(tensors, reference, pairs.size());

@@ -50,7 +50,7 @@ class GradientLifetimeTest {
             PreferenceScorer scorer = new PreferenceScorer(
                     new LlamaModel(CONFIG, policy), new LlamaModel(CONFIG, reference), new DpoSigmoidLoss(0.1));
             Batch.Tensors batch = new Batcher(tokenizer.padId()).batch(pairs).toTensors(manager);
-            PreferenceScorer.ReferencePass referencePass = scorer.reference(batch);
+            PreferenceScorer.ReferencePass referencePass = scorer.reference(pairs, batch);
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray loss = Constants.dividedBy(scorer.score(batch, referencePass, pairs.size()).output().loss(), 2);
                 if (collectGarbage) {

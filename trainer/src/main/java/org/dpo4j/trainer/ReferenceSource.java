@@ -1,0 +1,22 @@
+package org.dpo4j.trainer;
+
+import java.util.List;
+import org.dpo4j.trainer.data.Batch;
+import org.dpo4j.trainer.data.TokenizedPair;
+
+/**
+ * Where a batch's reference values come from: a live forward pass of the reference model
+ * ({@link LiveReference}) or log-probs computed before training ({@link CachedReference}).
+ */
+interface ReferenceSource {
+
+    /**
+     * The reference's contribution to a batch. Call outside a gradient collector: the reference
+     * is a constant. Arrays are created in the caller's scope.
+     *
+     * @param pairs      the B pairs of the batch, in batch order
+     * @param batch      their 2B rows (chosen first, then rejected)
+     * @param keepLogits whether the loss needs the reference's logits (per-token KL)
+     */
+    PreferenceScorer.ReferencePass pass(List<TokenizedPair> pairs, Batch.Tensors batch, boolean keepLogits);
+}
