@@ -133,7 +133,7 @@ public final class ResumePoint {
      * later checkpoint: its metrics would be cut back and its checkpoints replaced one by one,
      * mixing two histories.
      */
-    void checkTarget(Path target) {
+    public void checkTarget(Path target) {
         Path own = runDir();
         try {
             if (own == null || !Files.isDirectory(target) || !Files.isSameFile(own, target)) {
