@@ -57,6 +57,19 @@ class ResumeCommandTest {
     }
 
     @Test
+    void saveAndNanPolicyValuesAreChecked() {
+        TestSupport.Result keep = fake("train", "--set", "save.keep_last=0");
+        assertEquals(2, keep.code());
+        assertEquals("config error: save.keep_last: must be >= 1, got 0 (from --set save.keep_last=0)", keep.err().strip());
+        TestSupport.Result every = fake("train", "--set", "save.every=-1");
+        assertEquals("config error: save.every: must be >= 0, got -1 (from --set save.every=-1)", every.err().strip());
+        TestSupport.Result policy = fake("train", "--set", "train.nan_policy=ignore");
+        assertEquals(2, policy.code());
+        assertEquals("config error: train.nan_policy: must be one of [stop, skip_step], got 'ignore'"
+                + " (from --set train.nan_policy=ignore)", policy.err().strip());
+    }
+
+    @Test
     void helpNamesResumeAndExitCode130() {
         TestSupport.Result r = fake("train", "--help");
         assertTrue(r.out().contains("--resume[=CHECKPOINT]"), r.out());

@@ -24,7 +24,9 @@ import org.dpo4j.trainer.tokenizer.TextTokenizer;
  * tokenizer, the data, the policy (a Hugging Face folder, or a preset initialised from
  * {@code train.seed}), its frozen reference, the loss and the optimizer; {@link #run} runs the
  * {@link TrainingLoop}, the final evaluation, and saves the policy as a Hugging Face folder in
- * {@code final/}. Closing frees all native memory.
+ * {@code final/}. With {@link RunOptions}, it writes checkpoints ({@code save.every}), continues
+ * from one ({@link ResumePoint}) and stops early with one when asked ({@link StopSignal}).
+ * Closing frees all native memory.
  */
 public final class DpoTrainer implements AutoCloseable {
 
