@@ -134,8 +134,8 @@ final class TrainCommand implements Callable<Integer> {
 
         TrainingSummary summary;
         StopSignal stop = new StopSignal();
-        try (ProgressView progress = new ProgressView(out, env.liveProgress(), System::nanoTime);
-                StopOnSignal signals = env.signals() ? StopOnSignal.install(stop, spec.commandLine().getErr()) : null) {
+        StopOnSignal signals = env.signals() ? StopOnSignal.install(stop, spec.commandLine().getErr()) : null;
+        try (ProgressView progress = new ProgressView(out, env.liveProgress(), System::nanoTime)) {
             summary = env.trainer().train(run, dir.path(), progress, new RunOptions(from, stop));
         } catch (UserInputException e) {
             if (earlierConfig != null) {
@@ -148,6 +148,10 @@ final class TrainCommand implements Callable<Integer> {
             err.println("dpo4j: interrupted at step " + e.step() + "; resume with: " + resumeCommand(dir));
             err.flush();
             return Cli.INTERRUPTED;
+        } finally {
+            if (signals != null) {
+                signals.close();
+            }
         }
         RunReport.print(out, summary, dir);
         return Cli.OK;
