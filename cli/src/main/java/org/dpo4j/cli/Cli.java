@@ -19,6 +19,8 @@ final class Cli {
     static final int RUN_FAILED = 1;
     /** Exit code of a usage, config or input error: nothing was trained. */
     static final int USER_ERROR = 2;
+    /** Exit code of a run stopped by Ctrl-C or SIGTERM after writing a checkpoint (128 + SIGINT). */
+    static final int INTERRUPTED = 130;
 
     /** Exit codes and their meaning, shown in every command's help. */
     private static final Map<String, String> EXIT_CODES = exitCodes();
@@ -30,6 +32,8 @@ final class Cli {
         codes.put(Integer.toString(OK), "success");
         codes.put(Integer.toString(RUN_FAILED), "the run failed (the message says why and at which step)");
         codes.put(Integer.toString(USER_ERROR), "usage, config or input error; nothing was trained");
+        codes.put(Integer.toString(INTERRUPTED),
+                "interrupted (Ctrl-C, SIGTERM): stopped after a step and saved a checkpoint; the message says how to resume");
         return Collections.unmodifiableMap(codes);
     }
 
@@ -76,7 +80,7 @@ final class Cli {
             return USER_ERROR;
         }
         if (ex instanceof TrainingFailedException) {
-            err.println("dpo4j: training failed: " + ex.getMessage());
+            err.println("dpo4j: " + ex.getMessage());
             err.flush();
             return RUN_FAILED;
         }

@@ -2,7 +2,6 @@ package org.dpo4j.cli;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import org.dpo4j.trainer.DpoTrainer;
 
 /**
  * What the commands take from the outside world, so that tests can run them in-process.
@@ -11,14 +10,22 @@ import org.dpo4j.trainer.DpoTrainer;
  * @param workDir      the directory relative paths and {@code runs/} resolve against
  * @param clock        names default run directories ({@code runs/yyyyMMdd-HHmmss})
  * @param liveProgress true for a live progress bar (a terminal), false for one line per log
+ * @param signals      true to stop training on SIGINT/SIGTERM ({@link StopOnSignal}): only a real
+ *                     process, never a test JVM, should take over its signals
  */
-record CliEnvironment(Trainer trainer, Path workDir, Clock clock, boolean liveProgress) {
+record CliEnvironment(Trainer trainer, Path workDir, Clock clock, boolean liveProgress, boolean signals) {
+
+    /** An environment that leaves the process's signals alone. */
+    CliEnvironment(Trainer trainer, Path workDir, Clock clock, boolean liveProgress) {
+        this(trainer, workDir, clock, liveProgress, false);
+    }
 
     static CliEnvironment system() {
         return new CliEnvironment(
-                DpoTrainer::train,
+                Trainer.DJL,
                 Path.of("").toAbsolutePath(),
                 Clock.systemDefaultZone(),
-                System.console() != null);
+                System.console() != null,
+                true);
     }
 }

@@ -7,7 +7,8 @@ import java.util.Properties;
 /**
  * Entry point of the {@code dpo4j} command. It configures DJL through system properties before
  * any DJL class loads (offline, PyTorch engine, thread counts), then runs the picocli command
- * line and exits with its code: 0 ok, 1 run failure, 2 usage, config or input error.
+ * line and exits with its code: 0 ok, 1 run failure, 2 usage, config or input error, 130 training
+ * interrupted by Ctrl-C or SIGTERM after a checkpoint.
  */
 public final class Main {
 

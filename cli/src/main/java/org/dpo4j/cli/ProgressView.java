@@ -1,6 +1,7 @@
 package org.dpo4j.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 import org.dpo4j.trainer.MetricsRecord;
@@ -113,6 +114,19 @@ final class ProgressView implements TrainingListener, AutoCloseable {
         out.println(evalLine(record));
         if (live && step > 0) {
             draw(now);
+        }
+        out.flush();
+    }
+
+    /** One line per checkpoint, e.g. {@code checkpoint at step 50/200: checkpoints/step-50}. */
+    @Override
+    public void onCheckpoint(int step, Path folder) {
+        if (live) {
+            clearBar();
+        }
+        out.println("checkpoint at step " + stepOf(step) + ": " + folder.getParent().getFileName() + "/" + folder.getFileName());
+        if (live && this.step > 0) {
+            draw(nanoTime.getAsLong());
         }
         out.flush();
     }

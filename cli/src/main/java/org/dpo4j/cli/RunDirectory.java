@@ -25,7 +25,8 @@ record RunDirectory(Path path, String display) {
 
     /**
      * Creates the run directory. A given {@code outputDir} may exist only as an empty directory
-     * (a run never writes over another); a default one gets a suffix when the second is taken.
+     * (a run never writes over another, except when resuming it: {@link #existing}); a default
+     * one gets a suffix when the second is taken.
      *
      * @throws ConfigException when the directory cannot be used
      */
@@ -39,7 +40,8 @@ record RunDirectory(Path path, String display) {
                 }
                 if (!isEmpty(dir)) {
                     throw new ConfigException("config error: output.dir: " + outputDir
-                            + " already exists and is not empty (choose another --output-dir or remove it)");
+                            + " already exists and is not empty (choose another --output-dir or remove it,"
+                            + " or add --resume to continue the run in it)");
                 }
             }
             try {
@@ -66,6 +68,28 @@ record RunDirectory(Path path, String display) {
             throw new ConfigException("config error: output.dir: cannot create a run directory under "
                     + runs + ": " + e);
         }
+    }
+
+    /**
+     * The existing directory of a run being resumed ({@code train --resume}), which holds the
+     * run's files already.
+     *
+     * @param dir     the directory
+     * @param display the directory as the user would name it
+     * @throws ConfigException when it is not a directory
+     */
+    static RunDirectory existing(Path dir, String display) {
+        if (!Files.isDirectory(dir)) {
+            throw new ConfigException("config error: output.dir: " + display
+                    + (Files.exists(dir) ? " is not a directory" : " does not exist") + "; nothing to resume there");
+        }
+        return new RunDirectory(dir, display);
+    }
+
+    /** The content of {@code name} in the run directory, or null when there is none. */
+    String read(String name) throws IOException {
+        Path file = path.resolve(name);
+        return Files.isRegularFile(file) ? Files.readString(file) : null;
     }
 
     /** Writes {@code name} in the run directory through a temporary file and a rename. */

@@ -14,6 +14,10 @@ final class RunReport {
     static void print(PrintWriter out, TrainingSummary summary, RunDirectory dir) {
         out.println();
         out.printf(Locale.ROOT, "trained %d steps in %.1f s%n", summary.steps(), summary.trainSeconds());
+        if (summary.skippedSteps() > 0) {
+            out.printf(Locale.ROOT, "skipped %d step(s) with a non-finite loss or gradient norm (train.nan_policy: skip_step)%n",
+                    summary.skippedSteps());
+        }
         MetricsRecord eval = summary.finalEval();
         if (eval == null || eval.values().isEmpty()) {
             out.println("no final evaluation (no held-out pairs)");

@@ -4,10 +4,16 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.dpo4j.trainer.ResumePoint;
+import org.dpo4j.trainer.RunOptions;
+import org.dpo4j.trainer.StopSignal;
+import org.dpo4j.trainer.TrainingInterruptedException;
 import org.dpo4j.trainer.TrainingSummary;
 import org.dpo4j.trainer.UserInputException;
 import org.dpo4j.trainer.config.RunConfig;
@@ -37,7 +43,10 @@ import picocli.CommandLine.TypeConversionException;
                     + " model on the bundled builtin:tiny-prefs pairs).",
             "",
             "Writes a run directory (--output-dir, or runs/<yyyyMMdd-HHmmss>) with"
-                    + " resolved-config.yaml and metrics.jsonl."
+                    + " resolved-config.yaml and metrics.jsonl, and checkpoints/step-N/ when save.every > 0.",
+            "",
+            "Ctrl-C or SIGTERM stops after the current step, saves a checkpoint and prints the command"
+                    + " that resumes the run (exit code 130); a second signal quits at once."
         },
         optionListHeading = "%nOptions:%n",
         footerHeading = "%nExamples:%n",
@@ -45,6 +54,8 @@ import picocli.CommandLine.TypeConversionException;
             "  dpo4j train",
             "  dpo4j train --config configs/dpo-tiny.yaml --set loss.beta=0.2 \\",
             "      --set 'optim.betas=[0.9, 0.95]' --output-dir runs/beta-0.2 --max-steps 100",
+            "  dpo4j train --config configs/dpo-tiny.yaml --set save.every=50 --output-dir runs/a",
+            "  dpo4j train --config configs/dpo-tiny.yaml --set save.every=50 --output-dir runs/a --resume",
             "",
             "Config keys are snake_case and grouped in nodes: model, data, loss, optim, schedule,"
                     + " train, eval, output (see configs/dpo-tiny.yaml)."
@@ -76,6 +87,15 @@ final class TrainCommand implements Callable<Integer> {
             description = "Optimizer steps (sets train.max_steps).")
     Integer maxSteps;
 
+    @Option(names = "--resume", paramLabel = "CHECKPOINT", arity = "0..1", fallbackValue = "",
+            description = {
+                "Continue a run from a checkpoint: alone, the latest complete one in the run directory"
+                        + " (--output-dir or output.dir); or a checkpoint folder RUN/checkpoints/step-N.",
+                "The config must be the run's, except train.max_steps / train.epochs (which may grow)"
+                        + " and output.dir; metrics.jsonl is continued."
+            })
+    String resume;
+
     private final CliEnvironment env;
     private final ConfigLoader loader;
 
@@ -92,22 +112,117 @@ final class TrainCommand implements Callable<Integer> {
                 file, config == null ? null : config.toString(), sets, flags());
         RunConfig run = resolved.config();
 
-        RunDirectory dir = RunDirectory.create(run.output().dir(), env.workDir(), env.clock());
+        ResumePoint from = null;
+        RunDirectory dir;
+        if (resume == null) {
+            dir = RunDirectory.create(run.output().dir(), env.workDir(), env.clock());
+        } else {
+            from = resume.isEmpty() ? latestCheckpoint(run) : ResumePoint.open(env.workDir().resolve(resume));
+            from.checkConfig(run);
+            dir = resumedRunDirectory(from, run);
+            from.checkTarget(dir.path());
+        }
+        String earlierConfig = dir.read(RESOLVED_CONFIG);
         dir.writeAtomically(RESOLVED_CONFIG, resolved.yaml());
         out.println("# resolved config, saved as " + dir.display() + "/" + RESOLVED_CONFIG);
         out.print(resolved.yaml());
         out.println();
+        if (from != null) {
+            out.println("resuming from " + display(from.folder()) + " (step " + from.step() + ")");
+        }
         out.flush();
 
         TrainingSummary summary;
+        StopSignal stop = new StopSignal();
+        StopOnSignal signals = env.signals() ? StopOnSignal.install(stop, spec.commandLine().getErr()) : null;
         try (ProgressView progress = new ProgressView(out, env.liveProgress(), System::nanoTime)) {
-            summary = env.trainer().train(run, dir.path(), progress);
+            summary = env.trainer().train(run, dir.path(), progress, new RunOptions(from, stop));
         } catch (UserInputException e) {
+            if (earlierConfig != null) {
+                dir.writeAtomically(RESOLVED_CONFIG, earlierConfig); // a refused resume changes nothing
+            }
             dir.deleteIfOnly(RESOLVED_CONFIG);
             throw e;
+        } catch (TrainingInterruptedException e) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("dpo4j: interrupted at step " + e.step() + "; resume with: " + resumeCommand(dir));
+            err.flush();
+            return Cli.INTERRUPTED;
+        } finally {
+            if (signals != null) {
+                signals.close();
+            }
         }
         RunReport.print(out, summary, dir);
         return Cli.OK;
+    }
+
+    /** The latest complete checkpoint of the run directory that {@code output.dir} names. */
+    private ResumePoint latestCheckpoint(RunConfig run) {
+        String outputDir = run.output().dir();
+        if (outputDir == null) {
+            throw new ConfigException("config error: --resume needs the run directory to resume: give --output-dir DIR"
+                    + " (or output.dir), or --resume RUN/checkpoints/step-N");
+        }
+        Path runDir = RunDirectory.existing(env.workDir().resolve(outputDir), outputDir).path();
+        return ResumePoint.latest(runDir);
+    }
+
+    /**
+     * Where a resumed run writes: {@code output.dir} when set (the checkpoint's own run directory,
+     * or a new or empty one), else the run directory holding the checkpoint.
+     */
+    private RunDirectory resumedRunDirectory(ResumePoint from, RunConfig run) throws IOException {
+        String outputDir = run.output().dir();
+        Path own = from.runDir();
+        if (outputDir != null) {
+            Path target = env.workDir().resolve(outputDir);
+            if (own != null && Files.isDirectory(target) && Files.isSameFile(own, target)) {
+                return RunDirectory.existing(target, outputDir);
+            }
+            return RunDirectory.create(outputDir, env.workDir(), env.clock());
+        }
+        if (own == null) {
+            throw new ConfigException("config error: output.dir: " + from.folder() + " is not in a run directory's"
+                    + " checkpoints/ folder; give --output-dir DIR for the resumed run");
+        }
+        return RunDirectory.existing(own, display(own));
+    }
+
+    /** {@code path} relative to the working directory when it lies inside it. */
+    private String display(Path path) {
+        Path abs = path.toAbsolutePath().normalize();
+        Path work = env.workDir().toAbsolutePath().normalize();
+        return abs.startsWith(work) && !abs.equals(work) ? work.relativize(abs).toString() : abs.toString();
+    }
+
+    /**
+     * The command that resumes this run: this one's options, {@code --output-dir} the run
+     * directory, and {@code --resume} for its latest checkpoint.
+     */
+    private String resumeCommand(RunDirectory dir) {
+        List<String> args = new ArrayList<>(List.of("dpo4j", "train"));
+        if (config != null) {
+            args.add("--config");
+            args.add(config.toString());
+        }
+        for (ConfigOverride set : sets) {
+            args.add("--set");
+            args.add(set.origin().substring("--set ".length()));
+        }
+        args.add("--output-dir");
+        args.add(dir.display());
+        if (maxSteps != null) {
+            args.add("--max-steps");
+            args.add(maxSteps.toString());
+        }
+        args.add("--resume");
+        return args.stream().map(TrainCommand::shellWord).collect(Collectors.joining(" "));
+    }
+
+    /** {@code word} as a POSIX shell reads it back: as is when plain, else in single quotes. */
+    static String shellWord(String word) {
+        return !word.isEmpty() && word.matches("[A-Za-z0-9_./:=,@%+-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 
     private List<ConfigOverride> flags() {

@@ -149,7 +149,7 @@ class CliTest {
         r = run("train", "--output-dir", "out/a");
         assertEquals(2, r.code());
         assertEquals("config error: output.dir: out/a already exists and is not empty"
-                + " (choose another --output-dir or remove it)", r.err().strip());
+                + " (choose another --output-dir or remove it, or add --resume to continue the run in it)", r.err().strip());
         assertEquals(1, trainer.configs.size(), "the second run never started");
     }
 

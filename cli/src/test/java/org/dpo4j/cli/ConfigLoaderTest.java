@@ -77,7 +77,7 @@ class ConfigLoaderTest {
         assertEquals("config error: unknown key loss.bta (allowed: type, beta, label_smoothing, rpo_alpha) (from --set loss.bta=1)",
                 error(null, "loss.bta=1"));
         assertEquals("config error: unknown key train.max_step (allowed: batch_size,"
-                        + " gradient_accumulation_steps, max_steps, epochs, group_by_length, seed, device, log_every)"
+                        + " gradient_accumulation_steps, max_steps, epochs, group_by_length, seed, device, log_every, nan_policy)"
                         + " (from --set train.max_step=3)",
                 error(null, "train.max_step=3"));
     }
@@ -86,7 +86,7 @@ class ConfigLoaderTest {
     void unknownTopLevelNodeListsTheNodes() throws IOException {
         Path f = TestSupport.write(dir, "run.yaml", "modle:\n  preset: tiny\n");
         assertEquals("config error: run.yaml:1:1: unknown key modle (allowed: model, reference, data, loss, optim,"
-                + " schedule, train, eval, output)", error(f));
+                + " schedule, train, eval, save, output)", error(f));
         // a --set path into a missing node creates it, then binding rejects it
         assertTrue(error(null, "foo.bar=1").contains("unknown key foo (allowed: model,"));
     }

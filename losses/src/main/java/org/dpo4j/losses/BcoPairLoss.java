@@ -2,6 +2,8 @@ package org.dpo4j.losses;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * BCO (pairwise form) of Jung et al. 2024, "Binary Classifier Optimization for Large Language
@@ -27,12 +29,13 @@ import ai.djl.ndarray.types.DataType;
  *
  * <p><b>State.</b> With {@code RUNNING_MEAN} this is the one loss that is not stateless: an
  * instance keeps (mean, count) across calls, and every call updates it, evaluation calls included
- * (as in TRL); use separate instances for training and evaluation if that matters. The state is
- * not checkpointed: a resumed run starts it again from zero. Updates are synchronised, and a
- * non-finite batch mean is not folded in. Reading m_k back to the host costs one device sync per
+ * (as in TRL); use separate instances for training and evaluation if that matters. The state,
+ * {@code running_mean} and {@code calls}, is saved in training checkpoints ({@link StatefulLoss}),
+ * so a resumed run goes on with the same δ. Updates are synchronised, and a non-finite batch mean
+ * is not folded in. Reading m_k back to the host costs one device sync per
  * call. With {@code ZERO} the instance is stateless.
  */
-public final class BcoPairLoss implements PreferenceLoss {
+public final class BcoPairLoss implements PreferenceLoss, StatefulLoss {
 
     /** How the reward shift δ is chosen. */
     public enum BcoDelta {
@@ -44,6 +47,9 @@ public final class BcoPairLoss implements PreferenceLoss {
 
     private final double beta;
     private final BcoDelta delta;
+    private static final String RUNNING_MEAN_KEY = "running_mean";
+    private static final String CALLS_KEY = "calls";
+
     private double runningMean;
     private long calls;
 
@@ -105,6 +111,27 @@ public final class BcoPairLoss implements PreferenceLoss {
             }
             return runningMean;
         }
+    }
+
+    @Override
+    public synchronized Map<String, Double> state() {
+        Map<String, Double> state = new LinkedHashMap<>();
+        state.put(RUNNING_MEAN_KEY, runningMean);
+        state.put(CALLS_KEY, (double) calls);
+        return state;
+    }
+
+    @Override
+    public synchronized void restoreState(Map<String, Double> state) {
+        Double mean = state.get(RUNNING_MEAN_KEY);
+        Double count = state.get(CALLS_KEY);
+        if (mean == null || count == null || !Double.isFinite(mean)
+                || !(count >= 0) || count != Math.rint(count) || count >= 0x1p53) {
+            throw new IllegalArgumentException("bco_pair state needs a finite " + RUNNING_MEAN_KEY
+                    + " and a whole " + CALLS_KEY + " >= 0, got " + state);
+        }
+        runningMean = mean;
+        calls = count.longValue();
     }
 
     @Override

@@ -247,6 +247,42 @@ class SequenceLossInvariantsTest {
         }
     }
 
+    /**
+     * A checkpoint of bco_pair's running mean: a new instance given the state after two calls
+     * computes the third call bit for bit as the instance that made all three (same δ, same
+     * losses), while a fresh one uses δ = m_3 instead and differs. The state is (mean, calls).
+     */
+    @Test
+    void bcoStateRestoredContinuesExactly() {
+        double beta = 0.5;
+        double[][][] batches = {
+            {{-3, -10}, {-8, -4}, {-4, -9}, {-7, -5}},
+            {{-1, -2, -3}, {-2, -2, -1}, {-1.5, -2.5, -2}, {-2, -1, -2}},
+            {{-20}, {-30}, {-10}, {-25}}};
+        BcoPairLoss original = new BcoPairLoss(beta, BcoDelta.RUNNING_MEAN);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (int k = 0; k < 2; k++) {
+                original.compute(inputs(manager, batches[k][0], batches[k][1], batches[k][2], batches[k][3]));
+            }
+            java.util.Map<String, Double> state = original.state();
+            assertEquals(List.of("running_mean", "calls"), List.copyOf(state.keySet()));
+            assertEquals(2.0, state.get("calls"));
+            assertEquals(original.currentDelta(), state.get("running_mean"), 0.0);
+
+            BcoPairLoss restored = new BcoPairLoss(beta, BcoDelta.RUNNING_MEAN);
+            restored.restoreState(state);
+            BcoPairLoss fresh = new BcoPairLoss(beta, BcoDelta.RUNNING_MEAN);
+            double[][] third = batches[2];
+            double[] expected = Autograd.doubles(original.compute(inputs(manager, third[0], third[1], third[2], third[3])).pairLosses());
+            double[] resumed = Autograd.doubles(restored.compute(inputs(manager, third[0], third[1], third[2], third[3])).pairLosses());
+            double[] restarted = Autograd.doubles(fresh.compute(inputs(manager, third[0], third[1], third[2], third[3])).pairLosses());
+            assertArrayEquals(expected, resumed, 0.0);
+            assertEquals(original.currentDelta(), restored.currentDelta(), 0.0);
+            assertTrue(expected[0] != restarted[0], "a fresh instance would use delta = m_3 alone");
+            assertThrows(IllegalArgumentException.class, () -> restored.restoreState(java.util.Map.of("calls", 1.5, "running_mean", 0.0)));
+        }
+    }
+
     /** SimPO and CPO need no reference pass: they run with the reference fields null. */
     @Test
     void referenceFreeLossesIgnoreTheReference() {

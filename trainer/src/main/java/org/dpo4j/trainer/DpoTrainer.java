@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.dpo4j.losses.PreferenceLoss;
+import org.dpo4j.trainer.reference.ReferenceCacheDir;
+import org.dpo4j.trainer.checkpoint.StepCheckpoints;
 import org.dpo4j.trainer.config.OptimConfig;
 import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.config.ScheduleConfig;
@@ -16,7 +18,6 @@ import org.dpo4j.trainer.data.PreparedData;
 import org.dpo4j.trainer.model.ModelWeights;
 import org.dpo4j.trainer.optim.AdamW;
 import org.dpo4j.trainer.optim.LearningRateSchedule;
-import org.dpo4j.trainer.reference.ReferenceCacheDir;
 import org.dpo4j.trainer.tokenizer.TextTokenizer;
 
 /**
@@ -24,7 +25,9 @@ import org.dpo4j.trainer.tokenizer.TextTokenizer;
  * tokenizer, the data, the policy (a Hugging Face folder, or a preset initialised from
  * {@code train.seed}), its frozen reference, the loss and the optimizer; {@link #run} runs the
  * {@link TrainingLoop}, the final evaluation, and saves the policy as a Hugging Face folder in
- * {@code final/}. Closing frees all native memory.
+ * {@code final/}. With {@link RunOptions}, it writes checkpoints ({@code save.every}), continues
+ * from one ({@link ResumePoint}) and stops early with one when asked ({@link StopSignal}).
+ * Closing frees all native memory.
  */
 public final class DpoTrainer implements AutoCloseable {
 
@@ -35,10 +38,11 @@ public final class DpoTrainer implements AutoCloseable {
     private final PolicySaver saver;
     private final RunPlan plan;
     private final Path runDir;
+    private final ResumePoint resume;
     private final ReferenceSetup reference;
 
     private DpoTrainer(NDManager manager, TextTokenizer tokenizer, ModelWeights policyWeights, TrainingLoop loop,
-            PolicySaver saver, RunPlan plan, Path runDir, ReferenceSetup reference) {
+            PolicySaver saver, RunPlan plan, Path runDir, ResumePoint resume, ReferenceSetup reference) {
         this.manager = manager;
         this.tokenizer = tokenizer;
         this.policyWeights = policyWeights;
@@ -46,6 +50,7 @@ public final class DpoTrainer implements AutoCloseable {
         this.saver = saver;
         this.plan = plan;
         this.runDir = runDir;
+        this.resume = resume;
         this.reference = reference;
     }
 
@@ -58,11 +63,37 @@ public final class DpoTrainer implements AutoCloseable {
      * @throws UserInputException when data, models or paths named by the config are unusable
      */
     public static DpoTrainer create(RunConfig config, Path runDir, Consumer<String> warnings) {
-        return create(config, runDir, warnings, ReferenceCacheDir.fromSystem());
+        return create(config, runDir, warnings, RunOptions.none());
+    }
+
+    /**
+     * Builds everything a run needs, without training; with {@code options.resume()}, puts the
+     * checkpoint's weights, optimizer state and counters back so that {@link #run} continues.
+     *
+     * @throws UserInputException when data, models or paths named by the config are unusable, or
+     *     the checkpoint does not belong to this config, data or run directory
+     */
+    public static DpoTrainer create(RunConfig config, Path runDir, Consumer<String> warnings, RunOptions options) {
+        return create(config, runDir, warnings, options, ReferenceCacheDir.fromSystem());
     }
 
     /** @param referenceCache the folder of {@code reference.precompute}'s cache files */
     static DpoTrainer create(RunConfig config, Path runDir, Consumer<String> warnings, Path referenceCache) {
+        return create(config, runDir, warnings, RunOptions.none(), referenceCache);
+    }
+
+    private static DpoTrainer create(
+            RunConfig config, Path runDir, Consumer<String> warnings, RunOptions options, Path referenceCache) {
+        ResumePoint resume = options.resume();
+        if (resume != null) {
+            resume.checkConfig(config);
+            resume.checkTarget(runDir);
+            if (config.reference().syncEvery() > 0) {
+                // the synced reference is not part of a checkpoint, so a resumed run would differ
+                throw new UserInputException("--resume: runs with reference.sync_every > 0 cannot be resumed"
+                        + " (the synced reference model is not saved in checkpoints)");
+            }
+        }
         DjlEnvironment.configure();
         TrainConfig train = config.train();
         Path policyFolder = ModelFolders.resolve(config.model().path(), "model.path");
@@ -74,6 +105,9 @@ public final class DpoTrainer implements AutoCloseable {
                     ? train.maxSteps()
                     : EpochSteps.maxSteps(
                             train.epochs(), data.train().size(), train.batchSize(), train.gradientAccumulationSteps());
+            if (resume != null) {
+                resume.checkRun(data.train().size(), maxSteps);
+            }
             Device device = Devices.resolve(train.device());
             manager = NDManager.newBaseManager(device);
             RunModels models = RunModels.load(config, policyFolder, tokenizer, manager, warnings);
@@ -86,12 +120,14 @@ public final class DpoTrainer implements AutoCloseable {
             PreferenceScorer scorer = new PreferenceScorer(models.policy(), reference.source(), loss);
             OptimConfig optim = config.optim();
             ScheduleConfig schedule = config.schedule();
+            AdamW optimizer = new AdamW(
+                    policyWeights.list(), manager, optim.beta1(), optim.beta2(), optim.eps(), optim.weightDecay());
             TrainingLoop loop = new TrainingLoop(
                     new TrainingLoop.Parts(
                             scorer,
                             batcher,
                             new PairSampler(data.train(), train.batchSize(), train.groupByLength(), train.seed()),
-                            new AdamW(policyWeights.list(), manager, optim.beta1(), optim.beta2(), optim.eps(), optim.weightDecay()),
+                            optimizer,
                             policyWeights.list(),
                             LearningRateSchedule.of(
                                     schedule.type(), optim.lr(), schedule.warmupSteps(), schedule.warmupRatio(), maxSteps),
@@ -101,11 +137,19 @@ public final class DpoTrainer implements AutoCloseable {
                     new TrainingLoop.Cadence(
                             maxSteps, train.gradientAccumulationSteps(), train.logEvery(),
                             config.eval().every(), optim.maxGradNorm()),
+                    new TrainingLoop.Safeguards(
+                            new CheckpointWriter(runDir, config.save().keepLast(), saver, policyWeights, optimizer),
+                            config.save().every(), options.stop(), train.skipsNonFiniteSteps(),
+                            new TrainerState.Run(maxSteps, data.train().size(), ConfigFingerprint.of(config), loss)),
                     reference::afterStep);
+            if (resume != null) {
+                resume.restore(policyWeights, optimizer, loss, manager);
+                loop.restore(resume.state());
+            }
             RunPlan plan = new RunPlan(
                     maxSteps, data.train().size(), data.eval().size(), policyWeights.parameterCount(),
                     device.toString(), describe(config, models), data.report());
-            return new DpoTrainer(manager, tokenizer, policyWeights, loop, saver, plan, runDir, reference);
+            return new DpoTrainer(manager, tokenizer, policyWeights, loop, saver, plan, runDir, resume, reference);
         } catch (RuntimeException e) {
             if (manager != null) {
                 manager.close();
@@ -130,7 +174,18 @@ public final class DpoTrainer implements AutoCloseable {
      * @see #run
      */
     public static TrainingSummary train(RunConfig config, Path runDir, TrainingListener listener) {
-        try (DpoTrainer trainer = create(config, runDir, listener::onWarning)) {
+        return train(config, runDir, listener, RunOptions.none());
+    }
+
+    /**
+     * Builds and runs in one call, resuming or stoppable as {@code options} say, freeing
+     * everything afterwards.
+     *
+     * @see #create(RunConfig, Path, Consumer, RunOptions)
+     * @see #run
+     */
+    public static TrainingSummary train(RunConfig config, Path runDir, TrainingListener listener, RunOptions options) {
+        try (DpoTrainer trainer = create(config, runDir, listener::onWarning, options)) {
             return trainer.run(listener);
         }
     }
@@ -164,22 +219,39 @@ public final class DpoTrainer implements AutoCloseable {
     }
 
     /**
-     * Trains, evaluates at the end, writes {@code metrics.jsonl} into the run directory and saves
-     * the policy in {@code final/}.
+     * Trains, evaluates at the end, writes {@code metrics.jsonl} into the run directory (appending
+     * to the checkpoint's lines when resuming) and saves the policy in {@code final/}.
      *
-     * @throws TrainingFailedException when training diverges (a NaN loss or gradient)
+     * @throws TrainingFailedException      when training diverges (a NaN loss or gradient) and
+     *                                      {@code train.nan_policy} is {@code stop}
+     * @throws TrainingInterruptedException when the run's stop signal ended it early, after a checkpoint
      */
     public TrainingSummary run(TrainingListener listener) {
         listener.onStart(plan);
-        try (MetricsLog log = new MetricsLog(runDir)) {
-            log.write(new MetricsRecord(0, plan.data().metrics()));
+        try (MetricsLog log = openLog(listener)) {
             long start = System.nanoTime();
             MetricsRecord finalEval = loop.run(log, listener);
             double seconds = (System.nanoTime() - start) / 1e9;
             Path finalModel = runDir.resolve(PolicySaver.FINAL);
             saver.save(finalModel, policyWeights);
-            return new TrainingSummary(runDir, plan.maxSteps(), seconds, finalEval, finalModel);
+            return new TrainingSummary(runDir, plan.maxSteps(), seconds, finalEval, finalModel, loop.skippedSteps());
         }
+    }
+
+    /** A new log starting with the data record, or the checkpoint's lines to append to. */
+    private MetricsLog openLog(TrainingListener listener) {
+        if (resume == null) {
+            MetricsLog log = new MetricsLog(runDir);
+            log.write(new MetricsRecord(0, plan.data().metrics()));
+            return log;
+        }
+        if (resume.runDir() == null) {
+            listener.onWarning("warning: " + resume.folder() + " is not in a run directory's " + StepCheckpoints.DIR
+                    + "/ folder, so there are no earlier metrics; " + MetricsLog.FILE_NAME + " starts at step "
+                    + (resume.step() + 1));
+            return new MetricsLog(runDir);
+        }
+        return MetricsLog.resume(runDir, resume.runDir().resolve(MetricsLog.FILE_NAME), resume.state().metricsBytes());
     }
 
     @Override

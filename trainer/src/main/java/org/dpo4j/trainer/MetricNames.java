@@ -16,6 +16,8 @@ public final class MetricNames {
     public static final String LOGPS_REJECTED = "logps/rejected";
     public static final String LOGITS_CHOSEN = "logits/chosen";
     public static final String LOGITS_REJECTED = "logits/rejected";
+    /** Steps discarded so far by {@code train.nan_policy: skip_step} (logged only with that policy). */
+    public static final String SKIPPED_STEPS = "skipped_steps";
     /** Prefix of every evaluation metric. */
     public static final String EVAL_PREFIX = "eval/";
 

@@ -1,5 +1,6 @@
 package org.dpo4j.trainer;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,5 +30,30 @@ final class MetricsWindow {
     void clear() {
         weightedSums.clear();
         weight = 0;
+    }
+
+    /**
+     * The partial sums of an open window, for a checkpoint.
+     *
+     * @param weightedSums name to the pair-weighted sum of its batch means, in first-seen order
+     * @param weight       pairs added so far
+     */
+    record Sums(Map<String, Double> weightedSums, double weight) {
+
+        Sums {
+            weightedSums = Collections.unmodifiableMap(new LinkedHashMap<>(weightedSums));
+        }
+    }
+
+    /** The sums so far; empty when the window was just cleared. */
+    Sums sums() {
+        return new Sums(weightedSums, weight);
+    }
+
+    /** Replaces the window's content with {@code sums}, names in their order. */
+    void restore(Sums sums) {
+        clear();
+        weightedSums.putAll(sums.weightedSums());
+        weight = sums.weight();
     }
 }

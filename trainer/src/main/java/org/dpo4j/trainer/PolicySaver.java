@@ -1,5 +1,7 @@
 package org.dpo4j.trainer;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,10 +25,12 @@ final class PolicySaver {
     static final String FINAL = "final";
 
     private final HfModelWriter writer;
+    private final HfModelWriter checkpointWriter;
     private final HfModelWriter.Companions companions;
 
-    private PolicySaver(HfModelWriter writer, HfModelWriter.Companions companions) {
+    private PolicySaver(HfModelWriter writer, HfModelWriter checkpointWriter, HfModelWriter.Companions companions) {
         this.writer = writer;
+        this.checkpointWriter = checkpointWriter;
         this.companions = companions;
     }
 
@@ -50,11 +54,22 @@ final class PolicySaver {
         ids.put("pad_token_id", tokenizer.padId());
         return new PolicySaver(
                 new HfModelWriter(dtype, maxShardBytes),
+                new HfModelWriter(SaveDtype.F32, maxShardBytes),
                 new HfModelWriter.Companions(architecture, tokenizerFiles, ids, policyFolder));
     }
 
     /** Writes {@code weights} into the new folder {@code target}, complete or not at all. */
     void save(Path target, ModelWeights weights) {
         writer.write(target, weights, companions);
+    }
+
+    /**
+     * Writes {@code weights} as a Hugging Face folder in float32 whatever
+     * {@code output.save_dtype} says (a checkpoint's {@code model/}: resuming must be exact),
+     * into {@code folder}, created here inside a checkpoint that is being assembled.
+     */
+    void saveForCheckpoint(Path folder, ModelWeights weights) throws IOException {
+        Files.createDirectories(folder);
+        checkpointWriter.writeInto(folder, weights, companions);
     }
 }

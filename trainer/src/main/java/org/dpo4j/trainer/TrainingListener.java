@@ -21,6 +21,9 @@ public interface TrainingListener {
     /** After each evaluation: values are prefixed {@code eval/}. */
     default void onEval(MetricsRecord record) {}
 
+    /** After each training checkpoint is complete: its step and its folder ({@code RUN/checkpoints/step-N}). */
+    default void onCheckpoint(int step, java.nio.file.Path folder) {}
+
     /** A listener that ignores everything. */
     TrainingListener NONE = new TrainingListener() {};
 }

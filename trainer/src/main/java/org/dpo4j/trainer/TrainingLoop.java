@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,13 @@ import org.dpo4j.trainer.optim.LearningRateSchedule;
  * log-probs (no gradient), then the policy forward and the loss inside a gradient collector,
  * back-propagating loss / accumulation steps; then the global gradient norm (logged before
  * clipping), clipping, and an AdamW update at the schedule's learning rate.
+ *
+ * <p>After the step: its log line, its evaluation, then its checkpoint, each when the cadence
+ * says; a checkpoint therefore holds everything up to and including its step, and a run resumed
+ * from it ({@link #restore}) writes the same lines the uninterrupted run would have. A
+ * {@link StopSignal} is looked at after that, so a stop always leaves a checkpoint of the last
+ * step. A non-finite loss or gradient norm fails the run before anything of that step is logged
+ * or saved, or, with {@code skip_step}, discards the step's update ({@link Safeguards}).
  */
 final class TrainingLoop {
 
@@ -44,30 +53,62 @@ final class TrainingLoop {
     /** The loop's cadence, from the config. */
     record Cadence(int maxSteps, int accumulationSteps, int logEvery, int evalEvery, double maxGradNorm) {}
 
+    /**
+     * Checkpoints, stop requests and the NaN policy.
+     *
+     * @param checkpoints   writes {@code checkpoints/step-N}
+     * @param saveEvery     steps between checkpoints ({@code save.every}); 0: none but on a stop
+     * @param stop          polled after each step
+     * @param skipNonFinite {@code train.nan_policy: skip_step}
+     * @param run           what a checkpoint records besides the loop's own counters
+     */
+    record Safeguards(CheckpointWriter checkpoints, int saveEvery, StopSignal stop, boolean skipNonFinite,
+            TrainerState.Run run) {}
+
     private final Parts parts;
     private final Cadence cadence;
+    private final Safeguards safeguards;
     private final IntConsumer afterStep;
     private final MetricsWindow window = new MetricsWindow();
+    private int stepsDone;
+    private int skippedSteps;
     private long tokensSeen;
 
-    TrainingLoop(Parts parts, Cadence cadence) {
-        this(parts, cadence, step -> {});
-    }
-
     /** @param afterStep called after each optimizer step with its 1-based number (TR-DPO's reference sync) */
-    TrainingLoop(Parts parts, Cadence cadence, IntConsumer afterStep) {
+    TrainingLoop(Parts parts, Cadence cadence, Safeguards safeguards, IntConsumer afterStep) {
         this.parts = parts;
         this.cadence = cadence;
+        this.safeguards = safeguards;
         this.afterStep = afterStep;
     }
 
-    /** Runs every step, logs, evaluates; returns the final evaluation. */
+    /** Continues from a checkpoint's counters, data position and open logging window. */
+    void restore(TrainerState state) {
+        stepsDone = state.step();
+        skippedSteps = state.skippedSteps();
+        tokensSeen = state.tokensSeen();
+        window.restore(state.logWindow());
+        parts.sampler().seek(state.data());
+    }
+
+    /** Steps whose update {@code skip_step} discarded. */
+    int skippedSteps() {
+        return skippedSteps;
+    }
+
+    /**
+     * Runs the remaining steps, logs, evaluates, checkpoints; returns the final evaluation.
+     *
+     * @throws TrainingFailedException      on a non-finite loss or gradient norm with {@code stop}
+     * @throws TrainingInterruptedException when the stop signal was raised before the last step
+     */
     MetricsRecord run(MetricsLog log, TrainingListener listener) {
-        for (int step = 0; step < cadence.maxSteps(); step++) {
+        for (int step = stepsDone; step < cadence.maxSteps(); step++) {
             int completed = step + 1;
             double lr = parts.schedule().lr(step);
             double gradNorm = optimizerStep(completed, lr);
             afterStep.accept(completed);
+            stepsDone = completed;
             listener.onStep(completed);
             if (completed % cadence.logEvery() == 0 || completed == cadence.maxSteps()) {
                 MetricsRecord record = trainRecord(completed, gradNorm, lr);
@@ -77,18 +118,40 @@ final class TrainingLoop {
             if (cadence.evalEvery() > 0 && completed % cadence.evalEvery() == 0 && completed != cadence.maxSteps()) {
                 evaluate(completed, log, listener);
             }
+            boolean stopping = safeguards.stop().isRequested() && completed != cadence.maxSteps();
+            boolean due = safeguards.saveEvery() > 0 && completed % safeguards.saveEvery() == 0
+                    && completed != cadence.maxSteps();
+            if (stopping || due) {
+                Path folder = checkpoint(log, listener);
+                if (stopping) {
+                    throw new TrainingInterruptedException(completed, folder);
+                }
+            }
         }
-        return evaluate(cadence.maxSteps(), log, listener);
+        MetricsRecord finalEval = evaluate(cadence.maxSteps(), log, listener);
+        if (safeguards.saveEvery() > 0) {
+            checkpoint(log, listener);
+        }
+        return finalEval;
     }
 
-    /** One optimizer step over the accumulated micro-batches; returns the gradient norm before clipping. */
+    /**
+     * One optimizer step over the accumulated micro-batches; returns the gradient norm before
+     * clipping (non-finite for a skipped step).
+     */
     private double optimizerStep(int stepNumber, double lr) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
+            List<Map<String, Double>> metrics = new ArrayList<>();
+            List<Integer> sizes = new ArrayList<>();
+            String fault = null;
             for (int micro = 0; micro < cadence.accumulationSteps(); micro++) {
                 List<TokenizedPair> pairs = parts.sampler().next();
                 Batch batch = parts.batcher().batch(pairs);
                 tokensSeen += batch.realTokens();
+                if (fault != null) {
+                    continue; // a skipped step still consumes its batches: the data position advances
+                }
                 Batch.Tensors tensors = batch.toTensors(parts.manager());
                 PreferenceScorer.ReferencePass reference = parts.scorer().reference(pairs, tensors);
                 PreferenceScorer.Scored scored;
@@ -98,27 +161,57 @@ final class TrainingLoop {
                 }
                 double loss = scored.metrics().get(MetricNames.LOSS);
                 if (!Double.isFinite(loss)) {
-                    throw new TrainingFailedException("step " + stepNumber + ": the loss is " + loss);
+                    fault = "the loss is " + nonFinite(loss);
+                    failUnlessSkipping(stepNumber, fault);
                 }
-                window.add(scored.metrics(), pairs.size());
+                metrics.add(scored.metrics());
+                sizes.add(pairs.size());
             }
-            double norm = GlobalNormClipper.globalNorm(parts.parameters());
-            if (!Double.isFinite(norm)) {
-                throw new TrainingFailedException("step " + stepNumber + ": the gradient norm is " + norm);
+            double norm = fault == null ? GlobalNormClipper.globalNorm(parts.parameters()) : Double.NaN;
+            if (fault == null && !Double.isFinite(norm)) {
+                fault = "the gradient norm is " + nonFinite(norm);
+                failUnlessSkipping(stepNumber, fault);
+            }
+            if (fault != null) {
+                parts.optimizer().zeroGradients();
+                skippedSteps++;
+                return norm;
+            }
+            for (int i = 0; i < metrics.size(); i++) {
+                window.add(metrics.get(i), sizes.get(i));
             }
             parts.optimizer().step(lr, GlobalNormClipper.scale(norm, cadence.maxGradNorm()));
             return norm;
         }
     }
 
+    private void failUnlessSkipping(int stepNumber, String fault) {
+        if (!safeguards.skipNonFinite()) {
+            throw new TrainingFailedException("training failed at step " + stepNumber + ": " + fault);
+        }
+    }
+
+    /** {@code NaN}, {@code Inf} or {@code -Inf}. */
+    static String nonFinite(double value) {
+        return Double.isNaN(value) ? "NaN" : value > 0 ? "Inf" : "-Inf";
+    }
+
     private MetricsRecord trainRecord(int step, double gradNorm, double lr) {
         Map<String, Double> values = new LinkedHashMap<>();
         Map<String, Double> means = window.means("");
-        values.put(MetricNames.LOSS, means.remove(MetricNames.LOSS));
-        values.put(MetricNames.GRAD_NORM, gradNorm);
+        Double loss = means.remove(MetricNames.LOSS);
+        if (loss != null) {
+            values.put(MetricNames.LOSS, loss);
+        }
+        if (Double.isFinite(gradNorm)) {
+            values.put(MetricNames.GRAD_NORM, gradNorm);
+        }
         values.put(MetricNames.LEARNING_RATE, lr);
         values.put(MetricNames.EPOCH, parts.sampler().epoch());
         values.put(MetricNames.NUM_TOKENS, (double) tokensSeen);
+        if (safeguards.skipNonFinite()) {
+            values.put(MetricNames.SKIPPED_STEPS, (double) skippedSteps);
+        }
         values.putAll(means);
         window.clear();
         return new MetricsRecord(step, values);
@@ -129,5 +222,13 @@ final class TrainingLoop {
         log.write(record);
         listener.onEval(record);
         return record;
+    }
+
+    private Path checkpoint(MetricsLog log, TrainingListener listener) {
+        TrainerState state = safeguards.run().stateAt(stepsDone, skippedSteps, parts.sampler().position(),
+                tokensSeen, window.sums(), log.size());
+        Path folder = safeguards.checkpoints().write(state);
+        listener.onCheckpoint(stepsDone, folder);
+        return folder;
     }
 }

@@ -44,7 +44,20 @@ public final class SafetensorsWriter {
      * @throws IOException when writing fails; {@code file} is then unchanged
      */
     public static void write(Path file, Map<String, NDArray> tensors, SaveDtype dtype) throws IOException {
-        byte[] header = header(tensors, dtype);
+        write(file, tensors, dtype, Map.of());
+    }
+
+    /**
+     * Writes {@code tensors} to {@code file} in {@code dtype}, with {@code metadata} added to the
+     * header's {@code __metadata__} after {@code "format": "pt"}.
+     *
+     * @param metadata extra string entries (e.g. an optimizer's step count); not {@code format}
+     * @throws IllegalArgumentException when a tensor is not float32 or is named {@code __metadata__}
+     * @throws IOException when writing fails; {@code file} is then unchanged
+     */
+    public static void write(Path file, Map<String, NDArray> tensors, SaveDtype dtype, Map<String, String> metadata)
+            throws IOException {
+        byte[] header = header(tensors, dtype, metadata);
         AtomicFiles.write(file, out -> {
             ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
             out.write(length.array());
@@ -58,8 +71,18 @@ public final class SafetensorsWriter {
 
     /** The padded header bytes: offsets follow the map's order, with no gaps. */
     static byte[] header(Map<String, NDArray> tensors, SaveDtype dtype) {
+        return header(tensors, dtype, Map.of());
+    }
+
+    private static byte[] header(Map<String, NDArray> tensors, SaveDtype dtype, Map<String, String> metadata) {
         ObjectNode root = JSON.createObjectNode();
-        root.putObject(SafetensorsHeader.METADATA_KEY).put("format", "pt");
+        ObjectNode meta = root.putObject(SafetensorsHeader.METADATA_KEY).put("format", "pt");
+        metadata.forEach((key, value) -> {
+            if (key.equals("format")) {
+                throw new IllegalArgumentException("metadata key format is reserved");
+            }
+            meta.put(key, value);
+        });
         long offset = 0;
         for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
             String name = e.getKey();

@@ -2,6 +2,7 @@ package org.dpo4j.trainer.config;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.List;
 
 /**
  * The loop. The run's length is given by exactly one of {@code maxSteps} and {@code epochs};
@@ -18,6 +19,9 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param device                    {@code auto} (GPU when the engine sees one), {@code cpu},
  *                                  {@code gpu} or {@code gpu:N}
  * @param logEvery                  optimizer steps between metric records
+ * @param nanPolicy                 what a non-finite loss or gradient norm does: {@code stop} (the
+ *                                  run fails, naming the step) or {@code skip_step} (that step's
+ *                                  update is discarded and counted in {@code skipped_steps})
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record TrainConfig(
@@ -28,7 +32,11 @@ public record TrainConfig(
         Boolean groupByLength,
         Long seed,
         String device,
-        Integer logEvery) {
+        Integer logEvery,
+        String nanPolicy) {
+
+    /** The values {@code nan_policy} allows. */
+    public static final List<String> NAN_POLICIES = List.of("stop", "skip_step");
 
     public TrainConfig {
         Check.atLeast("batch_size", batchSize, 1);
@@ -56,5 +64,17 @@ public record TrainConfig(
                     "device", "must be auto, cpu, gpu or gpu:N, got '" + device + "'");
         }
         Check.atLeast("log_every", logEvery, 1);
+        Check.oneOf("nan_policy", nanPolicy, NAN_POLICIES);
+    }
+
+    /** The loop with {@code nan_policy: stop}. */
+    public TrainConfig(Integer batchSize, Integer gradientAccumulationSteps, Integer maxSteps, Integer epochs,
+            Boolean groupByLength, Long seed, String device, Integer logEvery) {
+        this(batchSize, gradientAccumulationSteps, maxSteps, epochs, groupByLength, seed, device, logEvery, "stop");
+    }
+
+    /** Whether a non-finite step is skipped rather than ending the run. */
+    public boolean skipsNonFiniteSteps() {
+        return nanPolicy.equals("skip_step");
     }
 }

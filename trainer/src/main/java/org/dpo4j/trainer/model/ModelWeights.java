@@ -2,6 +2,8 @@ package org.dpo4j.trainer.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -39,6 +41,26 @@ public final class ModelWeights implements AutoCloseable {
     public static NDArray owned(NDManager manager, float[] values, Shape shape) {
         try (NDArray javaBacked = manager.create(values, shape)) {
             return javaBacked.duplicate();
+        }
+    }
+
+    /**
+     * Copies {@code source}'s values into {@code target}'s storage, bit for bit, keeping
+     * {@code target} itself (its handle, gradient flag and manager) as it is: how a checkpoint's
+     * values go back into live parameters and optimizer state. Temporaries are freed here.
+     *
+     * @throws IllegalArgumentException when shapes or dtypes differ
+     */
+    public static void copyInto(NDArray target, NDArray source) {
+        if (!target.getShape().equals(source.getShape()) || target.getDataType() != source.getDataType()) {
+            throw new IllegalArgumentException("cannot copy " + source.getDataType() + source.getShape() + " into "
+                    + target.getDataType() + target.getShape());
+        }
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            // an index put (libtorch copy_ into the existing storage); NDArray.set(Buffer) would
+            // also keep a Java direct buffer of the values alive for as long as target lives
+            target.set(new NDIndex("..."), source);
         }
     }
 

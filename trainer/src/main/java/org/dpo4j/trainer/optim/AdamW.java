@@ -6,6 +6,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
+import org.dpo4j.trainer.model.ModelWeights;
 
 /**
  * AdamW exactly as {@code torch.optim.AdamW} (Loshchilov and Hutter 2019), for step k ≥ 1:
@@ -83,8 +84,47 @@ public final class AdamW {
         }
     }
 
-    /** Optimizer steps taken. */
+    /** Optimizer steps taken (updates applied; a skipped step is not one). */
     public int steps() {
         return step;
+    }
+
+    /** The first moment m (PyTorch's {@code exp_avg}) of parameter {@code i}, live: do not close. */
+    public NDArray firstMoment(int i) {
+        return firstMoments.get(i);
+    }
+
+    /** The second moment v (PyTorch's {@code exp_avg_sq}) of parameter {@code i}, live: do not close. */
+    public NDArray secondMoment(int i) {
+        return secondMoments.get(i);
+    }
+
+    /**
+     * Continues from a checkpoint, one parameter at a time: copies the saved moments of parameter
+     * {@code i} in, bit for bit.
+     *
+     * @param first  m of parameter {@code i}
+     * @param second v of parameter {@code i}
+     * @throws IllegalArgumentException when shapes or dtypes differ from the parameter's
+     */
+    public void restoreMoments(int i, NDArray first, NDArray second) {
+        ModelWeights.copyInto(firstMoments.get(i), first);
+        ModelWeights.copyInto(secondMoments.get(i), second);
+    }
+
+    /**
+     * Sets the number of updates applied, so that the next {@link #step} uses the bias
+     * correction the saved optimizer would have used.
+     */
+    public void restoreSteps(int steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("steps must be >= 0, got " + steps);
+        }
+        step = steps;
+    }
+
+    /** The number of parameters (and of first and second moments). */
+    public int size() {
+        return parameters.size();
     }
 }

@@ -2,6 +2,7 @@ package org.dpo4j.trainer.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -55,6 +56,75 @@ class AdamWTest {
             assertEquals(-1.9177811f, p.toFloatArray()[0], 1e-5f);
             assertEquals(2, adam.steps());
         }
+    }
+
+    /**
+     * A checkpoint of the optimizer: a second AdamW over a copy of the parameters, given the first
+     * one's moments and step count after two steps, takes the same third step bit for bit; a fresh
+     * AdamW (step 1 bias correction, zero moments) would not. The moments are m1 = 0.1·g1 and
+     * v1 = 0.001·g1² after one step, so they are not interchangeable. -0.0 and a subnormal in
+     * the parameters survive the copy as bits.
+     */
+    @Test
+    void restoredMomentsAndStepContinueBitForBit() {
+        float[] start = {1f, -2f, -0.0f, Float.MIN_VALUE};
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray p = manager.create(start);
+            p.setRequiresGradient(true);
+            AdamW adam = new AdamW(List.of(p), manager, 0.9, 0.999, 1e-8, 0.01);
+            backwardWithGradient(p, new float[] {0.3f, -4f, 1e-3f, 2f});
+            adam.step(0.1, 1.0);
+            assertArrayEquals(new float[] {0.1f * 0.3f, 0.1f * -4f, 0.1f * 1e-3f, 0.1f * 2f},
+                    adam.firstMoment(0).toFloatArray(), 1e-7f, "m1 = (1 - beta1) g");
+            assertArrayEquals(new float[] {0.001f * 0.09f, 0.001f * 16f, 0.001f * 1e-6f, 0.001f * 4f},
+                    adam.secondMoment(0).toFloatArray(), 1e-9f, "v1 = (1 - beta2) g^2");
+            backwardWithGradient(p, new float[] {-1f, 0.5f, 2f, 0.25f});
+            adam.step(0.1, 0.5);
+
+            NDArray q = manager.create(new float[4]);
+            q.setRequiresGradient(true);
+            org.dpo4j.trainer.model.ModelWeights.copyInto(q, p);
+            AdamW resumed = new AdamW(List.of(q), manager, 0.9, 0.999, 1e-8, 0.01);
+            resumed.restoreMoments(0, adam.firstMoment(0).duplicate(), adam.secondMoment(0).duplicate());
+            resumed.restoreSteps(adam.steps());
+            assertEquals(2, resumed.steps());
+            NDArray r = manager.create(new float[4]);
+            r.setRequiresGradient(true);
+            org.dpo4j.trainer.model.ModelWeights.copyInto(r, p);
+            AdamW fresh = new AdamW(List.of(r), manager, 0.9, 0.999, 1e-8, 0.01);
+
+            float[] g3 = {0.7f, 0.7f, -3f, 1f};
+            backwardWithGradient(p, g3);
+            adam.step(0.05, 1.0);
+            backwardWithGradient(q, g3);
+            resumed.step(0.05, 1.0);
+            backwardWithGradient(r, g3);
+            fresh.step(0.05, 1.0);
+            assertArrayEquals(bits(p.toFloatArray()), bits(q.toFloatArray()));
+            assertArrayEquals(bits(adam.firstMoment(0).toFloatArray()), bits(resumed.firstMoment(0).toFloatArray()));
+            assertArrayEquals(bits(adam.secondMoment(0).toFloatArray()), bits(resumed.secondMoment(0).toFloatArray()));
+            assertNotEquals(p.toFloatArray()[0], r.toFloatArray()[0], "a fresh optimizer takes another step");
+        }
+    }
+
+    @Test
+    void copyIntoKeepsEveryBit() {
+        float[] values = {-0.0f, 0.0f, Float.MIN_VALUE, -Float.MAX_VALUE, Float.NaN, 1f / 3f};
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray target = manager.create(new float[] {5, 5, 5, 5, 5, 5}, new ai.djl.ndarray.types.Shape(2, 3));
+            target.setRequiresGradient(true);
+            org.dpo4j.trainer.model.ModelWeights.copyInto(target, manager.create(values, new ai.djl.ndarray.types.Shape(2, 3)));
+            assertArrayEquals(bits(values), bits(target.toFloatArray()));
+            assertEquals(true, target.hasGradient(), "still a trainable leaf");
+        }
+    }
+
+    private static int[] bits(float[] values) {
+        int[] out = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = Float.floatToRawIntBits(values[i]);
+        }
+        return out;
     }
 
     @Test
