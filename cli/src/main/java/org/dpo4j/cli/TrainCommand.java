@@ -37,7 +37,7 @@ import picocli.CommandLine.TypeConversionException;
                     + " model on the bundled builtin:tiny-prefs pairs).",
             "",
             "Writes a run directory (--output-dir, or runs/<yyyyMMdd-HHmmss>) with"
-                    + " resolved-config.yaml and metrics.jsonl."
+                    + " resolved-config.yaml, metrics.jsonl and charts in plots/ (see plot)."
         },
         optionListHeading = "%nOptions:%n",
         footerHeading = "%nExamples:%n",
@@ -106,7 +106,7 @@ final class TrainCommand implements Callable<Integer> {
             dir.deleteIfOnly(RESOLVED_CONFIG);
             throw e;
         }
-        RunReport.print(out, summary, dir);
+        RunReport.print(out, summary, dir, RunPlots.afterTraining(dir));
         return Cli.OK;
     }
 
