@@ -48,6 +48,7 @@ final class Cli {
         cl.addSubcommand(new InitModelCommand(env));
         cl.addSubcommand(new CommandLine(new DataCommand())
                 .addSubcommand(new DataInspectCommand(env, new ConfigLoader())));
+        cl.addSubcommand(new PlotCommand(env));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         documentExitCodes(cl);
         cl.setOut(out);

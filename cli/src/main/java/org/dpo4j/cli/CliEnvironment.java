@@ -1,5 +1,6 @@
 package org.dpo4j.cli;
 
+import java.io.Console;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -25,7 +26,25 @@ record CliEnvironment(Trainer trainer, Path workDir, Clock clock, boolean livePr
                 Trainer.DJL,
                 Path.of("").toAbsolutePath(),
                 Clock.systemDefaultZone(),
-                System.console() != null,
+                isTerminal(System.console()),
                 true);
+    }
+
+    /**
+     * Whether the program talks to a terminal. Before Java 22 a console exists only then; from
+     * Java 22 {@link System#console()} may return one for redirected streams too, and
+     * {@code Console.isTerminal()} (called reflectively, as the code targets Java 17) tells.
+     */
+    static boolean isTerminal(Console console) {
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
     }
 }

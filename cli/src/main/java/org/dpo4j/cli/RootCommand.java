@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
             "  dpo4j train --config configs/dpo-tiny.yaml --set loss.beta=0.2",
             "  dpo4j init-model --arch qwen2 --out models/tiny-qwen2   a random model folder",
             "  dpo4j train --set model.path=models/tiny-qwen2          train a Hugging Face folder",
+            "  dpo4j plot runs/20261122-202424               redraw a run's charts in its plots/",
             "  dpo4j help train                              the options of train",
         })
 final class RootCommand implements Runnable {

@@ -6,12 +6,15 @@ import java.util.Map;
 import org.dpo4j.trainer.MetricsRecord;
 import org.dpo4j.trainer.TrainingSummary;
 
-/** Prints the end of a run: the final held-out evaluation and where the run directory is. */
+/** Prints the end of a run: the final held-out evaluation, where the model and plots are, and the run directory. */
 final class RunReport {
 
     private RunReport() {}
 
-    static void print(PrintWriter out, TrainingSummary summary, RunDirectory dir) {
+    /**
+     * @param plots the plots line ({@link RunPlots#afterTraining}), or null for none
+     */
+    static void print(PrintWriter out, TrainingSummary summary, RunDirectory dir, String plots) {
         out.println();
         out.printf(Locale.ROOT, "trained %d steps in %.1f s%n", summary.steps(), summary.trainSeconds());
         if (summary.skippedSteps() > 0) {
@@ -31,6 +34,9 @@ final class RunReport {
         if (summary.finalModel() != null) {
             out.println("trained model (a Hugging Face folder): " + dir.display() + "/"
                     + dir.path().relativize(summary.finalModel()));
+        }
+        if (plots != null) {
+            out.println(plots);
         }
         out.println("run directory: " + dir.display());
         out.flush();

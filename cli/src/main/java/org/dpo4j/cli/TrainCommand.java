@@ -43,7 +43,8 @@ import picocli.CommandLine.TypeConversionException;
                     + " model on the bundled builtin:tiny-prefs pairs).",
             "",
             "Writes a run directory (--output-dir, or runs/<yyyyMMdd-HHmmss>) with"
-                    + " resolved-config.yaml and metrics.jsonl, and checkpoints/step-N/ when save.every > 0.",
+                    + " resolved-config.yaml, metrics.jsonl, charts in plots/ (see plot), and checkpoints/step-N/"
+                    + " when save.every > 0.",
             "",
             "Ctrl-C or SIGTERM stops after the current step, saves a checkpoint and prints the command"
                     + " that resumes the run (exit code 130); a second signal quits at once."
@@ -153,7 +154,7 @@ final class TrainCommand implements Callable<Integer> {
                 signals.close();
             }
         }
-        RunReport.print(out, summary, dir);
+        RunReport.print(out, summary, dir, RunPlots.afterTraining(dir));
         return Cli.OK;
     }
 

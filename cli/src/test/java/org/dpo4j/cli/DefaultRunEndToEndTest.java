@@ -43,5 +43,12 @@ class DefaultRunEndToEndTest {
         assertTrue(records.get(0).get("step").asInt() == 0 && records.get(0).has("data/train_pairs"));
         assertTrue(records.get(1).has("rewards/margins") && records.get(1).has("grad_norm"));
         assertTrue(result.out().contains("eval/rewards/accuracies"), "final evaluation printed");
+        // the charts of the run, from its metrics.jsonl
+        assertTrue(result.out().contains("plots: run/plots (loss.png, accuracy.png, margins.png, rewards.png)"),
+                result.out());
+        for (String chart : List.of("loss", "accuracy", "margins", "rewards")) {
+            RunPlotsTest.assertPng(runDir.resolve("plots/" + chart + ".png"));
+        }
+        assertTrue(result.out().contains("training llama preset tiny for 200 steps on cpu()"), "the device is named");
     }
 }

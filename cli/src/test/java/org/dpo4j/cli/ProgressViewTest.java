@@ -64,32 +64,37 @@ class ProgressViewTest {
     }
 
     @Test
-    void liveRedrawsOneBarLineWithRateAndEta() {
-        ProgressView v = view(true);
+    void liveStartsWithTheDeviceLineThenDrawsABarAndPrintsEvaluationsAboveIt() {
+        PrintWriter out = new PrintWriter(buffer);
+        LiveProgressBar bar = new LiveProgressBar(out, () -> now, () -> 121, 5);
+        ProgressView v = new ProgressView(bar);
         v.onStart(new RunPlan(100, 90, 10, 1, "cpu()", "llama preset tiny", null));
         for (int s = 1; s <= 50; s++) {
             now += 500_000_000L; // 2 steps/s
-            v.onStep(s);
+            v.onStep(s, 300); // 600 tokens/s
             if (s == 40) {
                 v.onLog(train(40));
             }
         }
-        String out = buffer.toString();
-        String lastBar = out.substring(out.lastIndexOf('\r') + 1);
-        assertTrue(lastBar.startsWith(" 50/100 [##########..........]  loss 0.6812  acc 0.625  margin 0.031"
-                + "  2.0 steps/s  ETA 0:25"), lastBar);
-        assertTrue(!out.contains("\n") || out.indexOf('\n') < out.indexOf('\r'), "only the header ends a line");
+        assertEquals(" 50/100 [###############...............]  loss 0.6812  acc 0.625  ETA 0:25  2.0 steps/s"
+                + "  600 tok/s  elapsed 0:25", bar.currentLine(120));
+        now += 7_000_000_000L; // a slow evaluation: the rates shown are still the training ones
         v.onEval(eval(50));
         v.close();
-        out = buffer.toString();
-        assertTrue(out.contains("\reval at step 50/100  loss 0.6012  acc 0.750"), out);
-        assertTrue(out.endsWith("\n"), "close ends the bar line");
+        String text = buffer.toString().replace(System.lineSeparator(), "\n");
+        assertTrue(text.startsWith("training llama preset tiny for 100 steps on cpu(): 90 train pairs,"
+                + " 10 held-out pairs, 1 parameters\n"), text);
+        int eval = text.indexOf("eval at step 50/100  loss 0.6012  acc 0.750\n");
+        assertTrue(eval > 0 && "\r\n".indexOf(text.charAt(eval - 1)) >= 0, "the evaluation has a line of its own: " + text);
+        String lastBar = text.substring(text.lastIndexOf('\r') + 1);
+        assertEquals(" 50/100 [###############...............]  loss 0.6812  acc 0.625  ETA 0:25  2.0 steps/s"
+                + "  600 tok/s  elapsed 0:32\n", lastBar, "close draws the bar a last time and ends its line");
     }
 
     @Test
     void durations() {
-        assertEquals("0:25", ProgressView.duration(25));
-        assertEquals("2:05", ProgressView.duration(125));
-        assertEquals("1:00:00", ProgressView.duration(3600));
+        assertEquals("0:25", ProgressFormat.duration(25));
+        assertEquals("2:05", ProgressFormat.duration(125));
+        assertEquals("1:00:00", ProgressFormat.duration(3600));
     }
 }

@@ -74,7 +74,7 @@ final class TestSupport {
             int max = config.train().maxSteps();
             listener.onStart(new RunPlan(max, 90, 10, 1234, "cpu()", "llama preset tiny", null));
             for (int s = 1; s <= max; s++) {
-                listener.onStep(s);
+                listener.onStep(s, 100);
                 if (s % config.train().logEvery() == 0) {
                     listener.onLog(new MetricsRecord(s, Map.of(
                             "loss", 0.5, "rewards/accuracies", 0.75, "rewards/margins", 0.25)));

@@ -15,6 +15,16 @@ public interface TrainingListener {
     /** After every optimizer step (1-based), for live progress. */
     default void onStep(int step) {}
 
+    /**
+     * After every optimizer step (1-based), with the tokens it trained on: the non-padding
+     * tokens of its chosen and rejected sequences, summed over its micro-batches (the step's
+     * share of {@code num_tokens}). The trainer calls this one; by default it calls
+     * {@link #onStep(int)}, so a listener overrides whichever it needs.
+     */
+    default void onStep(int step, long tokens) {
+        onStep(step);
+    }
+
     /** After each logged training step: the record also written to metrics.jsonl. */
     default void onLog(MetricsRecord record) {}
 

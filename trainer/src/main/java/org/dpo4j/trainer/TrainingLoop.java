@@ -106,10 +106,11 @@ final class TrainingLoop {
         for (int step = stepsDone; step < cadence.maxSteps(); step++) {
             int completed = step + 1;
             double lr = parts.schedule().lr(step);
+            long tokensBefore = tokensSeen;
             double gradNorm = optimizerStep(completed, lr);
             afterStep.accept(completed);
             stepsDone = completed;
-            listener.onStep(completed);
+            listener.onStep(completed, tokensSeen - tokensBefore);
             if (completed % cadence.logEvery() == 0 || completed == cadence.maxSteps()) {
                 MetricsRecord record = trainRecord(completed, gradNorm, lr);
                 log.write(record);

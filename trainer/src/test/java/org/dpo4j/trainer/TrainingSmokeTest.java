@@ -36,6 +36,7 @@ class TrainingSmokeTest {
     private static Map<String, float[]> after;
     private static final List<MetricsRecord> logged = new ArrayList<>();
     private static final List<Integer> liveArraysPerStep = new ArrayList<>();
+    private static final List<Long> tokensPerStep = new ArrayList<>();
     private static TrainingSummary summary;
 
     @BeforeAll
@@ -44,8 +45,9 @@ class TrainingSmokeTest {
             before = snapshot(trainer);
             summary = trainer.run(new TrainingListener() {
                 @Override
-                public void onStep(int step) {
+                public void onStep(int step, long tokens) {
                     liveArraysPerStep.add(trainer.liveArrays());
+                    tokensPerStep.add(tokens);
                 }
 
                 @Override
@@ -73,6 +75,17 @@ class TrainingSmokeTest {
         double lastFive = logged.subList(STEPS - 5, STEPS).stream().mapToDouble(r -> r.get(MetricNames.LOSS)).average().orElseThrow();
         assertTrue(lastFive < firstFive - 0.05, "loss did not fall: " + firstFive + " -> " + lastFive);
         assertTrue(summary.finalEval().get("eval/loss") < Math.log(2), "held-out loss not below ln 2");
+    }
+
+    @Test
+    void eachStepReportsItsShareOfNumTokens() {
+        assertEquals(STEPS, tokensPerStep.size());
+        long sum = 0;
+        for (int i = 0; i < STEPS; i++) {
+            assertTrue(tokensPerStep.get(i) > 0, "step " + (i + 1) + " trained on no tokens");
+            sum += tokensPerStep.get(i);
+            assertEquals(sum, (long) logged.get(i).get(MetricNames.NUM_TOKENS), "num_tokens at step " + (i + 1));
+        }
     }
 
     @Test
