@@ -18,6 +18,7 @@ import org.dpo4j.trainer.TrainingListener;
 final class ProgressView implements TrainingListener, AutoCloseable {
 
     private final ProgressOutput output;
+    private int maxSteps;
 
     /**
      * @param out      where progress is printed
@@ -41,6 +42,7 @@ final class ProgressView implements TrainingListener, AutoCloseable {
 
     @Override
     public void onStart(RunPlan plan) {
+        maxSteps = plan.maxSteps();
         output.println(startLine(plan));
         if (plan.data() != null && plan.data().summaryLine() != null) {
             output.println(plan.data().summaryLine());
@@ -71,14 +73,8 @@ final class ProgressView implements TrainingListener, AutoCloseable {
     /** One line per checkpoint, e.g. {@code checkpoint at step 50/200: checkpoints/step-50}. */
     @Override
     public void onCheckpoint(int step, Path folder) {
-        if (live) {
-            clearBar();
-        }
-        out.println("checkpoint at step " + stepOf(step) + ": " + folder.getParent().getFileName() + "/" + folder.getFileName());
-        if (live && this.step > 0) {
-            draw(nanoTime.getAsLong());
-        }
-        out.flush();
+        output.println("checkpoint at step " + step + "/" + maxSteps + ": "
+                + folder.getParent().getFileName() + "/" + folder.getFileName());
     }
 
     /** Ends the bar line, if one is shown. */
