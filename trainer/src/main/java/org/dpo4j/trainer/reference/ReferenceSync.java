@@ -7,7 +7,8 @@ import org.dpo4j.trainer.model.ModelWeights;
 
 /**
  * TR-DPO's reference update (Gorbatovski et al. 2024, "Learn Your Reference Model for Real Good
- * Alignment", arXiv 2404.09656, Eq. 3 "soft update" and Eq. 4 "hard update"): every
+ * Alignment", arXiv 2404.09656, §3: the soft update with weight α, and the hard update, α = 1; TRL's
+ * {@code sync_ref_model} with {@code ref_model_mixup_alpha} and {@code ref_model_sync_steps}): every
  * {@code every} optimizer steps, in place,
  *
  * <pre>
