@@ -2,6 +2,7 @@ package org.dpo4j.trainer.reference;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.Map;
 import org.dpo4j.trainer.model.ModelWeights;
 
@@ -21,6 +22,8 @@ import org.dpo4j.trainer.model.ModelWeights;
  * each update's temporaries are freed with its own scope.
  */
 public final class ReferenceSync {
+
+    private static final NDIndex ALL = new NDIndex("...");
 
     private final ModelWeights policy;
     private final ModelWeights reference;
@@ -101,7 +104,7 @@ public final class ReferenceSync {
                 NDArray theta = policy.get(e.getKey()).stopGradient();
                 NDArray ref = e.getValue();
                 if (alpha == 1.0) {
-                    ref.set(theta.toByteBuffer()); // exact copy
+                    ref.set(ALL, theta); // an exact copy, in place, without a trip through Java memory
                 } else {
                     // in place on a tensor that has no gradient: no autograd node holds these scalars
                     ref.muli(1 - alpha).addi(theta.mul(alpha));
