@@ -39,11 +39,6 @@ final class PreferenceScorer {
         this.loss = loss;
     }
 
-    /** The loss this scorer computes. */
-    PreferenceLoss loss() {
-        return loss;
-    }
-
     /**
      * What the reference contributes to a batch of 2B rows.
      *

@@ -37,6 +37,7 @@ final class ReferenceSetup {
      * @param data      the run's pairs (precomputed: training and held-out)
      * @param loss      what the loss needs decides whether the reference can be cached
      * @param batcher   lays pairs out as batches
+     * @param padId     the padding id the batcher uses (part of the cache key)
      * @param batchSize pairs per reference forward while precomputing
      * @param manager   owns the batches
      * @param cacheDir  the folder of cache files ({@link org.dpo4j.trainer.reference.ReferenceCacheDir})

@@ -26,7 +26,7 @@ import org.dpo4j.trainer.optim.LearningRateSchedule;
  * native memory stays flat; parameters and optimizer state live outside it.
  *
  * <p>One step: for each of {@code gradient_accumulation_steps} micro-batches, the reference
- * log-probs (no gradient), then the policy forward and the loss inside a gradient collector,
+ * log-probs (no gradient; live or precomputed), then the policy forward and the loss inside a gradient collector,
  * back-propagating loss / accumulation steps; then the global gradient norm (logged before
  * clipping), clipping, and an AdamW update at the schedule's learning rate.
  *

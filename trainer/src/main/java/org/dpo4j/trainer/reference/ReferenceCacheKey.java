@@ -33,6 +33,9 @@ public final class ReferenceCacheKey {
     /** Bump when the meaning of the cached values changes. */
     static final String VERSION = "dpo4j reference log-probs v1";
 
+    /** Elements hashed per block (16 MB of float32). */
+    static final long CHUNK_ELEMENTS = 1L << 22;
+
     private ReferenceCacheKey() {}
 
     /**
@@ -43,15 +46,19 @@ public final class ReferenceCacheKey {
      * @return 64 lower-case hex digits
      */
     public static String of(ModelArchitecture architecture, ModelWeights weights, List<TokenizedPair> pairs, int padId) {
+        return of(architecture, weights, pairs, padId, CHUNK_ELEMENTS);
+    }
+
+    /** {@link #of} reading tensors in blocks of at most {@code chunkElements} (the key does not depend on it). */
+    static String of(ModelArchitecture architecture, ModelWeights weights, List<TokenizedPair> pairs, int padId,
+            long chunkElements) {
         MessageDigest sha = sha256();
         text(sha, VERSION);
         text(sha, architecture.getClass().getSimpleName() + " " + architecture.toHfConfig());
         for (Map.Entry<String, NDArray> e : weights.all().entrySet()) {
             NDArray t = e.getValue();
             text(sha, e.getKey() + " " + t.getDataType() + " " + t.getShape());
-            ByteBuffer bytes = t.toByteBuffer();
-            sha.update(number(bytes.remaining()));
-            sha.update(bytes);
+            tensorBytes(sha, t, chunkElements);
         }
         sha.update(number(padId));
         sha.update(number(pairs.size()));
@@ -62,6 +69,25 @@ public final class ReferenceCacheKey {
             ids(sha, pair.rejected());
         }
         return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /**
+     * The tensor's bytes, in blocks of whole rows of at most {@code chunkElements}: a large
+     * embedding never needs a Java copy of itself whole.
+     */
+    private static void tensorBytes(MessageDigest sha, NDArray t, long chunkElements) {
+        long rows = t.getShape().dimension() == 0 ? 1 : t.getShape().get(0);
+        long rowElements = Math.max(1, t.getShape().size() / Math.max(1, rows));
+        long rowsPerChunk = Math.max(1, chunkElements / rowElements);
+        if (t.getShape().dimension() == 0 || rowsPerChunk >= rows) {
+            sha.update(t.toByteBuffer());
+            return;
+        }
+        for (long from = 0; from < rows; from += rowsPerChunk) {
+            try (NDArray block = t.get(from + ":" + Math.min(rows, from + rowsPerChunk))) {
+                sha.update(block.toByteBuffer());
+            }
+        }
     }
 
     static MessageDigest sha256() {

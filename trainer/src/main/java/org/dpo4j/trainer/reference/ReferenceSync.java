@@ -2,12 +2,14 @@ package org.dpo4j.trainer.reference;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.Map;
 import org.dpo4j.trainer.model.ModelWeights;
 
 /**
  * TR-DPO's reference update (Gorbatovski et al. 2024, "Learn Your Reference Model for Real Good
- * Alignment", arXiv 2404.09656, Eq. 3 "soft update" and Eq. 4 "hard update"): every
+ * Alignment", arXiv 2404.09656, §3: the soft update with weight α, and the hard update, α = 1; TRL's
+ * {@code sync_ref_model} with {@code ref_model_mixup_alpha} and {@code ref_model_sync_steps}): every
  * {@code every} optimizer steps, in place,
  *
  * <pre>
@@ -20,6 +22,8 @@ import org.dpo4j.trainer.model.ModelWeights;
  * each update's temporaries are freed with its own scope.
  */
 public final class ReferenceSync {
+
+    private static final NDIndex ALL = new NDIndex("...");
 
     private final ModelWeights policy;
     private final ModelWeights reference;
@@ -100,7 +104,7 @@ public final class ReferenceSync {
                 NDArray theta = policy.get(e.getKey()).stopGradient();
                 NDArray ref = e.getValue();
                 if (alpha == 1.0) {
-                    ref.set(theta.toByteBuffer()); // exact copy
+                    ref.set(ALL, theta); // an exact copy, in place, without a trip through Java memory
                 } else {
                     // in place on a tensor that has no gradient: no autograd node holds these scalars
                     ref.muli(1 - alpha).addi(theta.mul(alpha));

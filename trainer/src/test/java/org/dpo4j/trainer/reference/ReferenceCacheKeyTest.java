@@ -31,6 +31,7 @@ class ReferenceCacheKeyTest {
             String key = ReferenceCacheKey.of(TINY, weights, PAIRS, 258);
             assertEquals(64, key.length());
             assertEquals(key, ReferenceCacheKey.of(TINY, weights.copy(manager), PAIRS, 258), "an equal copy, the same key");
+            assertEquals(key, ReferenceCacheKey.of(TINY, weights, PAIRS, 258, 300), "tensors read in blocks of rows");
 
             Set<String> keys = new HashSet<>();
             keys.add(key);
