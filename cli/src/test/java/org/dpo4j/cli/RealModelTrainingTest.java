@@ -50,12 +50,8 @@ class RealModelTrainingTest {
 
         Path run = work.resolve("run");
         Path fin = run.resolve("final");
-<<<<<<< HEAD
-        assertEquals(List.of("final", "metrics.jsonl", "plots", "resolved-config.yaml"), InitModelCommandTest.names(run));
-=======
-        assertEquals(List.of("eval", "final", "metrics.jsonl", "resolved-config.yaml"), InitModelCommandTest.names(run));
+        assertEquals(List.of("eval", "final", "metrics.jsonl", "plots", "resolved-config.yaml"), InitModelCommandTest.names(run));
         assertEquals(List.of("step-3.jsonl"), InitModelCommandTest.names(run.resolve("eval")), "the final evaluation's pairs");
->>>>>>> wt-ref
         // same files as the source: no generation_config.json to copy, f32 under 2GB is one file
         assertEquals(InitModelCommandTest.MODEL_FILES, InitModelCommandTest.names(fin));
         assertEquals(List.of(), RealRuns.leftovers(work), "no staging folder or temp file left anywhere");
