@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,19 +24,17 @@ class RealModelReferenceTest {
 
     private RealRuns runs;
 
-    private RealRuns runs() {
-        if (runs == null) {
-            runs = new RealRuns(work);
-        }
-        return runs;
+    @BeforeEach
+    void newRuns() {
+        runs = new RealRuns(work);
     }
 
     @Test
     void theModelsOwnFolderAsReferenceIsTheDefaultReference() throws IOException {
-        Path model = runs().initModel("llama", "model", 1);
-        TestSupport.Result byDefault = runs().train("default", 3, "model.path=" + model);
+        Path model = runs.initModel("llama", "model", 1);
+        TestSupport.Result byDefault = runs.train("default", 3, "model.path=" + model);
         assertEquals(0, byDefault.code(), byDefault.err());
-        TestSupport.Result named = runs().train("named", 3, "model.path=" + model, "reference.path=" + model);
+        TestSupport.Result named = runs.train("named", 3, "model.path=" + model, "reference.path=" + model);
         assertEquals(0, named.code(), named.err());
 
         // the default reference is a frozen copy of the initial policy, which is what loading the
@@ -46,10 +45,10 @@ class RealModelReferenceTest {
 
     @Test
     void aReferenceWithAnotherVocabularyIsRefusedBeforeTraining() throws IOException {
-        Path llama = runs().initModel("llama", "llama", 1);
-        Path gpt2 = runs().initModel("gpt2", "gpt2", 1); // GPT-2 style byte-level BPE: other tokens
+        Path llama = runs.initModel("llama", "llama", 1);
+        Path gpt2 = runs.initModel("gpt2", "gpt2", 1); // GPT-2 style byte-level BPE: other tokens
 
-        TestSupport.Result r = runs().train("run", 3, "model.path=" + llama, "reference.path=" + gpt2);
+        TestSupport.Result r = runs.train("run", 3, "model.path=" + llama, "reference.path=" + gpt2);
         assertEquals(2, r.code(), r.err());
         TestSupport.assertOneLine(r.err());
         assertEquals("error: reference.path: the tokenizer of " + gpt2 + " has a different vocabulary from the"
@@ -61,7 +60,7 @@ class RealModelReferenceTest {
     @Test
     void aMissingModelFolderIsRefusedBeforeTraining() throws IOException {
         Path missing = work.resolve("no-such-model");
-        TestSupport.Result r = runs().train("run", 3, "model.path=" + missing);
+        TestSupport.Result r = runs.train("run", 3, "model.path=" + missing);
         assertEquals(2, r.code(), r.err());
         TestSupport.assertOneLine(r.err());
         assertTrue(r.err().startsWith("error: model.path: " + missing + " does not exist;"), r.err());
@@ -70,8 +69,8 @@ class RealModelReferenceTest {
 
     @Test
     void aModelPathNamingAFileIsRefusedBeforeTraining() throws IOException {
-        Path file = runs().initModel("llama", "model", 1).resolve("config.json");
-        TestSupport.Result r = runs().train("run", 3, "model.path=" + file);
+        Path file = runs.initModel("llama", "model", 1).resolve("config.json");
+        TestSupport.Result r = runs.train("run", 3, "model.path=" + file);
         assertEquals(2, r.code(), r.err());
         TestSupport.assertOneLine(r.err());
         assertEquals("error: model.path: " + file + " is a file; expected a Hugging Face model folder", r.err().strip());
@@ -80,9 +79,9 @@ class RealModelReferenceTest {
 
     @Test
     void aReferenceFolderNeedsAModelFolder() throws IOException {
-        Path model = runs().initModel("llama", "model", 1);
+        Path model = runs.initModel("llama", "model", 1);
         // the preset policy tokenizes bytes; no Hugging Face folder shares that vocabulary
-        TestSupport.Result r = runs().train("run", 3, "reference.path=" + model);
+        TestSupport.Result r = runs.train("run", 3, "reference.path=" + model);
         assertEquals(2, r.code(), r.err());
         TestSupport.assertOneLine(r.err());
         assertTrue(r.err().startsWith("error: reference.path: " + model + " needs model.path too"), r.err());

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,19 +33,17 @@ class RealModelRoundTripTest {
 
     private RealRuns runs;
 
-    private RealRuns runs() {
-        if (runs == null) {
-            runs = new RealRuns(work);
-        }
-        return runs;
+    @BeforeEach
+    void newRuns() {
+        runs = new RealRuns(work);
     }
 
     @Test
     void aTrainedModelFolderScoresAsTheRunThatTrainedIt() throws IOException {
-        Path initial = runs().initModel("gpt2", "initial", 1);
-        assertEquals(0, runs().train("trained", 3, "model.path=" + initial).code());
+        Path initial = runs.initModel("gpt2", "initial", 1);
+        assertEquals(0, runs.train("trained", 3, "model.path=" + initial).code());
 
-        TestSupport.Result check = runs().train("check", 1, NO_STEP,
+        TestSupport.Result check = runs.train("check", 1, NO_STEP,
                 "model.path=" + work.resolve("trained/final"), "reference.path=" + initial);
         assertEquals(0, check.code(), check.err());
         assertSameEvaluation(finalEval("trained"), finalEval("check"));
@@ -52,14 +51,14 @@ class RealModelRoundTripTest {
 
     @Test
     void aPresetRunsFinalFolderScoresAsThePresetRun() throws IOException {
-        assertEquals(0, runs().train("trained", 3).code());
+        assertEquals(0, runs.train("trained", 3).code());
         // the preset's initial weights as a folder: same seed, one step that changes nothing
-        assertEquals(0, runs().train("initial", 1, NO_STEP).code());
+        assertEquals(0, runs.train("initial", 1, NO_STEP).code());
         Map<String, Double> initial = finalEval("initial");
         // reference = policy: every margin is 0 and the DPO loss is -log sigmoid(0) = ln 2
         assertEquals(Math.log(2), initial.get("eval/loss"), 1e-6, "the initial folder is its own reference");
 
-        TestSupport.Result check = runs().train("check", 1, NO_STEP,
+        TestSupport.Result check = runs.train("check", 1, NO_STEP,
                 "model.path=" + work.resolve("trained/final"), "reference.path=" + work.resolve("initial/final"));
         assertEquals(0, check.code(), check.err());
         // the preset's byte tokenizer went out as tokenizer.json; the same ids came back

@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import org.dpo4j.trainer.checkpoint.SafetensorsFile;
 import org.dpo4j.trainer.checkpoint.SaveDtype;
 import org.dpo4j.trainer.checkpoint.TensorEntry;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,18 +33,16 @@ class RealModelSaveOptionsTest {
 
     private RealRuns runs;
 
-    private RealRuns runs() {
-        if (runs == null) {
-            runs = new RealRuns(work);
-        }
-        return runs;
+    @BeforeEach
+    void newRuns() {
+        runs = new RealRuns(work);
     }
 
     @Test
     void bf16HalvesTheDataAndRoundsTheTrainedWeights() throws IOException {
-        Path model = runs().initModel("qwen2", "model", 1);
-        assertEquals(0, runs().train("f32", 3, "model.path=" + model).code());
-        TestSupport.Result r = runs().train("bf16", 3, "model.path=" + model, "output.save_dtype=bf16");
+        Path model = runs.initModel("qwen2", "model", 1);
+        assertEquals(0, runs.train("f32", 3, "model.path=" + model).code());
+        TestSupport.Result r = runs.train("bf16", 3, "model.path=" + model, "output.save_dtype=bf16");
         assertEquals(0, r.code(), r.err());
 
         Path f32File = work.resolve("f32/final/model.safetensors");
@@ -83,8 +82,8 @@ class RealModelSaveOptionsTest {
     @Test
     void aSmallShardSizeShardsFinalWithAnIndexThatLoadsBack() throws IOException {
         long maxShard = 100_000; // 100KB: the 512 x 128 f32 embedding (262,144 bytes) alone exceeds it
-        Path model = runs().initModel("llama", "model", 1);
-        TestSupport.Result r = runs().train("run", 3, "model.path=" + model, "output.max_shard_size=100KB");
+        Path model = runs.initModel("llama", "model", 1);
+        TestSupport.Result r = runs.train("run", 3, "model.path=" + model, "output.max_shard_size=100KB");
         assertEquals(0, r.code(), r.err());
 
         Path fin = work.resolve("run/final");
@@ -127,23 +126,23 @@ class RealModelSaveOptionsTest {
             assertEquals(sourceBytes.values().stream().mapToLong(Long::longValue).sum(), total);
         }
 
-        TestSupport.Result again = runs().train("again", 1, "model.path=" + fin);
+        TestSupport.Result again = runs.train("again", 1, "model.path=" + fin);
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("training llama from " + fin), again.out());
     }
 
     @Test
     void badSaveValuesAreConfigErrorsNamingTheKey() throws IOException {
-        Path model = runs().initModel("llama", "model", 1);
+        Path model = runs.initModel("llama", "model", 1);
         Map<String, String> before = InitModelCommandTest.snapshot(work);
 
-        TestSupport.Result r = runs().train("run", 3, "model.path=" + model, "output.save_dtype=f64");
+        TestSupport.Result r = runs.train("run", 3, "model.path=" + model, "output.save_dtype=f64");
         assertEquals(2, r.code(), r.err());
         TestSupport.assertOneLine(r.err());
         assertEquals("config error: output.save_dtype: must be one of f32, bf16, f16, got 'f64'"
                 + " (from --set output.save_dtype=f64)", r.err().strip());
 
-        r = runs().train("run", 3, "model.path=" + model, "output.max_shard_size=lots");
+        r = runs.train("run", 3, "model.path=" + model, "output.max_shard_size=lots");
         assertEquals(2, r.code(), r.err());
         TestSupport.assertOneLine(r.err());
         assertTrue(r.err().startsWith("config error: output.max_shard_size: must be an integer number of bytes"), r.err());

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.dpo4j.trainer.checkpoint.SafetensorsFile;
 import org.dpo4j.trainer.checkpoint.TensorEntry;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,19 +32,17 @@ class RealModelTrainingTest {
 
     private RealRuns runs;
 
-    private RealRuns runs() {
-        if (runs == null) {
-            runs = new RealRuns(work);
-        }
-        return runs;
+    @BeforeEach
+    void newRuns() {
+        runs = new RealRuns(work);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"llama", "qwen2", "gpt2"})
     void anInitModelFolderTrainsAndItsFinalFolderTrainsAgain(String arch) throws IOException {
-        Path model = runs().initModel(arch, "model", 1);
+        Path model = runs.initModel(arch, "model", 1);
 
-        TestSupport.Result r = runs().train("run", 3, "model.path=" + model);
+        TestSupport.Result r = runs.train("run", 3, "model.path=" + model);
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("training " + arch + " from " + model + " for 3 steps"), r.out());
         assertTrue(r.out().contains("trained model (a Hugging Face folder): run/final"), r.out());
@@ -71,7 +70,7 @@ class RealModelTrainingTest {
             assertTrue(changed, "three steps moved the weights, so final/ holds the trained policy, not the initial one");
         }
 
-        TestSupport.Result again = runs().train("again", 1, "model.path=" + fin);
+        TestSupport.Result again = runs.train("again", 1, "model.path=" + fin);
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("training " + arch + " from " + fin), again.out());
         assertTrue(Files.isRegularFile(work.resolve("again/final/model.safetensors")));
@@ -80,16 +79,16 @@ class RealModelTrainingTest {
     @Test
     void theSourcesGenerationConfigGoesIntoFinal() throws IOException {
         // generation settings are not the trainer's to know: final/ keeps the downloaded model's
-        Path model = runs().initModel("llama", "model", 1);
+        Path model = runs.initModel("llama", "model", 1);
         TestSupport.write(model, "generation_config.json", "{\"do_sample\": true, \"temperature\": 0.6}\n");
-        assertEquals(0, runs().train("run", 1, "model.path=" + model).code());
+        assertEquals(0, runs.train("run", 1, "model.path=" + model).code());
         assertArrayEquals(Files.readAllBytes(model.resolve("generation_config.json")),
                 Files.readAllBytes(work.resolve("run/final/generation_config.json")));
     }
 
     @Test
     void aPresetRunSavesAHuggingFaceFolderThatTrainsAgain() throws IOException {
-        TestSupport.Result r = runs().run("train", "--max-steps", "2", "--set", "eval.every=0", "--output-dir", "run");
+        TestSupport.Result r = runs.run("train", "--max-steps", "2", "--set", "eval.every=0", "--output-dir", "run");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("training llama preset tiny for 2 steps"), r.out());
 
@@ -100,7 +99,7 @@ class RealModelTrainingTest {
         assertEquals("llama", config.get("model_type").asText());
         assertEquals("float32", config.get("torch_dtype").asText());
 
-        TestSupport.Result again = runs().train("again", 1, "model.path=" + fin);
+        TestSupport.Result again = runs.train("again", 1, "model.path=" + fin);
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("training llama from " + fin), again.out());
         assertEquals(List.of(), RealRuns.leftovers(work));
