@@ -3,11 +3,13 @@ package org.dpo4j.trainer;
 import ai.djl.ndarray.NDArray;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.dpo4j.trainer.checkpoint.AtomicFiles;
+import org.dpo4j.trainer.checkpoint.CheckpointFiles;
 import org.dpo4j.trainer.checkpoint.SafetensorsWriter;
 import org.dpo4j.trainer.checkpoint.SaveDtype;
 import org.dpo4j.trainer.checkpoint.StepCheckpoints;
@@ -21,6 +23,8 @@ import org.dpo4j.trainer.optim.AdamW;
  * model/                  the policy as a Hugging Face folder, float32 (PolicySaver)
  * optimizer.safetensors   AdamW: NAME.exp_avg and NAME.exp_avg_sq (m and v) per parameter NAME,
  *                         float32; __metadata__ "step" = updates applied
+ * reference/model.safetensors   only with TR-DPO (reference.sync_every &gt; 0): the synced
+ *                         reference's weights under their Hugging Face names, float32
  * trainer_state.json      {@link TrainerState}; written last
  * </pre>
  *
@@ -31,6 +35,7 @@ final class CheckpointWriter {
 
     static final String MODEL = "model";
     static final String OPTIMIZER = "optimizer.safetensors";
+    static final String REFERENCE = "reference";
     static final String FIRST_MOMENT = ".exp_avg";
     static final String SECOND_MOMENT = ".exp_avg_sq";
     /** The {@code __metadata__} entry of {@value #OPTIMIZER} holding AdamW's step count. */
@@ -41,13 +46,21 @@ final class CheckpointWriter {
     private final PolicySaver saver;
     private final ModelWeights policy;
     private final AdamW optimizer;
+    private final ModelWeights syncedReference;
 
-    CheckpointWriter(Path runDir, int keepLast, PolicySaver saver, ModelWeights policy, AdamW optimizer) {
+    /**
+     * @param syncedReference the reference TR-DPO updates during the run, saved with every
+     *                        checkpoint; null when the reference never changes (it is then
+     *                        rebuilt from the config on resume)
+     */
+    CheckpointWriter(Path runDir, int keepLast, PolicySaver saver, ModelWeights policy, AdamW optimizer,
+            ModelWeights syncedReference) {
         this.runDir = runDir;
         this.keepLast = keepLast;
         this.saver = saver;
         this.policy = policy;
         this.optimizer = optimizer;
+        this.syncedReference = syncedReference;
     }
 
     /**
@@ -62,6 +75,10 @@ final class CheckpointWriter {
                 saver.saveForCheckpoint(folder.resolve(MODEL), policy);
                 SafetensorsWriter.write(folder.resolve(OPTIMIZER), moments(), SaveDtype.F32,
                         Map.of(STEP_METADATA, Integer.toString(optimizer.steps())));
+                if (syncedReference != null) {
+                    Path reference = Files.createDirectories(folder.resolve(REFERENCE));
+                    SafetensorsWriter.write(reference.resolve(CheckpointFiles.SINGLE_FILE), syncedReference.all(), SaveDtype.F32);
+                }
                 AtomicFiles.writeString(folder.resolve(StepCheckpoints.STATE_FILE), state.toJson());
             });
         } catch (IOException e) {

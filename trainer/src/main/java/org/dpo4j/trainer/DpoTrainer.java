@@ -88,11 +88,6 @@ public final class DpoTrainer implements AutoCloseable {
         if (resume != null) {
             resume.checkConfig(config);
             resume.checkTarget(runDir);
-            if (config.reference().syncEvery() > 0) {
-                // the synced reference is not part of a checkpoint, so a resumed run would differ
-                throw new UserInputException("--resume: runs with reference.sync_every > 0 cannot be resumed"
-                        + " (the synced reference model is not saved in checkpoints)");
-            }
         }
         DjlEnvironment.configure();
         TrainConfig train = config.train();
@@ -138,12 +133,13 @@ public final class DpoTrainer implements AutoCloseable {
                             maxSteps, train.gradientAccumulationSteps(), train.logEvery(),
                             config.eval().every(), optim.maxGradNorm()),
                     new TrainingLoop.Safeguards(
-                            new CheckpointWriter(runDir, config.save().keepLast(), saver, policyWeights, optimizer),
+                            new CheckpointWriter(runDir, config.save().keepLast(), saver, policyWeights, optimizer,
+                                    reference.syncedWeights()),
                             config.save().every(), options.stop(), train.skipsNonFiniteSteps(),
                             new TrainerState.Run(maxSteps, data.train().size(), ConfigFingerprint.of(config), loss)),
                     reference::afterStep);
             if (resume != null) {
-                resume.restore(policyWeights, optimizer, loss, manager);
+                resume.restore(policyWeights, reference.syncedWeights(), optimizer, loss, manager);
                 loop.restore(resume.state());
             }
             RunPlan plan = new RunPlan(

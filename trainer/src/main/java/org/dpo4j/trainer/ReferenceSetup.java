@@ -86,6 +86,11 @@ final class ReferenceSetup {
         return live.forwards();
     }
 
+    /** The reference's weights when TR-DPO updates them during the run (a checkpoint saves them), else null. */
+    ModelWeights syncedWeights() {
+        return sync == null ? null : live.model().weights();
+    }
+
     /** The reference's weights (closed once precomputed values replace the model). */
     ModelWeights referenceWeights() {
         return live.model().weights();

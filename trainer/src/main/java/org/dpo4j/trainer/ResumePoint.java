@@ -157,15 +157,24 @@ public final class ResumePoint {
      * Copies the checkpoint's policy weights and AdamW moments into the live ones (bit for bit)
      * and restores the optimizer's step count and the loss's state.
      *
+     * @param syncedReference TR-DPO's reference, to be set to the checkpoint's; null when the run
+     *                        does not update its reference
      * @param manager parent of the temporary arrays read from disk
      * @throws UserInputException when a file is missing, broken or does not fit the model
      */
-    void restore(ModelWeights policy, AdamW optimizer, PreferenceLoss loss, NDManager manager) {
+    void restore(ModelWeights policy, ModelWeights syncedReference, AdamW optimizer, PreferenceLoss loss,
+            NDManager manager) {
         try (CheckpointFiles model = CheckpointFiles.open(folder.resolve(CheckpointWriter.MODEL))) {
-            for (Map.Entry<String, NDArray> e : policy.all().entrySet()) {
-                try (NDManager temp = manager.newSubManager()) {
-                    ModelWeights.copyInto(e.getValue(), model.load(e.getKey(), e.getValue().getShape(), temp));
-                }
+            copyInto(policy, model, manager);
+        }
+        if (syncedReference != null) {
+            Path saved = folder.resolve(CheckpointWriter.REFERENCE);
+            if (!Files.isDirectory(saved)) {
+                throw new UserInputException(saved + ": missing; a run with reference.sync_every > 0 resumes only from"
+                        + " a checkpoint that holds its synced reference");
+            }
+            try (CheckpointFiles reference = CheckpointFiles.open(saved)) {
+                copyInto(syncedReference, reference, manager);
             }
         }
         Path file = folder.resolve(CheckpointWriter.OPTIMIZER);
@@ -186,6 +195,15 @@ public final class ResumePoint {
                 stateful.restoreState(state.lossState());
             } catch (IllegalArgumentException e) {
                 throw new UserInputException(folder.resolve(StepCheckpoints.STATE_FILE) + ": loss_state: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Every tensor of {@code weights}, bit for bit from {@code files}. */
+    private static void copyInto(ModelWeights weights, CheckpointFiles files, NDManager manager) {
+        for (Map.Entry<String, NDArray> e : weights.all().entrySet()) {
+            try (NDManager temp = manager.newSubManager()) {
+                ModelWeights.copyInto(e.getValue(), files.load(e.getKey(), e.getValue().getShape(), temp));
             }
         }
     }

@@ -20,6 +20,7 @@ import org.dpo4j.trainer.config.EvalConfig;
 import org.dpo4j.trainer.config.LossConfig;
 import org.dpo4j.trainer.config.OptimConfig;
 import org.dpo4j.trainer.config.OutputConfig;
+import org.dpo4j.trainer.config.ReferenceConfig;
 import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.config.SaveConfig;
 import org.dpo4j.trainer.config.ScheduleConfig;
@@ -69,9 +70,13 @@ class ResumeTest {
     }
 
     static RunConfig config(LossConfig loss, int steps) {
+        return config(loss, steps, TestConfigs.tiny(steps, 3e-3, 3).reference());
+    }
+
+    static RunConfig config(LossConfig loss, int steps, ReferenceConfig reference) {
         RunConfig base = TestConfigs.tiny(steps, 3e-3, 3);
         DataConfig d = base.data();
-        return new RunConfig(base.model(), base.reference(),
+        return new RunConfig(base.model(), reference,
                 new DataConfig(List.of(train.toString()), List.of(eval.toString()), d.format(), d.columns(), d.chatTemplate(),
                         d.evalFraction(), d.maxLength(), d.maxPromptLength(), d.truncationMode(), d.onBadRecord()),
                 loss,
@@ -128,6 +133,28 @@ class ResumeTest {
         for (int step : new int[] {8, 12}) {
             assertSameFiles(StepCheckpoints.folder(whole, step), StepCheckpoints.folder(crashed, step));
         }
+    }
+
+    /**
+     * TR-DPO with a sync every 3 steps: the checkpoint of step 4 holds a reference synced at step
+     * 3, which differs from both the initial model and the policy; resuming without it would
+     * change every later reward.
+     */
+    @Test
+    void aTrDpoRunResumesWithItsSyncedReference() throws IOException {
+        RunConfig config = config(SmoothedLossConfig.dpo(0.1), 8, new ReferenceConfig(null, false, 3, 0.5));
+        Path whole = dir("sync-whole");
+        DpoTrainer.train(config, whole, TrainingListener.NONE);
+
+        Path crashed = dir("sync-crashed");
+        assertThrows(IllegalStateException.class, () -> DpoTrainer.train(config, crashed, crashAfter(5)));
+        ResumePoint latest = ResumePoint.latest(crashed);
+        assertEquals(4, latest.step());
+        assertTrue(Files.isRegularFile(latest.folder().resolve("reference/model.safetensors")));
+
+        DpoTrainer.train(config, crashed, TrainingListener.NONE, new RunOptions(latest, new StopSignal()));
+        assertSameRun(whole, crashed);
+        assertSameFiles(StepCheckpoints.folder(whole, 8), StepCheckpoints.folder(crashed, 8));
     }
 
     @Test
