@@ -57,6 +57,7 @@ import picocli.CommandLine.TypeConversionException;
             "      --set 'optim.betas=[0.9, 0.95]' --output-dir runs/beta-0.2 --max-steps 100",
             "  dpo4j train --config configs/dpo-tiny.yaml --set save.every=50 --output-dir runs/a",
             "  dpo4j train --config configs/dpo-tiny.yaml --set save.every=50 --output-dir runs/a --resume",
+            "  dpo4j train --config configs/smollm-135m.yaml --smoke   check a real config in CI (seconds)",
             "",
             "Config keys are snake_case and grouped in nodes: model, data, loss, optim, schedule,"
                     + " train, eval, output (see configs/dpo-tiny.yaml)."
@@ -97,6 +98,15 @@ final class TrainCommand implements Callable<Integer> {
             })
     String resume;
 
+    @Option(names = "--smoke",
+            description = {
+                "Check this config for CI instead of training it: read everything the run would (model"
+                        + " config, weight headers, tokenizer, reference, data), then train the same architecture"
+                        + " and tokenizer shrunk to a tiny random model for 30 steps on the first 64 pairs.",
+                "Exits 1 when a value is NaN or the loss does not fall, 2 when something fails to load."
+            })
+    boolean smoke;
+
     private final CliEnvironment env;
     private final ConfigLoader loader;
 
@@ -112,6 +122,12 @@ final class TrainCommand implements Callable<Integer> {
         ResolvedConfig resolved = loader.load(
                 file, config == null ? null : config.toString(), sets, flags());
         RunConfig run = resolved.config();
+        if (smoke) {
+            if (resume != null) {
+                throw new ConfigException("usage error: --smoke and --resume cannot be combined");
+            }
+            return SmokeCheck.run(run, env, out, spec.commandLine().getErr());
+        }
 
         ResumePoint from = null;
         RunDirectory dir;

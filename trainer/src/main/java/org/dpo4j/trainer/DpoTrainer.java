@@ -95,7 +95,8 @@ public final class DpoTrainer implements AutoCloseable {
         TextTokenizer tokenizer = RunModels.tokenizer(policyFolder);
         NDManager manager = null;
         try {
-            PreparedData data = PreparedData.prepare(config.data(), tokenizer, policyFolder, train.seed());
+            PreparedData all = PreparedData.prepare(config.data(), tokenizer, policyFolder, train.seed());
+            PreparedData data = options.firstPairs() > 0 ? all.first(options.firstPairs()) : all;
             int maxSteps = train.maxSteps() != null
                     ? train.maxSteps()
                     : EpochSteps.maxSteps(

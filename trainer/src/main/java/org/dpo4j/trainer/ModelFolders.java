@@ -10,7 +10,7 @@ import org.dpo4j.trainer.hub.HubReference;
  * relative to the working directory, or {@code hf://owner/name[@revision]}, downloaded once into
  * the cache (see {@link HubDownloader}).
  */
-final class ModelFolders {
+public final class ModelFolders {
 
     private ModelFolders() {}
 
@@ -20,7 +20,7 @@ final class ModelFolders {
      * @return the folder, or null when {@code value} is null
      * @throws UserInputException when a local folder does not exist or a download fails
      */
-    static Path resolve(String value, String keyPath) {
+    public static Path resolve(String value, String keyPath) {
         if (value == null) {
             return null;
         }

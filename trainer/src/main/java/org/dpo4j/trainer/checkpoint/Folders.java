@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Folder operations for writing model folders through a staging folder. */
-final class Folders {
+public final class Folders {
 
     /** Name of the staging folder inside an existing target; see {@link #staging}. */
     static final String INNER_STAGING = ".partial";
@@ -60,7 +60,7 @@ final class Folders {
     }
 
     /** Deletes {@code dir} and everything in it; nothing when it does not exist. */
-    static void deleteRecursively(Path dir) throws IOException {
+    public static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

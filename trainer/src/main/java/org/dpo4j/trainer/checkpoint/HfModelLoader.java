@@ -57,6 +57,32 @@ public final class HfModelLoader {
     }
 
     /**
+     * Checks, without reading any weights, that {@code folder} would load: its config, every
+     * safetensors header, and a stored tensor of the right shape for every parameter.
+     *
+     * @return the architecture its config describes
+     * @throws UserInputException (one line) as {@link #load} would
+     */
+    public static ModelArchitecture check(Path folder, int maxLength) {
+        ModelArchitecture architecture = HfConfigReader.read(folder, maxLength);
+        try (CheckpointFiles files = CheckpointFiles.open(folder)) {
+            Map<String, String> stored = storedNames(architecture, files);
+            for (Map.Entry<String, Shape> parameter : architecture.tensorShapes().entrySet()) {
+                String storedName = stored.get(parameter.getKey());
+                if (storedName == null) {
+                    throw new UserInputException(CheckpointFiles.missingTensor(folder, parameter.getKey(), parameter.getValue()));
+                }
+                Shape shape = files.entries().get(storedName).shape();
+                if (!shape.equals(parameter.getValue())) {
+                    throw new UserInputException(CheckpointFiles.wrongShape(
+                            files.fileOf(storedName), storedName, shape, parameter.getValue()));
+                }
+            }
+        }
+        return architecture;
+    }
+
+    /**
      * Canonical parameter name to the name stored in the files. GPT-2 files name the body with
      * or without {@code transformer.}; a file holding both spellings of one tensor is ambiguous.
      */

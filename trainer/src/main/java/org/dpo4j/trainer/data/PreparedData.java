@@ -68,6 +68,12 @@ public record PreparedData(List<TokenizedPair> train, List<TokenizedPair> eval, 
         return new PreparedData(trainTokens.pairs(), evalTokens.pairs(), report);
     }
 
+    /** The first {@code n} training and the first {@code n} held-out pairs, with the same report. */
+    public PreparedData first(int n) {
+        return new PreparedData(train.subList(0, Math.min(n, train.size())), eval.subList(0, Math.min(n, eval.size())),
+                report);
+    }
+
     private static List<PreferencePair> load(
             List<String> sources, DataConfig config, String keyPath, BadRecords bad, PairRenderer renderer) {
         DataSources.Loaded loaded = DataSources.load(sources, config, keyPath);
