@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
             "  dpo4j init-model --arch qwen2 --out models/tiny-qwen2   a random model folder",
             "  dpo4j train --set model.path=models/tiny-qwen2          train a Hugging Face folder",
             "  dpo4j plot runs/20261122-202424               redraw a run's charts in its plots/",
+            "  dpo4j eval --model runs/a/final --data pairs.jsonl      loss metrics of a trained model",
+            "  dpo4j generate --model runs/a/final --prompt 'Hi'       sample text, diversity and KL",
             "  dpo4j help train                              the options of train",
         })
 final class RootCommand implements Runnable {

@@ -31,6 +31,14 @@ record RunDirectory(Path path, String display) {
      * @throws ConfigException when the directory cannot be used
      */
     static RunDirectory create(String outputDir, Path workDir, Clock clock) {
+        return create(outputDir, workDir, clock, "");
+    }
+
+    /**
+     * As {@link #create(String, Path, Clock)}, with {@code prefix} before the default
+     * directory's time stamp ({@code runs/eval-yyyyMMdd-HHmmss} for {@code eval}).
+     */
+    static RunDirectory create(String outputDir, Path workDir, Clock clock, String prefix) {
         if (outputDir != null) {
             Path dir = workDir.resolve(outputDir);
             if (Files.exists(dir)) {
@@ -51,7 +59,7 @@ record RunDirectory(Path path, String display) {
             }
             return new RunDirectory(dir, outputDir);
         }
-        String stamp = LocalDateTime.now(clock).format(STAMP);
+        String stamp = prefix + LocalDateTime.now(clock).format(STAMP);
         Path runs = workDir.resolve("runs");
         try {
             Files.createDirectories(runs);

@@ -37,6 +37,11 @@ final class Evaluator {
      * values to {@code eval/step-<step>.jsonl}.
      */
     MetricsRecord evaluate(int step, NDManager manager) {
+        return evaluate(step, manager, pairResults.file(step));
+    }
+
+    /** As {@link #evaluate(int, NDManager)}, writing the pairs' values to {@code pairsFile}. */
+    MetricsRecord evaluate(int step, NDManager manager, java.nio.file.Path pairsFile) {
         MetricsWindow window = new MetricsWindow();
         List<Map<String, Object>> rows = new ArrayList<>(pairs.size());
         for (int from = 0; from < pairs.size(); from += batchSize) {
@@ -50,7 +55,7 @@ final class Evaluator {
                 rows.addAll(pairResults.rows(chunk.stream().map(TokenizedPair::id).toList(), scored));
             }
         }
-        pairResults.write(step, rows);
+        pairResults.write(pairsFile, rows);
         return new MetricsRecord(step, window.means(MetricNames.EVAL_PREFIX));
     }
 }

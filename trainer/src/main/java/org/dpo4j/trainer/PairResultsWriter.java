@@ -99,9 +99,13 @@ final class PairResultsWriter {
 
     /** Writes the file of {@code step}, replacing an earlier one (atomically). */
     void write(int step, List<Map<String, Object>> rows) {
-        Path file = file(step);
+        write(file(step), rows);
+    }
+
+    /** Writes {@code rows} to {@code file}, replacing an earlier one (atomically). */
+    void write(Path file, List<Map<String, Object>> rows) {
         try {
-            Files.createDirectories(directory);
+            Files.createDirectories(file.toAbsolutePath().getParent());
             StringBuilder text = new StringBuilder();
             for (Map<String, Object> row : rows) {
                 text.append(JSON.writeValueAsString(row)).append('\n');

@@ -74,6 +74,30 @@ public record PreparedData(List<TokenizedPair> train, List<TokenizedPair> eval, 
                 report);
     }
 
+    /**
+     * Every pair of {@code config.train()} as held-out pairs, nothing split off or trained on:
+     * the data of {@code dpo4j eval}, read, rendered, tokenized and truncated as training does.
+     *
+     * @param keyPath names the sources in messages (the option that gave them)
+     * @return no training pairs; every surviving pair in {@code eval()}, in file order
+     * @throws UserInputException as {@link #prepare}
+     */
+    public static PreparedData evaluationSet(DataConfig config, TextTokenizer tokenizer, Path modelFolder, String keyPath) {
+        BadRecords bad = new BadRecords(config.skipBadRecords());
+        PairRenderer renderer = new PairRenderer(config.chatTemplate(), modelFolder);
+        List<PreferencePair> pairs = load(config.train(), config, keyPath, bad, renderer);
+        PairTokenizer pairTokenizer = new PairTokenizer(tokenizer, config.maxLength(), config.maxPromptLength(),
+                TruncationMode.of(config.truncationMode()));
+        PairTokenizer.Result tokens = pairTokenizer.tokenizeAll(pairs);
+        if (tokens.pairs().isEmpty()) {
+            throw new UserInputException(keyPath + ": no pair keeps a non-empty completion within data.max_length="
+                    + config.maxLength() + " and data.max_prompt_length=" + config.maxPromptLength() + "; raise max_length");
+        }
+        DataReport report = new DataReport(0, tokens.pairs().size(), bad.counts(), tokens.stats(),
+                renderer.conversations(), renderer.templateName());
+        return new PreparedData(List.of(), tokens.pairs(), report);
+    }
+
     private static List<PreferencePair> load(
             List<String> sources, DataConfig config, String keyPath, BadRecords bad, PairRenderer renderer) {
         DataSources.Loaded loaded = DataSources.load(sources, config, keyPath);

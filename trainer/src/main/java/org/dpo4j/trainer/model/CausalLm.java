@@ -1,6 +1,8 @@
 package org.dpo4j.trainer.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * A decoder-only language model: token ids in, next-token logits out. One implementation per
@@ -39,6 +41,58 @@ public sealed interface CausalLm permits LlamaModel, Gpt2Model {
      * @return (N, T, V) float32
      */
     NDArray forward(NDArray inputIds, NDArray attentionMask, NDArray positionIds);
+
+    /**
+     * An empty key/value cache for {@link #prefill} and {@link #decode}; close it when done.
+     *
+     * @param manager  its arrays live in a sub-manager of this one
+     * @param batch    N, the rows
+     * @param capacity the most tokens a row will hold, (left) padding included
+     * @throws IllegalArgumentException when {@code capacity} exceeds
+     *     {@link ModelArchitecture#maxSequenceLength()}
+     */
+    KvCache newCache(NDManager manager, int batch, int capacity);
+
+    /**
+     * Appends T tokens per row to {@code cache} and returns their logits: the same values as
+     * {@link #forward(NDArray, NDArray, NDArray)} over everything the cache has seen, at the new
+     * positions only. Positions are counted per row over the real tokens ({@link KvCache}).
+     *
+     * @param inputIds      (N, T) int64 token ids
+     * @param attentionMask (N, T) 1 on real tokens, 0 on padding (left padding in a prompt)
+     * @param cache         from {@link #newCache}, with room for T more slots
+     * @return (N, T, V) float32
+     */
+    NDArray forwardCached(NDArray inputIds, NDArray attentionMask, KvCache cache);
+
+    /**
+     * Runs a left-padded prompt batch into an empty cache.
+     *
+     * @param inputIds      (N, P) int64
+     * @param attentionMask (N, P) 1 on real tokens, 0 on left padding
+     * @return (N, V) float32, the logits after each row's last prompt token
+     */
+    default NDArray prefill(NDArray inputIds, NDArray attentionMask, KvCache cache) {
+        if (cache.length() != 0) {
+            throw new IllegalArgumentException("prefill needs an empty cache; it holds " + cache.length() + " slots");
+        }
+        NDArray logits = forwardCached(inputIds, attentionMask, cache);
+        long last = logits.getShape().get(1) - 1;
+        return logits.get(":, " + last + ", :");
+    }
+
+    /**
+     * Feeds one new token per row, attending to the cache.
+     *
+     * @param tokens (N) int64, each row's next token
+     * @return (N, V) float32, the logits for the token after it
+     */
+    default NDArray decode(NDArray tokens, KvCache cache) {
+        long n = tokens.getShape().get(0);
+        NDArray ids = tokens.toType(DataType.INT64, false).reshape(n, 1);
+        NDArray mask = tokens.getManager().ones(ids.getShape(), DataType.INT64);
+        return forwardCached(ids, mask, cache).reshape(n, architecture().vocabSize());
+    }
 
     /**
      * The forward pass of {@code architecture} over {@code weights}.

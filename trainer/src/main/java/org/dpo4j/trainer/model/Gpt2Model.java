@@ -1,6 +1,7 @@
 package org.dpo4j.trainer.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -101,5 +102,46 @@ public final class Gpt2Model implements CausalLm {
     /** The Conv1D called {@code name}: x·W + b with W stored (in, out); x is (..., in). */
     private NDArray conv1d(NDArray x, String name) {
         return x.matMul(weights.get(name + ".weight")).add(weights.get(name + ".bias"));
+    }
+
+    // ---- key/value-cached decoding (generation); the training forward above does not use it ----
+
+    @Override
+    public KvCache newCache(NDManager manager, int batch, int capacity) {
+        if (capacity > config.maxPositions()) {
+            throw new IllegalArgumentException("a cache of " + capacity + " tokens exceeds GPT-2's n_positions "
+                    + config.maxPositions());
+        }
+        return KvCache.allocate(manager, config.numLayers(), batch, config.numHeads(), capacity, config.headDim());
+    }
+
+    @Override
+    public NDArray forwardCached(NDArray inputIds, NDArray attentionMask, KvCache cache) {
+        KvCache.Chunk chunk = cache.advance(attentionMask);
+        NDArray x = Lookup.rows(weights.get(Gpt2TensorNames.TOKEN_EMBED), inputIds)
+                .add(Lookup.rows(weights.get(Gpt2TensorNames.POSITION_EMBED), chunk.positions().ids()));
+        double eps = config.layerNormEps();
+        for (int i = 0; i < config.numLayers(); i++) {
+            String p = Gpt2TensorNames.layer(i);
+            x = x.add(cachedAttention(layerNorm(x, p + "ln_1", eps), p + "attn.", i, chunk, cache));
+            x = x.add(mlp(layerNorm(x, p + "ln_2", eps), p + "mlp."));
+        }
+        x = layerNorm(x, Gpt2TensorNames.FINAL_NORM, eps);
+        String head = config.tieWordEmbeddings() ? Gpt2TensorNames.TOKEN_EMBED : Gpt2TensorNames.LM_HEAD;
+        return x.matMul(weights.get(head).transpose());
+    }
+
+    /** {@link #attention} for T new tokens against the cached keys and values of {@code layer}. */
+    private NDArray cachedAttention(NDArray h, String prefix, int layer, KvCache.Chunk chunk, KvCache cache) {
+        int heads = config.numHeads();
+        int headDim = config.headDim();
+        NDList qkv = conv1d(h, prefix + "c_attn").split(3, 2);
+        NDArray q = MultiHeadAttention.splitHeads(qkv.get(0), heads, headDim);
+        NDArray[] kv = cache.store(layer, chunk,
+                MultiHeadAttention.splitHeads(qkv.get(1), heads, headDim),
+                MultiHeadAttention.splitHeads(qkv.get(2), heads, headDim));
+        double scale = config.scaleAttnWeights() ? 1.0 / Math.sqrt(headDim) : 1.0;
+        NDArray context = MultiHeadAttention.attend(q, kv[0], kv[1], chunk.maskBias(), scale);
+        return conv1d(MultiHeadAttention.mergeHeads(context), prefix + "c_proj");
     }
 }

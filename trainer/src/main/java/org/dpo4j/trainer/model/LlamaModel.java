@@ -1,6 +1,7 @@
 package org.dpo4j.trainer.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
 
 /**
@@ -123,5 +124,51 @@ public final class LlamaModel implements CausalLm {
     /** y = x Wᵀ for a Hugging Face (out, in) weight; x is (..., in). */
     private static NDArray linear(NDArray x, NDArray weight) {
         return x.matMul(weight.transpose());
+    }
+
+    // ---- key/value-cached decoding (generation); the training forward above does not use it ----
+
+    @Override
+    public KvCache newCache(NDManager manager, int batch, int capacity) {
+        return KvCache.allocate(manager, config.numLayers(), batch, config.numKvHeads(), capacity, config.headDim());
+    }
+
+    @Override
+    public NDArray forwardCached(NDArray inputIds, NDArray attentionMask, KvCache cache) {
+        KvCache.Chunk chunk = cache.advance(attentionMask);
+        RotaryTables rotary = RotaryTables.at(chunk.positions(), config.headDim(), config.ropeTheta());
+        NDArray x = Lookup.rows(weights.get(LlamaTensorNames.EMBED), inputIds);
+        for (int i = 0; i < config.numLayers(); i++) {
+            String p = LlamaTensorNames.layer(i);
+            NDArray h = Norms.rms(x, weights.get(p + "input_layernorm.weight"), config.rmsNormEps());
+            x = x.add(cachedAttention(h, p, i, chunk, rotary, cache));
+            h = Norms.rms(x, weights.get(p + "post_attention_layernorm.weight"), config.rmsNormEps());
+            x = x.add(mlp(h, p));
+        }
+        x = Norms.rms(x, weights.get(LlamaTensorNames.FINAL_NORM), config.rmsNormEps());
+        String head = config.tieWordEmbeddings() ? LlamaTensorNames.EMBED : LlamaTensorNames.LM_HEAD;
+        return linear(x, weights.get(head));
+    }
+
+    /**
+     * {@link #attention} for T new tokens against the cached keys and values of {@code layer}.
+     *
+     * @param h (N, T, d)
+     * @return (N, T, d)
+     */
+    private NDArray cachedAttention(NDArray h, String prefix, int layer, KvCache.Chunk chunk, RotaryTables rotary,
+            KvCache cache) {
+        int heads = config.numHeads();
+        int kvHeads = config.numKvHeads();
+        int headDim = config.headDim();
+        String a = prefix + "self_attn.";
+        NDArray q = MultiHeadAttention.splitHeads(project(h, a + "q_proj", config.qkvBias()), heads, headDim);
+        NDArray k = MultiHeadAttention.splitHeads(project(h, a + "k_proj", config.qkvBias()), kvHeads, headDim);
+        NDArray v = MultiHeadAttention.splitHeads(project(h, a + "v_proj", config.qkvBias()), kvHeads, headDim);
+        NDArray[] kv = cache.store(layer, chunk, rotary.apply(k), v); // (N, KV, S, D) each
+        NDArray keys = MultiHeadAttention.repeatKv(kv[0], heads / kvHeads);
+        NDArray values = MultiHeadAttention.repeatKv(kv[1], heads / kvHeads);
+        NDArray context = MultiHeadAttention.attend(rotary.apply(q), keys, values, chunk.maskBias(), 1.0 / Math.sqrt(headDim));
+        return project(MultiHeadAttention.mergeHeads(context), a + "o_proj", config.outputBias());
     }
 }

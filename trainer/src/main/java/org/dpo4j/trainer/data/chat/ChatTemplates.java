@@ -68,6 +68,16 @@ public final class ChatTemplates {
                         + "; allowed: " + AUTO + ", " + MODEL + ", " + builtinNames()));
     }
 
+    /**
+     * The model's own template, when its folder has one ({@link ModelTemplateText}); for
+     * {@code generate}, whose {@code auto} leaves plain-text prompts alone on a model without one.
+     *
+     * @throws UserInputException when the template is there but does not parse
+     */
+    public static Optional<ChatTemplate> ofModel(Path modelFolder) {
+        return own(modelFolder);
+    }
+
     private static Optional<ChatTemplate> own(Path modelFolder) {
         return ModelTemplateText.find(modelFolder).map(found -> JinjaChatTemplate.compile(
                 found.origin(), found.text(), SpecialTokens.read(modelFolder)));
