@@ -49,6 +49,10 @@ final class Cli {
         cl.addSubcommand(new CommandLine(new DataCommand())
                 .addSubcommand(new DataInspectCommand(env, new ConfigLoader())));
         cl.addSubcommand(new PlotCommand(env));
+        cl.addSubcommand(new ValidateCommand(env, new ConfigLoader()));
+        cl.addSubcommand(new ConfigsCommand());
+        cl.addSubcommand(new CommandLine(new ConfigCommand())
+                .addSubcommand(new ConfigSchemaCommand(new ConfigLoader())));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         documentExitCodes(cl);
         cl.setOut(out);

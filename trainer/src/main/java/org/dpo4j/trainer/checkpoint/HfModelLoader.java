@@ -57,6 +57,31 @@ public final class HfModelLoader {
     }
 
     /**
+     * Checks a folder as {@link #load} would, without reading any weights: {@code config.json},
+     * every safetensors header, and the presence and shape of every parameter.
+     *
+     * @param folder    a Hugging Face model folder
+     * @param maxLength the longest row the run feeds the model (see {@link HfConfigReader#read})
+     * @return the folder's architecture
+     * @throws UserInputException with the message {@link #load} would give
+     */
+    public static ModelArchitecture check(Path folder, int maxLength) {
+        ModelArchitecture architecture = HfConfigReader.read(folder, maxLength);
+        try (CheckpointFiles files = CheckpointFiles.open(folder)) {
+            Map<String, String> stored = storedNames(architecture, files);
+            for (Map.Entry<String, Shape> parameter : architecture.tensorShapes().entrySet()) {
+                String storedName = stored.get(parameter.getKey());
+                if (storedName == null) {
+                    throw new UserInputException(
+                            CheckpointFiles.missingTensor(folder, parameter.getKey(), parameter.getValue()));
+                }
+                files.require(storedName, parameter.getValue());
+            }
+        }
+        return architecture;
+    }
+
+    /**
      * Canonical parameter name to the name stored in the files. GPT-2 files name the body with
      * or without {@code transformer.}; a file holding both spellings of one tensor is ambiguous.
      */
