@@ -47,7 +47,10 @@ final class BindErrors {
         }
         if (e instanceof ValueInstantiationException && e.getCause() instanceof ConfigValueException c) {
             String key = Provenance.child(path, c.key());
-            return new Problem(key, false, key + ": " + c.problem());
+            JsonNode value = nodeAt(tree, key);
+            String hint = value == null || !value.isTextual() ? ""
+                    : DidYouMean.closest(value.asText(), c.allowed()).map(v -> "; did you mean " + v + "?").orElse("");
+            return new Problem(key, false, key + ": " + c.problem() + hint);
         }
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
             JsonNode node = nodeAt(tree, path);
@@ -67,8 +70,11 @@ final class BindErrors {
         boolean pathHasName = !refs.isEmpty() && name.equals(refs.get(refs.size() - 1).getFieldName());
         String key = pathHasName ? path : Provenance.child(path, name);
         List<String> allowed = allowedKeys(u.getReferringClass(), u.getKnownPropertyIds());
+        int dot = key.lastIndexOf('.');
+        String parent = dot < 0 ? "" : key.substring(0, dot + 1);
+        String hint = DidYouMean.closest(name, allowed).map(k -> "; did you mean " + parent + k + "?").orElse("");
         return new Problem(key, true,
-                "unknown key " + key + " (allowed: " + String.join(", ", allowed) + ")");
+                "unknown key " + key + hint + " (allowed: " + String.join(", ", allowed) + ")");
     }
 
     /** The keys a node accepts: its type property first (for a polymorphic node), then its own. */
@@ -106,7 +112,8 @@ final class BindErrors {
         if (t.getTypeId() == null) {
             return new Problem(key, false, key + ": is required (allowed: " + allowed + ")");
         }
-        return new Problem(key, false, key + ": unknown '" + t.getTypeId() + "' (allowed: " + allowed + ")");
+        String hint = DidYouMean.closest(t.getTypeId(), typeNames(base)).map(v -> "; did you mean " + v + "?").orElse("");
+        return new Problem(key, false, key + ": unknown '" + t.getTypeId() + "'" + hint + " (allowed: " + allowed + ")");
     }
 
     private static String typeProperty(JsonTypeInfo info) {

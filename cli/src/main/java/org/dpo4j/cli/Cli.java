@@ -51,6 +51,10 @@ final class Cli {
         cl.addSubcommand(new PlotCommand(env));
         cl.addSubcommand(new EvalCommand(env, new ConfigLoader()));
         cl.addSubcommand(new GenerateCommand(env));
+        cl.addSubcommand(new ValidateCommand(env, new ConfigLoader()));
+        cl.addSubcommand(new ConfigsCommand());
+        cl.addSubcommand(new CommandLine(new ConfigCommand())
+                .addSubcommand(new ConfigSchemaCommand(new ConfigLoader())));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         documentExitCodes(cl);
         cl.setOut(out);

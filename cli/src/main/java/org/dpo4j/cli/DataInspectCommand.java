@@ -1,7 +1,6 @@
 package org.dpo4j.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +15,7 @@ import org.dpo4j.trainer.data.PreparedData;
 import org.dpo4j.trainer.data.TokenizedPair;
 import org.dpo4j.trainer.tokenizer.TextTokenizer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,12 +51,8 @@ final class DataInspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Run config, YAML or JSON.")
-    Path config;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", converter = TrainCommand.SetConverter.class,
-            description = "Override one config key (repeatable), e.g. data.max_length=64.")
-    List<ConfigOverride> sets = new ArrayList<>();
+    @Mixin
+    ConfigOptions configOptions = new ConfigOptions();
 
     @Option(names = "--examples", paramLabel = "N", defaultValue = "3",
             description = "Training examples to show (default: ${DEFAULT-VALUE}).")
@@ -72,8 +68,7 @@ final class DataInspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path file = config == null ? null : env.workDir().resolve(config);
-        RunConfig run = loader.load(file, config == null ? null : config.toString(), sets, List.of()).config();
+        RunConfig run = configOptions.load(loader, env, List.of()).config();
         PrintWriter out = spec.commandLine().getOut();
         try (DataPreview preview = DataPreview.of(run)) {
             PreparedData data = preview.data();

@@ -1,6 +1,7 @@
 package org.dpo4j.cli;
 
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,6 +20,7 @@ import org.dpo4j.trainer.UserInputException;
 import org.dpo4j.trainer.config.RunConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -69,24 +71,15 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Run config, YAML or JSON (.json); keys it leaves out keep their defaults.")
-    Path config;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", converter = SetConverter.class,
-            description = {
-                "Override one config key (repeatable; the last one wins), e.g. loss.beta=0.2.",
-                "The value is read as YAML: 0.2 is a number, [0.9,0.95] a list, null is null,"
-                        + " other text a string."
-            })
-    List<ConfigOverride> sets = new ArrayList<>();
+    @Mixin
+    ConfigOptions configOptions = new ConfigOptions();
 
     @Option(names = "--output-dir", paramLabel = "DIR",
             description = "Run directory (sets output.dir); must not exist or be empty.")
     String outputDir;
 
     @Option(names = "--max-steps", paramLabel = "N",
-            description = "Optimizer steps (sets train.max_steps).")
+            description = "Optimizer steps (sets train.max_steps, and clears train.epochs).")
     Integer maxSteps;
 
     @Option(names = "--resume", paramLabel = "CHECKPOINT", arity = "0..1", fallbackValue = "",
@@ -118,9 +111,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Path file = config == null ? null : env.workDir().resolve(config);
-        ResolvedConfig resolved = loader.load(
-                file, config == null ? null : config.toString(), sets, flags());
+        ResolvedConfig resolved = configOptions.load(loader, env, flags());
         RunConfig run = resolved.config();
         if (smoke) {
             if (resume != null) {
@@ -219,11 +210,11 @@ final class TrainCommand implements Callable<Integer> {
      */
     private String resumeCommand(RunDirectory dir) {
         List<String> args = new ArrayList<>(List.of("dpo4j", "train"));
-        if (config != null) {
+        if (configOptions.file() != null) {
             args.add("--config");
-            args.add(config.toString());
+            args.add(configOptions.file().toString());
         }
-        for (ConfigOverride set : sets) {
+        for (ConfigOverride set : configOptions.sets()) {
             args.add("--set");
             args.add(set.origin().substring("--set ".length()));
         }
@@ -249,6 +240,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (maxSteps != null) {
             flags.add(ConfigOverride.flag("train.max_steps", IntNode.valueOf(maxSteps), "--max-steps " + maxSteps));
+            // a flag beats the file: --max-steps replaces a run length the file gave in epochs
+            flags.add(ConfigOverride.flag("train.epochs", NullNode.getInstance(), "--max-steps " + maxSteps));
         }
         return flags;
     }

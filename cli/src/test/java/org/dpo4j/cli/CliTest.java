@@ -82,7 +82,7 @@ class CliTest {
     void unknownKeyInConfigFileExits2WithOneLine() throws IOException {
         TestSupport.write(work, "my.yaml", "loss:\n  bta: 0.2\n");
         assertConfigError(run("train", "--config", "my.yaml"),
-                "config error: my.yaml:2:3: unknown key loss.bta (allowed: type, beta, label_smoothing, rpo_alpha)");
+                "config error: my.yaml:2:3: unknown key loss.bta; did you mean loss.beta? (allowed: type, beta, label_smoothing, rpo_alpha)");
     }
 
     @Test
@@ -93,6 +93,22 @@ class CliTest {
                 "config error: train.max_steps: must be >= 1, got 0 (from --max-steps 0)");
         assertConfigError(run("train", "--set", "train.max_steps=abc"),
                 "config error: train.max_steps: expected an integer, got \"abc\" (from --set train.max_steps=abc)");
+    }
+
+    @Test
+    void maxStepsFlagReplacesEpochsFromTheFile() throws IOException {
+        TestSupport.write(work, "epochs.yaml", "train:\n  max_steps: null\n  epochs: 2\n");
+        TestSupport.Result r = run("train", "--config", "epochs.yaml", "--max-steps", "3", "--output-dir", "runs/a");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(3, trainer.configs.get(0).train().maxSteps());
+        assertEquals(null, trainer.configs.get(0).train().epochs());
+        assertTrue(r.out().contains("  max_steps: 3\n  epochs: null\n"), r.out());
+        // --set is not a flag: setting both there is still the error that names the fix
+        trainer.configs.clear();
+        TestSupport.Result both = run("train", "--config", "epochs.yaml", "--set", "train.max_steps=3");
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("set train.max_steps or train.epochs, not both"), both.err());
+        assertTrue(trainer.configs.isEmpty());
     }
 
     @Test

@@ -69,14 +69,14 @@ class ConfigLoaderTest {
     @Test
     void unknownKeyInFileNamesPathAllowedKeysAndLocation() throws IOException {
         Path f = TestSupport.write(dir, "run.yaml", "loss:\n  type: dpo\n  bta: 0.2\n");
-        assertEquals("config error: run.yaml:3:3: unknown key loss.bta (allowed: type, beta, label_smoothing, rpo_alpha)", error(f));
+        assertEquals("config error: run.yaml:3:3: unknown key loss.bta; did you mean loss.beta? (allowed: type, beta, label_smoothing, rpo_alpha)", error(f));
     }
 
     @Test
     void unknownKeyFromSetNamesTheArgument() {
-        assertEquals("config error: unknown key loss.bta (allowed: type, beta, label_smoothing, rpo_alpha) (from --set loss.bta=1)",
+        assertEquals("config error: unknown key loss.bta; did you mean loss.beta? (allowed: type, beta, label_smoothing, rpo_alpha) (from --set loss.bta=1)",
                 error(null, "loss.bta=1"));
-        assertEquals("config error: unknown key train.max_step (allowed: batch_size,"
+        assertEquals("config error: unknown key train.max_step; did you mean train.max_steps? (allowed: batch_size,"
                         + " gradient_accumulation_steps, max_steps, epochs, group_by_length, seed, device, log_every, nan_policy)"
                         + " (from --set train.max_step=3)",
                 error(null, "train.max_step=3"));
@@ -85,10 +85,35 @@ class ConfigLoaderTest {
     @Test
     void unknownTopLevelNodeListsTheNodes() throws IOException {
         Path f = TestSupport.write(dir, "run.yaml", "modle:\n  preset: tiny\n");
-        assertEquals("config error: run.yaml:1:1: unknown key modle (allowed: model, reference, data, loss, optim,"
+        assertEquals("config error: run.yaml:1:1: unknown key modle; did you mean model? (allowed: model, reference, data, loss, optim,"
                 + " schedule, train, eval, save, output)", error(f));
         // a --set path into a missing node creates it, then binding rejects it
         assertTrue(error(null, "foo.bar=1").contains("unknown key foo (allowed: model,"));
+    }
+
+    @Test
+    void unknownKeysNameTheClosestValidKey() throws IOException {
+        // nested node, in a file: the suggestion keeps the node's path
+        Path f = TestSupport.write(dir, "nested.yaml", "data:\n  columns:\n    promt: question\n");
+        assertEquals("config error: nested.yaml:3:5: unknown key data.columns.promt; did you mean data.columns.prompt?"
+                + " (allowed: prompt, chosen, rejected)", error(f));
+        // the loss node's keys depend on loss.type: alpha is fdpo's, tau is discopop's
+        Path g = TestSupport.write(dir, "loss.yaml", "loss:\n  type: fdpo\n  divergnce: js\n");
+        assertEquals("config error: loss.yaml:3:3: unknown key loss.divergnce; did you mean loss.divergence?"
+                + " (allowed: type, beta, divergence, alpha, rpo_alpha)", error(g));
+        assertEquals("config error: unknown key loss.taus; did you mean loss.tau? (allowed: type, beta, tau, rpo_alpha)"
+                + " (from --set loss.taus=0.1)", error(null, "loss.type=discopop", "loss.taus=0.1"));
+        // case, dashes and camelCase fold to snake_case; a longer spelling of a node is its prefix
+        assertTrue(error(null, "train.maxSteps=3").contains("did you mean train.max_steps?"));
+        assertTrue(error(null, "optim.max-grad-norm=1").contains("did you mean optim.max_grad_norm?"));
+        assertTrue(error(null, "optimizer.lr=1").contains("unknown key optimizer; did you mean optim?"));
+        // nothing close: no guess
+        assertEquals("config error: unknown key loss.temperature (allowed: type, beta, label_smoothing, rpo_alpha)"
+                + " (from --set loss.temperature=1)", error(null, "loss.temperature=1"));
+        // a mistyped loss type or closed-set value gets the closest name too
+        assertTrue(error(null, "loss.type=fpdo").startsWith("config error: loss.type: unknown 'fpdo'; did you mean fdpo?"));
+        assertTrue(error(null, "schedule.type=cosin")
+                .contains("schedule.type: must be one of [constant, linear, cosine], got 'cosin'; did you mean cosine?"));
     }
 
     @Test
@@ -212,7 +237,7 @@ class ConfigLoaderTest {
     @Test
     void jsonErrorsNameTheFileAndLocation() throws IOException {
         Path j = TestSupport.write(dir, "run.json", "{\n  \"loss\": {\"bta\": 0.2}\n}\n");
-        assertEquals("config error: run.json:2:12: unknown key loss.bta (allowed: type, beta, label_smoothing, rpo_alpha)", error(j));
+        assertEquals("config error: run.json:2:12: unknown key loss.bta; did you mean loss.beta? (allowed: type, beta, label_smoothing, rpo_alpha)", error(j));
     }
 
     @Test

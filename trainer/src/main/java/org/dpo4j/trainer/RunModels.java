@@ -69,8 +69,26 @@ record RunModels(CausalLm policy, CausalLm reference, Path policyFolder) {
         if (folder == null) {
             return CausalLm.of(policyArchitecture, policyWeights.copy(manager));
         }
+        checkReferenceTokenizer(config.reference().path(), folder, policyFolder, tokenizer);
+        LoadedModel loaded = HfModelLoader.load(folder, config.data().maxLength(), manager);
+        warnUnused(loaded, "reference.path", warnings);
+        try {
+            checkReferenceArchitecture(config, folder, policyFolder, loaded.architecture(), policyArchitecture);
+        } catch (UserInputException e) {
+            loaded.weights().close();
+            throw e;
+        }
+        return CausalLm.of(loaded.architecture(), loaded.weights());
+    }
+
+    /**
+     * The reference folder's tokenizer must have the policy's vocabulary.
+     *
+     * @param value the {@code reference.path} value as configured, for messages
+     */
+    static void checkReferenceTokenizer(String value, Path folder, Path policyFolder, TextTokenizer tokenizer) {
         if (policyFolder == null) {
-            throw new UserInputException("reference.path: " + config.reference().path()
+            throw new UserInputException("reference.path: " + value
                     + " needs model.path too: a preset policy has the built-in byte tokenizer, which no model folder shares");
         }
         try (HfTokenizer referenceTokenizer = HfTokenizer.load(folder)) {
@@ -80,21 +98,21 @@ record RunModels(CausalLm policy, CausalLm reference, Path policyFolder) {
                         + "); policy and reference must share one tokenizer");
             }
         }
-        LoadedModel loaded = HfModelLoader.load(folder, config.data().maxLength(), manager);
-        warnUnused(loaded, "reference.path", warnings);
-        if (loaded.architecture().vocabSize() != policyArchitecture.vocabSize()) {
-            loaded.weights().close();
-            throw new UserInputException("reference.path: vocab_size " + loaded.architecture().vocabSize()
+    }
+
+    /** The reference must score the policy's vocabulary, and TR-DPO needs the same architecture. */
+    static void checkReferenceArchitecture(RunConfig config, Path folder, Path policyFolder,
+            ModelArchitecture reference, ModelArchitecture policyArchitecture) {
+        if (reference.vocabSize() != policyArchitecture.vocabSize()) {
+            throw new UserInputException("reference.path: vocab_size " + reference.vocabSize()
                     + " differs from the policy's " + policyArchitecture.vocabSize()
                     + "; both models must score the same vocabulary");
         }
-        if (config.reference().syncs() && !loaded.architecture().equals(policyArchitecture)) {
-            loaded.weights().close();
+        if (config.reference().syncs() && !reference.equals(policyArchitecture)) {
             throw new UserInputException("reference.sync_every: TR-DPO mixes the policy's weights into the reference,"
                     + " so reference.path must have the policy's architecture, but " + folder + " differs from "
-                    + policyFolder + " in config.json: " + firstDifference(loaded.architecture(), policyArchitecture));
+                    + policyFolder + " in config.json: " + firstDifference(reference, policyArchitecture));
         }
-        return CausalLm.of(loaded.architecture(), loaded.weights());
     }
 
     /** E.g. {@code num_hidden_layers 4 vs 2}: the first config.json key whose values differ. */
@@ -112,7 +130,7 @@ record RunModels(CausalLm policy, CausalLm reference, Path policyFolder) {
     }
 
     /** Every id the tokenizer can produce must index a row of the embedding. */
-    private static void checkVocabulary(TextTokenizer tokenizer, ModelArchitecture architecture, String keyPath) {
+    static void checkVocabulary(TextTokenizer tokenizer, ModelArchitecture architecture, String keyPath) {
         if (tokenizer.vocabSize() > architecture.vocabSize()) {
             throw new UserInputException(keyPath + ": the tokenizer has " + tokenizer.vocabSize()
                     + " ids but the model's vocab_size is " + architecture.vocabSize()

@@ -57,11 +57,13 @@ public final class HfModelLoader {
     }
 
     /**
-     * Checks, without reading any weights, that {@code folder} would load: its config, every
-     * safetensors header, and a stored tensor of the right shape for every parameter.
+     * Checks a folder as {@link #load} would, without reading any weights: {@code config.json},
+     * every safetensors header, and the presence and shape of every parameter.
      *
-     * @return the architecture its config describes
-     * @throws UserInputException (one line) as {@link #load} would
+     * @param folder    a Hugging Face model folder
+     * @param maxLength the longest row the run feeds the model (see {@link HfConfigReader#read})
+     * @return the folder's architecture
+     * @throws UserInputException with the message {@link #load} would give
      */
     public static ModelArchitecture check(Path folder, int maxLength) {
         ModelArchitecture architecture = HfConfigReader.read(folder, maxLength);
@@ -70,13 +72,10 @@ public final class HfModelLoader {
             for (Map.Entry<String, Shape> parameter : architecture.tensorShapes().entrySet()) {
                 String storedName = stored.get(parameter.getKey());
                 if (storedName == null) {
-                    throw new UserInputException(CheckpointFiles.missingTensor(folder, parameter.getKey(), parameter.getValue()));
+                    throw new UserInputException(
+                            CheckpointFiles.missingTensor(folder, parameter.getKey(), parameter.getValue()));
                 }
-                Shape shape = files.entries().get(storedName).shape();
-                if (!shape.equals(parameter.getValue())) {
-                    throw new UserInputException(CheckpointFiles.wrongShape(
-                            files.fileOf(storedName), storedName, shape, parameter.getValue()));
-                }
+                files.require(storedName, parameter.getValue());
             }
         }
         return architecture;

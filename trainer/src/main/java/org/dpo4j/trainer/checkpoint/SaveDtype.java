@@ -40,7 +40,8 @@ public enum SaveDtype {
             }
         }
         throw new ConfigValueException(keyPath, "must be one of " + allowed() + ", got "
-                + (value == null ? "nothing" : "'" + value + "'"));
+                + (value == null ? "nothing" : "'" + value + "'"),
+                Arrays.stream(values()).map(SaveDtype::configName).toList());
     }
 
     /** The config names, as messages list them: {@code f32, bf16, f16}. */

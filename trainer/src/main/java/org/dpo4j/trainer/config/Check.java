@@ -1,6 +1,7 @@
 package org.dpo4j.trainer.config;
 
 import java.util.Collection;
+import java.util.List;
 
 /** Value checks for config records; each failure names the key and what is allowed. */
 final class Check {
@@ -52,7 +53,7 @@ final class Check {
         required(key, value);
         if (!allowed.contains(value)) {
             throw new ConfigValueException(
-                    key, "must be one of " + allowed + ", got '" + value + "'");
+                    key, "must be one of " + allowed + ", got '" + value + "'", List.copyOf(allowed));
         }
         return value;
     }

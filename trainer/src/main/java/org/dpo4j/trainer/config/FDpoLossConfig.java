@@ -30,7 +30,7 @@ public record FDpoLossConfig(String type, Double beta, String divergence, Double
         try {
             Divergence.named(divergence, alpha);
         } catch (IllegalArgumentException e) {
-            throw new ConfigValueException("divergence", e.getMessage());
+            throw new ConfigValueException("divergence", e.getMessage(), Divergence.NAMES);
         }
         rpoAlpha = LossConfig.checkRpoAlpha(rpoAlpha);
     }

@@ -50,7 +50,7 @@ public record TdpoLossConfig(
         try {
             Divergence.named(tokenDivergence, tokenDivergenceAlpha);
         } catch (IllegalArgumentException e) {
-            throw new ConfigValueException("token_divergence", e.getMessage());
+            throw new ConfigValueException("token_divergence", e.getMessage(), Divergence.NAMES);
         }
         rpoAlpha = LossConfig.checkRpoAlpha(rpoAlpha);
     }

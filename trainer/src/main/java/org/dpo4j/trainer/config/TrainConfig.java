@@ -38,6 +38,9 @@ public record TrainConfig(
     /** The values {@code nan_policy} allows. */
     public static final List<String> NAN_POLICIES = List.of("stop", "skip_step");
 
+    /** The values {@code device} allows, as a regular expression. */
+    public static final String DEVICE_PATTERN = "auto|cpu|gpu(:\\d+)?";
+
     public TrainConfig {
         Check.atLeast("batch_size", batchSize, 1);
         Check.atLeast("gradient_accumulation_steps", gradientAccumulationSteps, 1);
@@ -59,7 +62,7 @@ public record TrainConfig(
         Check.required("group_by_length", groupByLength);
         Check.required("seed", seed);
         Check.required("device", device);
-        if (!device.matches("auto|cpu|gpu(:\\d+)?")) {
+        if (!device.matches(DEVICE_PATTERN)) {
             throw new ConfigValueException(
                     "device", "must be auto, cpu, gpu or gpu:N, got '" + device + "'");
         }

@@ -6,13 +6,12 @@ import java.util.List;
 import org.dpo4j.trainer.DpoTrainer;
 import org.dpo4j.trainer.MetricsRecord;
 import org.dpo4j.trainer.ModelFolders;
+import org.dpo4j.trainer.RunCheck;
 import org.dpo4j.trainer.RunOptions;
 import org.dpo4j.trainer.RunPlan;
 import org.dpo4j.trainer.StopSignal;
 import org.dpo4j.trainer.TrainingListener;
 import org.dpo4j.trainer.TrainingSummary;
-import org.dpo4j.trainer.UserInputException;
-import org.dpo4j.trainer.checkpoint.HfModelLoader;
 import org.dpo4j.trainer.config.EvalConfig;
 import org.dpo4j.trainer.config.ModelConfig;
 import org.dpo4j.trainer.config.OptimConfig;
@@ -23,7 +22,6 @@ import org.dpo4j.trainer.config.SaveConfig;
 import org.dpo4j.trainer.config.ScheduleConfig;
 import org.dpo4j.trainer.config.TrainConfig;
 import org.dpo4j.trainer.model.ModelArchitecture;
-import org.dpo4j.trainer.tokenizer.HfTokenizer;
 
 /**
  * {@code train --smoke}: a fast check of a user's real config for their CI. It reads and checks
@@ -100,21 +98,15 @@ public final class SmokeRun {
      * @throws org.dpo4j.trainer.TrainingFailedException when a value becomes NaN or infinite
      */
     public static Result run(RunConfig user, Path runDir, TrainingListener listener) {
-        int maxLength = user.data().maxLength();
+        RunCheck check = RunCheck.of(user); // everything the real run reads, without its weights
         Path folder = ModelFolders.resolve(user.model().path(), "model.path");
-        Path referenceFolder = ModelFolders.resolve(user.reference().path(), "reference.path");
         ModelConfig model;
         String description;
         if (folder == null) {
             model = new ModelConfig(null, "tiny", user.model().arch());
             description = user.model().arch() + " preset tiny";
         } else {
-            ModelArchitecture original = HfModelLoader.check(folder, maxLength);
-            if (referenceFolder != null) {
-                HfModelLoader.check(referenceFolder, maxLength);
-                checkSameVocabulary(folder, referenceFolder);
-            }
-            ModelArchitecture shrunk = SmokeArchitecture.of(original);
+            ModelArchitecture shrunk = SmokeArchitecture.of(check.policy());
             Path smokeFolder = runDir.resolve(MODEL_FOLDER);
             SmokeModelFolder.write(folder, shrunk, smokeFolder, user.train().seed());
             model = new ModelConfig(smokeFolder.toString(), user.model().preset(), user.model().arch());
@@ -175,15 +167,5 @@ public final class SmokeRun {
                 new EvalConfig(0),
                 new SaveConfig(0, user.save().keepLast()),
                 new OutputConfig(runDir.toString(), "f32", user.output().maxShardSize()));
-    }
-
-    private static void checkSameVocabulary(Path policy, Path reference) {
-        try (HfTokenizer a = HfTokenizer.load(policy); HfTokenizer b = HfTokenizer.load(reference)) {
-            if (!a.vocabulary().equals(b.vocabulary())) {
-                throw new UserInputException("reference.path: the tokenizer of " + reference
-                        + " has a different vocabulary from the policy's (" + policy
-                        + "); policy and reference must share one tokenizer");
-            }
-        }
     }
 }
