@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
             "  dpo4j init-model --arch qwen2 --out models/tiny-qwen2   a random model folder",
             "  dpo4j train --set model.path=models/tiny-qwen2          train a Hugging Face folder",
             "  dpo4j plot runs/20261122-202424               redraw a run's charts in its plots/",
+            "  dpo4j bench --preset small --json bench.json  time the training step (docs/performance.md)",
             "  dpo4j help train                              the options of train",
         })
 final class RootCommand implements Runnable {
