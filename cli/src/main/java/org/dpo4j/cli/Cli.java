@@ -55,6 +55,7 @@ final class Cli {
         cl.addSubcommand(new ConfigsCommand());
         cl.addSubcommand(new CommandLine(new ConfigCommand())
                 .addSubcommand(new ConfigSchemaCommand(new ConfigLoader())));
+        cl.addSubcommand(new BenchCommand(env, new ConfigLoader()));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         documentExitCodes(cl);
         cl.setOut(out);

@@ -80,8 +80,14 @@ final class PreferenceScorer {
      * @param pairs     B
      */
     Scored score(Batch.Tensors batch, ReferencePass reference, int pairs) {
+        return score(batch, reference, pairs, PhaseClock.NONE);
+    }
+
+    /** {@link #score(Batch.Tensors, ReferencePass, int)}, telling {@code clock} as each phase ends. */
+    Scored score(Batch.Tensors batch, ReferencePass reference, int pairs, PhaseClock clock) {
         LossRequirements needs = loss.requirements();
         NDArray logits = policy.forward(batch.inputIds(), batch.attentionMask());
+        clock.lap(StepPhase.POLICY_FORWARD);
         SequenceLogProbs policyLogps = SequenceStats.logProbs(logits, batch.inputIds(), batch.lossMask());
         String chosen = "0:" + pairs;
         String rejected = pairs + ":" + 2 * pairs;
@@ -101,7 +107,10 @@ final class PreferenceScorer {
                 tokenKl == null ? null : tokenKl.get(rejected),
                 attended);
         LossOutput output = loss.compute(inputs);
-        return new Scored(inputs, output, metrics(output, policyLogps, logits, batch.lossMask(), pairs));
+        clock.lap(StepPhase.LOSS);
+        Map<String, Double> metrics = metrics(output, policyLogps, logits, batch.lossMask(), pairs);
+        clock.lap(StepPhase.METRICS);
+        return new Scored(inputs, output, metrics);
     }
 
     /**

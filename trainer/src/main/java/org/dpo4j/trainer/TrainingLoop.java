@@ -107,7 +107,7 @@ final class TrainingLoop {
             int completed = step + 1;
             double lr = parts.schedule().lr(step);
             long tokensBefore = tokensSeen;
-            double gradNorm = optimizerStep(completed, lr);
+            double gradNorm = optimizerStep(completed, lr, PhaseClock.NONE);
             afterStep.accept(completed);
             stepsDone = completed;
             listener.onStep(completed, tokensSeen - tokensBefore);
@@ -138,9 +138,10 @@ final class TrainingLoop {
 
     /**
      * One optimizer step over the accumulated micro-batches; returns the gradient norm before
-     * clipping (non-finite for a skipped step).
+     * clipping (non-finite for a skipped step). {@code clock} is told as each phase ends
+     * ({@code dpo4j bench} times them; training passes {@link PhaseClock#NONE}).
      */
-    private double optimizerStep(int stepNumber, double lr) {
+    double optimizerStep(int stepNumber, double lr, PhaseClock clock) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             List<Map<String, Double>> metrics = new ArrayList<>();
@@ -154,11 +155,14 @@ final class TrainingLoop {
                     continue; // a skipped step still consumes its batches: the data position advances
                 }
                 Batch.Tensors tensors = batch.toTensors(parts.manager());
+                clock.lap(StepPhase.DATA);
                 PreferenceScorer.ReferencePass reference = parts.scorer().reference(pairs, tensors);
+                clock.lap(StepPhase.REFERENCE_FORWARD);
                 PreferenceScorer.Scored scored;
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    scored = parts.scorer().score(tensors, reference, pairs.size());
+                    scored = parts.scorer().score(tensors, reference, pairs.size(), clock);
                     collector.backward(Constants.dividedBy(scored.output().loss(), cadence.accumulationSteps()));
+                    clock.lap(StepPhase.POLICY_BACKWARD);
                 }
                 double loss = scored.metrics().get(MetricNames.LOSS);
                 if (!Double.isFinite(loss)) {
@@ -182,6 +186,7 @@ final class TrainingLoop {
                 window.add(metrics.get(i), sizes.get(i));
             }
             parts.optimizer().step(lr, GlobalNormClipper.scale(norm, cadence.maxGradNorm()));
+            clock.lap(StepPhase.OPTIMIZER);
             return norm;
         }
     }

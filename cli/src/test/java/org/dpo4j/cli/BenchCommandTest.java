@@ -1,0 +1,124 @@
+package org.dpo4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dpo4j bench} in-process on a very small workload: it must run and report sane figures.
+ * How fast anything is, is never asserted here (see docs/performance.md).
+ */
+class BenchCommandTest {
+
+    /** The phases of a step, in the order the step runs them. */
+    private static final List<String> PHASES = List.of("data", "reference_forward", "policy_forward", "loss",
+            "metrics", "policy_backward", "optimizer");
+
+    @TempDir
+    Path work;
+
+    private TestSupport.Result run(String... args) {
+        return TestSupport.run(TestSupport.env(new TestSupport.FakeTrainer(), work), args);
+    }
+
+    private JsonNode bench(String json, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("bench", "--preset", "tiny", "--steps", "2", "--warmup", "1",
+                "--batch-size", "2", "--seq-len", "32", "--matmul-size", "256", "--json", json));
+        args.addAll(List.of(extra));
+        TestSupport.Result r = run(args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("MFU") && r.out().contains("policy_backward"), r.out());
+        assertTrue(r.out().contains("figures written to " + json), r.out());
+        return new ObjectMapper().readTree(Files.readString(work.resolve(json)));
+    }
+
+    @Test
+    void liveReferenceFiguresAreSane() throws IOException {
+        JsonNode j = bench("live.json");
+        for (String key : List.of("tokens_per_s", "steps_per_s", "mfu", "matmul_peak_gflops", "peak_rss_mb",
+                "time_split", "preset", "reference")) {
+            assertTrue(j.has(key) && !j.get(key).isNull(), key + " in " + j);
+        }
+        assertEquals("tiny", j.get("preset").asText());
+        assertEquals("live", j.get("reference").asText());
+        assertEquals("dpo", j.get("loss").asText());
+        assertEquals(429_440, j.get("params").asLong(), "the default run's model (README)");
+        double seconds = j.get("seconds").asDouble();
+        double stepsPerSecond = j.get("steps_per_s").asDouble();
+        assertTrue(seconds > 0 && stepsPerSecond > 0, j.toString());
+        assertEquals(2 / seconds, stepsPerSecond, 1e-9 * stepsPerSecond);
+        // 2 pairs → 4 rows of 32 tokens, 8 of them prompt: 128 tokens, 96 scored, per step
+        assertEquals(128 * stepsPerSecond, j.get("tokens_per_s").asDouble(), 1e-9 * stepsPerSecond);
+        assertEquals(96 * stepsPerSecond, j.get("scored_tokens_per_s").asDouble(), 1e-9 * stepsPerSecond);
+        double mfu = j.get("mfu").asDouble();
+        assertTrue(mfu > 0 && mfu <= 1, "MFU is a fraction: " + mfu);
+        assertEquals(j.get("achieved_gflops").asDouble() / j.get("matmul_peak_gflops").asDouble(), mfu, 1e-9);
+        assertTrue(j.get("peak_rss_mb").asDouble() > 0 && j.get("peak_heap_mb").asDouble() > 0, j.toString());
+        assertTrue(j.get("minor_faults_per_step").asDouble() >= 0 && j.get("major_faults_per_step").asDouble() >= 0);
+        assertTrue(j.get("startup_s").asDouble() > 0);
+        assertTrue(j.get("reference_precompute_s").isNull(), "nothing was precomputed");
+
+        JsonNode split = j.get("time_split");
+        List<String> phases = new ArrayList<>();
+        split.fieldNames().forEachRemaining(phases::add);
+        assertEquals(PHASES, phases);
+        double sum = 0;
+        for (String phase : PHASES) {
+            double s = split.get(phase).asDouble();
+            assertTrue(s > 0, phase + " ran in every step: " + s);
+            sum += s;
+        }
+        assertTrue(sum <= seconds, "the phases (" + sum + " s) fit in the timed steps (" + seconds + " s)");
+        assertEquals(seconds - sum, j.get("time_unattributed_s").asDouble(), 1e-9);
+    }
+
+    @Test
+    void precomputedReferenceCountsNoReferenceFlops() throws IOException {
+        JsonNode j = bench("pre.json", "--reference", "precomputed");
+        assertEquals("precomputed", j.get("reference").asText());
+        assertTrue(j.get("reference_precompute_s").asDouble() > 0);
+        // hand derivation in ModelFlopsTest: one row of 32 tokens is 26,370,048 FLOPs forward; 4 rows,
+        // 3 forwards' worth for the policy and none for the reference
+        assertEquals(4 * 26_370_048.0 * 3, j.get("flops_per_step").asDouble());
+    }
+
+    @Test
+    void helpHasExamples() {
+        TestSupport.Result r = run("bench", "--help");
+        assertEquals(0, r.code());
+        for (String option : List.of("--preset=SIZE", "--steps=N", "--batch-size=PAIRS", "--seq-len=T",
+                "--reference=MODE", "--json=FILE", "--config=FILE", "--threads=N")) {
+            assertTrue(r.out().contains(option), option + " in\n" + r.out());
+        }
+        assertTrue(r.out().contains("Examples:") && r.out().contains("dpo4j bench --preset small"), r.out());
+    }
+
+    @Test
+    void badOptionsAreOneLineAndExit2BeforeAnyWork() {
+        TestSupport.Result r = run("bench", "--steps", "0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("usage error: --steps: must be >= 1, got 0"), r.err());
+        r = run("bench", "--reference", "cached");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("usage error: --reference: 'cached' is not one of [live, precomputed]"), r.err());
+        r = run("bench", "--preset", "huge");
+        assertEquals(2, r.code());
+        TestSupport.assertOneLine(r.err());
+        assertTrue(r.err().contains("model.preset") && r.err().contains("--preset huge"), r.err());
+        r = run("bench", "--json", "missing/out.json");
+        assertEquals(2, r.code());
+        assertEquals("error: --json: missing/out.json: the folder " + work.resolve("missing") + " does not exist",
+                r.err().strip());
+        assertFalse(r.out().contains("dpo4j bench:"), "nothing started: " + r.out());
+    }
+}

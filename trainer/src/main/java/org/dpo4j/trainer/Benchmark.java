@@ -1,0 +1,197 @@
+package org.dpo4j.trainer;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import org.dpo4j.losses.LossRequirements;
+import org.dpo4j.losses.PreferenceLoss;
+import org.dpo4j.trainer.bench.BenchResult;
+import org.dpo4j.trainer.bench.BenchSettings;
+import org.dpo4j.trainer.bench.MatmulPeak;
+import org.dpo4j.trainer.bench.ModelFlops;
+import org.dpo4j.trainer.bench.ProcessStats;
+import org.dpo4j.trainer.bench.SyntheticPairs;
+import org.dpo4j.trainer.checkpoint.RandomModelFolder;
+import org.dpo4j.trainer.config.OptimConfig;
+import org.dpo4j.trainer.config.RunConfig;
+import org.dpo4j.trainer.config.ScheduleConfig;
+import org.dpo4j.trainer.data.Batcher;
+import org.dpo4j.trainer.data.PairSampler;
+import org.dpo4j.trainer.data.TokenizedPair;
+import org.dpo4j.trainer.model.CausalLm;
+import org.dpo4j.trainer.model.ModelArchitecture;
+import org.dpo4j.trainer.model.ModelInitializer;
+import org.dpo4j.trainer.model.ModelPresets;
+import org.dpo4j.trainer.model.ModelWeights;
+import org.dpo4j.trainer.optim.AdamW;
+import org.dpo4j.trainer.optim.LearningRateSchedule;
+import org.dpo4j.trainer.reference.ReferenceLogProbs;
+import org.dpo4j.trainer.tokenizer.ByteTokenizer;
+import org.dpo4j.trainer.tokenizer.TextTokenizer;
+
+/**
+ * {@code dpo4j bench}: times the real training step ({@link TrainingLoop#optimizerStep}, with the
+ * same {@link PreferenceScorer}, reference source and {@link AdamW} that training uses) on a
+ * synthetic, deterministic workload, after untimed warm-up steps, and reports throughput, the
+ * time per phase ({@link PhaseTimer}), model FLOPs utilisation, memory and page faults.
+ *
+ * <p>From the run config it takes the model ({@code model.path}, or {@code model.preset} and
+ * {@code model.arch}), the loss, the optimizer and schedule, {@code train.batch_size},
+ * {@code train.gradient_accumulation_steps}, {@code train.seed}, {@code train.device} and
+ * {@code reference.precompute}. The data are never the config's: every pair is
+ * {@link SyntheticPairs} of {@link BenchSettings#seqLen} tokens over the model's vocabulary, so
+ * that the shapes, not the data set, set the cost. A preset's vocabulary is the one it trains
+ * with: {@code tiny} the byte tokenizer's (the default run's model), {@code small} 8192 (as
+ * {@code init-model} writes it). Nothing is logged, evaluated or saved.
+ *
+ * <p>It lives in this package, not in {@code bench}, because the training step it times is
+ * package-private here; the measurements themselves are in {@link org.dpo4j.trainer.bench}.
+ */
+public final class Benchmark {
+
+    private Benchmark() {}
+
+    /**
+     * Builds the models, runs {@code settings.warmup()} then {@code settings.steps()} timed
+     * steps, measures the matmul peak, and frees everything.
+     *
+     * @param notes receives one line per thing the user should know (e.g. a reference that
+     *              cannot be precomputed for this loss)
+     * @throws UserInputException when the model folder is unusable or the model cannot take
+     *                            rows of {@code seqLen}
+     */
+    public static BenchResult run(RunConfig config, BenchSettings settings, Consumer<String> notes) {
+        DjlEnvironment.configure();
+        ProcessStats.resetHeapPeaks();
+        Engine.getInstance();
+        int threadsBefore = JniUtils.getNumThreads();
+        if (settings.threads() != null) {
+            JniUtils.setNumThreads(settings.threads());
+        }
+        Device device = Devices.resolve(config.train().device());
+        if (device.isGpu()) {
+            notes.accept("note: on a GPU ops run asynchronously, so the time split shows launch times, not"
+                    + " compute times; the totals (steps/s, tokens/s, MFU) are valid");
+        }
+        try (NDManager manager = NDManager.newBaseManager(device)) {
+            return measure(config, settings, notes, manager);
+        } finally {
+            JniUtils.setNumThreads(threadsBefore);
+        }
+    }
+
+    private static BenchResult measure(RunConfig config, BenchSettings settings, Consumer<String> notes,
+            NDManager manager) {
+        RunModels models = models(config, manager, notes);
+        ModelArchitecture architecture = models.policy().architecture();
+        int seqLen = settings.seqLen();
+        if (seqLen > architecture.maxSequenceLength()) {
+            throw new UserInputException("--seq-len " + seqLen + " is longer than the model's "
+                    + architecture.maxSequenceLength() + " positions");
+        }
+        double startup = ProcessStats.secondsSinceJvmStart();
+
+        int batchSize = config.train().batchSize();
+        int accumulation = config.train().gradientAccumulationSteps();
+        int totalSteps = settings.warmup() + settings.steps();
+        long seed = config.train().seed();
+        List<TokenizedPair> pairs = SyntheticPairs.generate(
+                batchSize * accumulation * totalSteps, seqLen, architecture.vocabSize(), seed);
+        Batcher batcher = new Batcher(0); // rows are never padded: the pad id is never written
+
+        PreferenceLoss loss = LossFactory.create(config.loss());
+        LossRequirements needs = loss.requirements();
+        LiveReference live = new LiveReference(models.reference());
+        ReferenceSource source = live;
+        String mode = "live";
+        double precomputeSeconds = Double.NaN;
+        if (!needs.referenceLogProbs() && !needs.tokenKl()) {
+            mode = BenchResult.NO_REFERENCE;
+        } else if (config.reference().precompute() && needs.tokenKl()) {
+            notes.accept("reference.precompute: loss " + loss.name() + " needs the reference's per-token"
+                    + " distribution (token KL), so the reference runs live, as in training");
+        } else if (config.reference().precompute()) {
+            long start = System.nanoTime();
+            ReferenceLogProbs values = ReferenceLogProbCache.compute(live, pairs, batcher, batchSize, manager);
+            precomputeSeconds = (System.nanoTime() - start) / 1e9;
+            source = new CachedReference(values, pairs);
+            models.reference().weights().close(); // as training does: the reference never runs again
+            mode = "precomputed";
+        }
+        if (config.reference().syncs()) {
+            notes.accept("reference.sync_every: TR-DPO's reference updates are not part of the benchmark");
+        }
+
+        ModelWeights weights = models.policy().weights();
+        OptimConfig optim = config.optim();
+        ScheduleConfig scheduleConfig = config.schedule();
+        AdamW optimizer = new AdamW(weights.list(), manager, optim.beta1(), optim.beta2(), optim.eps(), optim.weightDecay());
+        LearningRateSchedule schedule = LearningRateSchedule.of(scheduleConfig.type(), optim.lr(),
+                scheduleConfig.warmupSteps(), scheduleConfig.warmupRatio(), totalSteps);
+        // only optimizerStep runs, never run(): no evaluator, log or checkpoint writer is needed
+        TrainingLoop loop = new TrainingLoop(
+                new TrainingLoop.Parts(new PreferenceScorer(models.policy(), source, loss), batcher,
+                        new PairSampler(pairs, batchSize, false, seed), optimizer, weights.list(), schedule,
+                        null, manager),
+                new TrainingLoop.Cadence(totalSteps, accumulation, totalSteps, 0, optim.maxGradNorm()),
+                new TrainingLoop.Safeguards(null, 0, new StopSignal(), config.train().skipsNonFiniteSteps(), null),
+                step -> {});
+
+        for (int step = 0; step < settings.warmup(); step++) {
+            loop.optimizerStep(step + 1, schedule.lr(step), PhaseClock.NONE);
+        }
+        PhaseTimer timer = new PhaseTimer();
+        ProcessStats.Faults faultsBefore = ProcessStats.faults();
+        long start = System.nanoTime();
+        for (int step = settings.warmup(); step < totalSteps; step++) {
+            timer.start();
+            loop.optimizerStep(step + 1, schedule.lr(step), timer);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        ProcessStats.Faults faultsAfter = ProcessStats.faults();
+
+        double peak = MatmulPeak.gflops(manager, settings.matmulSize(), BenchSettings.MATMUL_REPETITIONS);
+        boolean preset = models.policyFolder() == null;
+        BenchResult.Workload workload = new BenchResult.Workload(
+                preset ? config.model().preset() : null,
+                architecture.modelType() + (preset ? " preset " + config.model().preset() : " from " + models.policyFolder()),
+                config.loss().type(), mode, manager.getDevice().toString(), JniUtils.getNumThreads(),
+                JniUtils.getNumInteropThreads(), weights.parameterCount(), ModelFlops.of(architecture), batchSize,
+                accumulation, seqLen, settings.warmup(), settings.steps(), settings.matmulSize());
+        return new BenchResult(workload, seconds, timer.seconds(), peak, ProcessStats.peakRssMb(),
+                ProcessStats.peakHeapMb(),
+                (double) (faultsAfter.minor() - faultsBefore.minor()) / settings.steps(),
+                (double) (faultsAfter.major() - faultsBefore.major()) / settings.steps(),
+                startup, precomputeSeconds);
+    }
+
+    /** Policy and reference: a preset drawn from {@code train.seed}, or loaded as training loads them. */
+    private static RunModels models(RunConfig config, NDManager manager, Consumer<String> notes) {
+        Path folder = ModelFolders.resolve(config.model().path(), "model.path");
+        if (folder != null) {
+            try (TextTokenizer tokenizer = RunModels.tokenizer(folder)) {
+                return RunModels.load(config, folder, tokenizer, manager, notes);
+            }
+        }
+        String preset = config.model().preset();
+        ModelArchitecture architecture = ModelPresets.of(config.model().arch(), preset, presetVocabulary(preset));
+        ModelWeights policy = ModelInitializer.randomWeights(architecture, config.train().seed(), manager);
+        CausalLm reference = CausalLm.of(architecture, policy.copy(manager));
+        policy.requireGradients();
+        return new RunModels(CausalLm.of(architecture, policy), reference, null);
+    }
+
+    /** {@code tiny}: the byte tokenizer's, as the default run; {@code small}: {@code init-model}'s 8192. */
+    static int presetVocabulary(String preset) {
+        if (preset.equals("tiny")) {
+            try (ByteTokenizer bytes = new ByteTokenizer()) {
+                return bytes.vocabSize();
+            }
+        }
+        return RandomModelFolder.vocabSize(preset);
+    }
+}

@@ -1,0 +1,216 @@
+package org.dpo4j.trainer.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The figures of one {@code dpo4j bench} run: what was run ({@link Workload}) and what it cost.
+ *
+ * @param workload                   the measured workload
+ * @param seconds                    wall-clock time of the timed steps together
+ * @param timeSplit                  seconds per phase of the step over the timed steps (keys of
+ *                                   the step's phases, in step order); they sum to at most
+ *                                   {@code seconds}, the rest is unattributed (freeing the step's arrays)
+ * @param matmulPeakGflops           the fp32 matmul peak measured in the same process ({@link MatmulPeak})
+ * @param peakRssMb                  the process's peak resident memory (VmHWM), NaN when unknown
+ * @param peakHeapMb                 the peak used Java heap during the benchmark
+ * @param minorFaultsPerStep         minor page faults per timed step
+ * @param majorFaultsPerStep         major page faults per timed step
+ * @param startupSeconds             from the JVM's start until the engine was up and the models built
+ * @param referencePrecomputeSeconds time to precompute the reference log-probs of every pair the
+ *                                   benchmark uses, NaN unless the reference was precomputed
+ */
+public record BenchResult(
+        Workload workload,
+        double seconds,
+        Map<String, Double> timeSplit,
+        double matmulPeakGflops,
+        double peakRssMb,
+        double peakHeapMb,
+        double minorFaultsPerStep,
+        double majorFaultsPerStep,
+        double startupSeconds,
+        double referencePrecomputeSeconds) {
+
+    /** The reference mode of a loss that uses no reference model. */
+    public static final String NO_REFERENCE = "none";
+
+    /**
+     * What was measured.
+     *
+     * @param preset            the model preset, or null for a model folder
+     * @param model             e.g. {@code llama preset small} or {@code qwen2 from models/q}
+     * @param loss              {@code loss.type}
+     * @param reference         {@code live}, {@code precomputed} or {@link #NO_REFERENCE}
+     * @param device            the engine device, e.g. {@code cpu()}
+     * @param threads           libtorch intra-op threads
+     * @param interopThreads    libtorch inter-op threads
+     * @param parameters        all parameters of the policy
+     * @param flops             the policy's FLOP counts
+     * @param batchSize         B, pairs per micro-batch
+     * @param accumulationSteps micro-batches per optimizer step
+     * @param seqLen            T, tokens per row (no padding)
+     * @param warmup            untimed steps
+     * @param steps             timed steps
+     * @param matmulSize        n of the peak's n×n matmul
+     */
+    public record Workload(String preset, String model, String loss, String reference, String device, int threads,
+            int interopThreads, long parameters, ModelFlops flops, int batchSize, int accumulationSteps, int seqLen,
+            int warmup, int steps, int matmulSize) {
+
+        /** Rows through the policy per optimizer step: 2B (chosen and rejected) per micro-batch. */
+        public long rowsPerStep() {
+            return 2L * batchSize * accumulationSteps;
+        }
+
+        /** Prompt tokens per row (not scored). */
+        public int promptLength() {
+            return SyntheticPairs.promptLength(seqLen);
+        }
+
+        /** All tokens of the chosen and rejected rows per step (there is no padding). */
+        public long tokensPerStep() {
+            return rowsPerStep() * seqLen;
+        }
+
+        /** Completion tokens per step: those the loss scores. */
+        public long scoredTokensPerStep() {
+            return rowsPerStep() * (seqLen - promptLength());
+        }
+
+        /** Model FLOPs per step ({@link ModelFlops#stepFlops}), the live reference's included. */
+        public double flopsPerStep() {
+            return flops.stepFlops(rowsPerStep(), seqLen, reference.equals("live"));
+        }
+    }
+
+    public double stepsPerSecond() {
+        return workload.steps() / seconds;
+    }
+
+    /** Tokens of the chosen and rejected rows (prompt and completion) per second, as {@code num_tokens} counts them. */
+    public double tokensPerSecond() {
+        return workload.tokensPerStep() * stepsPerSecond();
+    }
+
+    /** Scored (completion) tokens per second. */
+    public double scoredTokensPerSecond() {
+        return workload.scoredTokensPerStep() * stepsPerSecond();
+    }
+
+    /** Model FLOP/s achieved, in GFLOP/s. */
+    public double achievedGflops() {
+        return workload.flopsPerStep() * stepsPerSecond() / 1e9;
+    }
+
+    /** Model FLOPs utilisation: achieved model FLOP/s over the matmul peak. */
+    public double mfu() {
+        return achievedGflops() / matmulPeakGflops;
+    }
+
+    /** Time of the timed steps that no phase claimed. */
+    public double unattributedSeconds() {
+        return seconds - timeSplit.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    /**
+     * The figures as a JSON object: the keys the issue names ({@code tokens_per_s},
+     * {@code steps_per_s}, {@code mfu}, {@code matmul_peak_gflops}, {@code peak_rss_mb},
+     * {@code time_split}, {@code preset}, {@code reference}) and more; unknown values are null.
+     */
+    public String toJson() {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("preset", workload.preset());
+        j.put("model", workload.model());
+        j.put("loss", workload.loss());
+        j.put("reference", workload.reference());
+        j.put("device", workload.device());
+        j.put("threads", workload.threads());
+        j.put("interop_threads", workload.interopThreads());
+        j.put("params", workload.parameters());
+        j.put("matmul_params", workload.flops().matmulParams());
+        j.put("batch_size", workload.batchSize());
+        j.put("gradient_accumulation_steps", workload.accumulationSteps());
+        j.put("seq_len", workload.seqLen());
+        j.put("prompt_len", workload.promptLength());
+        j.put("warmup_steps", workload.warmup());
+        j.put("steps", workload.steps());
+        j.put("seconds", number(seconds));
+        j.put("steps_per_s", number(stepsPerSecond()));
+        j.put("tokens_per_s", number(tokensPerSecond()));
+        j.put("scored_tokens_per_s", number(scoredTokensPerSecond()));
+        Map<String, Object> split = new LinkedHashMap<>();
+        timeSplit.forEach((phase, s) -> split.put(phase, number(s)));
+        j.put("time_split", split);
+        j.put("time_unattributed_s", number(unattributedSeconds()));
+        j.put("flops_per_step", number(workload.flopsPerStep()));
+        j.put("achieved_gflops", number(achievedGflops()));
+        j.put("matmul_peak_gflops", number(matmulPeakGflops));
+        j.put("matmul_size", workload.matmulSize());
+        j.put("mfu", number(mfu()));
+        j.put("peak_rss_mb", number(peakRssMb));
+        j.put("peak_heap_mb", number(peakHeapMb));
+        j.put("minor_faults_per_step", number(minorFaultsPerStep));
+        j.put("major_faults_per_step", number(majorFaultsPerStep));
+        j.put("startup_s", number(startupSeconds));
+        j.put("reference_precompute_s", number(referencePrecomputeSeconds));
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(j) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the bench figures as JSON", e);
+        }
+    }
+
+    /** JSON has no NaN or infinity: an unknown figure is null. */
+    private static Double number(double value) {
+        return Double.isFinite(value) ? value : null;
+    }
+
+    /** The figures as the table {@code dpo4j bench} prints. */
+    public String table() {
+        Workload w = workload;
+        StringBuilder s = new StringBuilder();
+        line(s, "model", "%s, %,d parameters (N = %,d in matmuls)", w.model(), w.parameters(), w.flops().matmulParams());
+        line(s, "workload", "loss %s, reference %s, %d pairs x %d tokens (prompt %d)%s", w.loss(), w.reference(),
+                w.batchSize(), w.seqLen(), w.promptLength(),
+                w.accumulationSteps() > 1 ? " x " + w.accumulationSteps() + " micro-batches" : "");
+        line(s, "steps", "%d warm-up, then %d timed: %.2f s", w.warmup(), w.steps(), seconds);
+        line(s, "engine", "%s, %d intra-op threads, %d inter-op", w.device(), w.threads(), w.interopThreads());
+        s.append('\n');
+        line(s, "steps/s", "%.3f", stepsPerSecond());
+        line(s, "tokens/s", "%,.0f  (all %,d tokens of the chosen and rejected rows per step)",
+                tokensPerSecond(), w.tokensPerStep());
+        line(s, "scored tokens/s", "%,.0f  (%,d completion tokens per step)", scoredTokensPerSecond(),
+                w.scoredTokensPerStep());
+        s.append('\n');
+        line(s, "time per step", "%.4f s", seconds / w.steps());
+        timeSplit.forEach((phase, t) -> line(s, "  " + phase, "%.4f s  %5.1f%%", t / w.steps(), 100 * t / seconds));
+        line(s, "  unattributed", "%.4f s  %5.1f%%", unattributedSeconds() / w.steps(),
+                100 * unattributedSeconds() / seconds);
+        s.append('\n');
+        line(s, "model FLOPs", "%.2f GFLOP per step (6N%s per token + attention)", w.flopsPerStep() / 1e9,
+                w.reference().equals("live") ? " + 2N for the reference" : "");
+        line(s, "achieved", "%.1f GFLOP/s", achievedGflops());
+        line(s, "matmul peak", "%.1f GFLOP/s (%dx%d fp32, best of %d)", matmulPeakGflops, w.matmulSize(),
+                w.matmulSize(), BenchSettings.MATMUL_REPETITIONS);
+        line(s, "MFU", "%.3f", mfu());
+        s.append('\n');
+        line(s, "peak RSS", "%.0f MB", peakRssMb);
+        line(s, "peak Java heap", "%.0f MB", peakHeapMb);
+        line(s, "page faults/step", "%,.0f minor, %,.0f major", minorFaultsPerStep, majorFaultsPerStep);
+        line(s, "start-up", "%.2f s (JVM start to engine up and models built)", startupSeconds);
+        if (Double.isFinite(referencePrecomputeSeconds)) {
+            line(s, "precompute", "%.2f s (reference log-probs of all %,d pairs, before timing)",
+                    referencePrecomputeSeconds, (long) w.batchSize() * w.accumulationSteps() * (w.warmup() + w.steps()));
+        }
+        return s.toString();
+    }
+
+    private static void line(StringBuilder s, String name, String format, Object... args) {
+        s.append(String.format(Locale.ROOT, "%-20s", name)).append(String.format(Locale.ROOT, format, args)).append('\n');
+    }
+}

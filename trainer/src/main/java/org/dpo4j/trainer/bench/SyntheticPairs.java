@@ -1,0 +1,52 @@
+package org.dpo4j.trainer.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.dpo4j.trainer.data.TokenizedPair;
+
+/**
+ * The benchmark's workload: preference pairs of uniformly random token ids, drawn from a seed, so
+ * every run of the same shapes trains on the same tokens. Each row (prompt + completion) is
+ * exactly {@code seqLen} tokens, so a batch has no padding: its first quarter is the prompt
+ * (never scored), the rest the completion (every token scored).
+ */
+public final class SyntheticPairs {
+
+    private SyntheticPairs() {}
+
+    /** Prompt tokens of a row of {@code seqLen}: a quarter of it, at least one. */
+    public static int promptLength(int seqLen) {
+        return Math.max(1, seqLen / 4);
+    }
+
+    /**
+     * @param count     pairs
+     * @param seqLen    T, tokens per row, at least 2
+     * @param vocabSize ids are drawn from [0, vocabSize)
+     * @param seed      seed of the draw
+     * @return {@code count} pairs called {@code bench-0}, {@code bench-1}, ...
+     */
+    public static List<TokenizedPair> generate(int count, int seqLen, int vocabSize, long seed) {
+        if (seqLen < 2) {
+            throw new IllegalArgumentException("a row needs a prompt and a completion token, got seq_len " + seqLen);
+        }
+        int prompt = promptLength(seqLen);
+        int completion = seqLen - prompt;
+        Random random = new Random(seed);
+        List<TokenizedPair> pairs = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            pairs.add(new TokenizedPair("bench-" + i, ids(random, prompt, vocabSize),
+                    ids(random, completion, vocabSize), ids(random, completion, vocabSize)));
+        }
+        return pairs;
+    }
+
+    private static int[] ids(Random random, int length, int vocabSize) {
+        int[] ids = new int[length];
+        for (int i = 0; i < length; i++) {
+            ids[i] = random.nextInt(vocabSize);
+        }
+        return ids;
+    }
+}
