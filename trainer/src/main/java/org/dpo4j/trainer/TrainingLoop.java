@@ -154,22 +154,28 @@ final class TrainingLoop {
                 if (fault != null) {
                     continue; // a skipped step still consumes its batches: the data position advances
                 }
-                Batch.Tensors tensors = batch.toTensors(parts.manager());
-                clock.lap(StepPhase.DATA);
-                PreferenceScorer.ReferencePass reference = parts.scorer().reference(pairs, tensors);
-                clock.lap(StepPhase.REFERENCE_FORWARD);
-                PreferenceScorer.Scored scored;
-                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    scored = parts.scorer().score(tensors, reference, pairs.size(), clock);
-                    collector.backward(Constants.dividedBy(scored.output().loss(), cadence.accumulationSteps()));
-                    clock.lap(StepPhase.POLICY_BACKWARD);
+                Map<String, Double> scoredMetrics;
+                // the micro-batch's activations are freed before the next one starts; only the
+                // gradients, accumulated in the parameters, carry over
+                try (NDScope microScope = new NDScope()) {
+                    microScope.suppressNotUsedWarning();
+                    Batch.Tensors tensors = batch.toTensors(parts.manager());
+                    clock.lap(StepPhase.DATA);
+                    PreferenceScorer.ReferencePass reference = parts.scorer().reference(pairs, tensors);
+                    clock.lap(StepPhase.REFERENCE_FORWARD);
+                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        PreferenceScorer.Scored scored = parts.scorer().score(tensors, reference, pairs.size(), clock);
+                        collector.backward(Constants.dividedBy(scored.output().loss(), cadence.accumulationSteps()));
+                        scoredMetrics = scored.metrics();
+                        clock.lap(StepPhase.POLICY_BACKWARD);
+                    }
                 }
-                double loss = scored.metrics().get(MetricNames.LOSS);
+                double loss = scoredMetrics.get(MetricNames.LOSS);
                 if (!Double.isFinite(loss)) {
                     fault = "the loss is " + nonFinite(loss);
                     failUnlessSkipping(stepNumber, fault);
                 }
-                metrics.add(scored.metrics());
+                metrics.add(scoredMetrics);
                 sizes.add(pairs.size());
             }
             double norm = fault == null ? GlobalNormClipper.globalNorm(parts.parameters()) : Double.NaN;

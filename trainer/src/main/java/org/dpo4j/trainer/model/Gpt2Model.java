@@ -59,8 +59,11 @@ public final class Gpt2Model implements CausalLm {
         double eps = config.layerNormEps();
         for (int i = 0; i < config.numLayers(); i++) {
             String p = Gpt2TensorNames.layer(i);
-            x = x.add(attention(layerNorm(x, p + "ln_1", eps), p + "attn.", maskBias));
-            x = x.add(mlp(layerNorm(x, p + "ln_2", eps), p + "mlp."));
+            NDArray input = x;
+            x = BlockScope.keepOutput(() -> {
+                NDArray y = input.add(attention(layerNorm(input, p + "ln_1", eps), p + "attn.", maskBias));
+                return y.add(mlp(layerNorm(y, p + "ln_2", eps), p + "mlp."));
+            });
         }
         x = layerNorm(x, Gpt2TensorNames.FINAL_NORM, eps);
         String head = config.tieWordEmbeddings() ? Gpt2TensorNames.TOKEN_EMBED : Gpt2TensorNames.LM_HEAD;

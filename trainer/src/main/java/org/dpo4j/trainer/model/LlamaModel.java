@@ -73,14 +73,20 @@ public final class LlamaModel implements CausalLm {
         NDArray maskBias = AttentionMask.bias(attentionMask, seqLen);
         for (int i = 0; i < config.numLayers(); i++) {
             String p = LlamaTensorNames.layer(i);
-            NDArray h = Norms.rms(x, weights.get(p + "input_layernorm.weight"), config.rmsNormEps());
-            x = x.add(attention(h, p, maskBias, rotary));
-            h = Norms.rms(x, weights.get(p + "post_attention_layernorm.weight"), config.rmsNormEps());
-            x = x.add(mlp(h, p));
+            NDArray input = x;
+            x = BlockScope.keepOutput(() -> decoderLayer(input, p, maskBias, rotary));
         }
         x = Norms.rms(x, weights.get(LlamaTensorNames.FINAL_NORM), config.rmsNormEps());
         String head = config.tieWordEmbeddings() ? LlamaTensorNames.EMBED : LlamaTensorNames.LM_HEAD;
         return linear(x, weights.get(head));
+    }
+
+    /** One pre-norm block: x + attn(rms(x)), then + mlp(rms(·)); (N, T, d) to (N, T, d). */
+    private NDArray decoderLayer(NDArray x, String p, NDArray maskBias, RotaryTables rotary) {
+        NDArray h = Norms.rms(x, weights.get(p + "input_layernorm.weight"), config.rmsNormEps());
+        NDArray y = x.add(attention(h, p, maskBias, rotary));
+        h = Norms.rms(y, weights.get(p + "post_attention_layernorm.weight"), config.rmsNormEps());
+        return y.add(mlp(h, p));
     }
 
     /**
