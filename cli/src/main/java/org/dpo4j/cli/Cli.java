@@ -49,6 +49,7 @@ final class Cli {
         cl.addSubcommand(new CommandLine(new DataCommand())
                 .addSubcommand(new DataInspectCommand(env, new ConfigLoader())));
         cl.addSubcommand(new PlotCommand(env));
+        cl.addSubcommand(new SweepCommand(env, new ConfigLoader()));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         documentExitCodes(cl);
         cl.setOut(out);

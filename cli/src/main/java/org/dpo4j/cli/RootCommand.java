@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
             "  dpo4j init-model --arch qwen2 --out models/tiny-qwen2   a random model folder",
             "  dpo4j train --set model.path=models/tiny-qwen2          train a Hugging Face folder",
             "  dpo4j plot runs/20261122-202424               redraw a run's charts in its plots/",
+            "  dpo4j sweep --config configs/sweeps/fdpo-divergences-tiny.yaml   train every run of a sweep",
             "  dpo4j help train                              the options of train",
         })
 final class RootCommand implements Runnable {
