@@ -56,6 +56,7 @@ final class Cli {
         cl.addSubcommand(new CommandLine(new ConfigCommand())
                 .addSubcommand(new ConfigSchemaCommand(new ConfigLoader())));
         cl.addSubcommand(new BenchCommand(env, new ConfigLoader()));
+        cl.addSubcommand(new SweepCommand(env, new ConfigLoader()));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         documentExitCodes(cl);
         cl.setOut(out);

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.dpo4j.trainer.config.RunConfig;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -81,6 +82,19 @@ final class ConfigLoader {
      * @throws ConfigException when a layer cannot be read or the result is not a valid config
      */
     ResolvedConfig load(Path file, String display, List<ConfigOverride> sets, List<ConfigOverride> flags) {
+        return load(file, display, List.of(sets, flags), o -> new Source.Argument(o.origin()));
+    }
+
+    /**
+     * Resolves and validates a run config from a file and any number of override layers, lowest
+     * first (a sweep: its {@code overrides}, then a grid point or run entry, then {@code --set}).
+     *
+     * @param layers   the override layers; within one layer the order of keys does not matter
+     * @param sourceOf where each override came from, for error messages
+     * @throws ConfigException when a layer cannot be read or the result is not a valid config
+     */
+    ResolvedConfig load(Path file, String display, List<List<ConfigOverride>> layers,
+            Function<ConfigOverride, Source> sourceOf) {
         ObjectNode tree = defaults.deepCopy();
         Provenance provenance = new Provenance();
         provenance.recordAll("", tree, p -> DEFAULTS);
@@ -90,8 +104,9 @@ final class ConfigLoader {
                     file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json"));
             merger.merge(tree, readFile(source), p -> source, provenance);
         }
-        mergeOverrides(tree, sets, provenance);
-        mergeOverrides(tree, flags, provenance);
+        for (List<ConfigOverride> layer : layers) {
+            mergeOverrides(tree, layer, sourceOf, provenance);
+        }
         RunConfig config = bind(tree, provenance);
         return new ResolvedConfig(config, toYaml(config));
     }
@@ -151,7 +166,8 @@ final class ConfigLoader {
         return where + ": " + kind + " syntax error: " + problem;
     }
 
-    private void mergeOverrides(ObjectNode tree, List<ConfigOverride> overrides, Provenance provenance) {
+    private void mergeOverrides(ObjectNode tree, List<ConfigOverride> overrides,
+            Function<ConfigOverride, Source> sourceOf, Provenance provenance) {
         if (overrides.isEmpty()) {
             return;
         }
@@ -170,7 +186,7 @@ final class ConfigLoader {
                 node = (ObjectNode) child;
             }
             node.set(keys.get(keys.size() - 1), o.value().deepCopy());
-            Source source = new Source.Argument(o.origin());
+            Source source = sourceOf.apply(o);
             layerSources.removeUnder(o.path());
             layerSources.recordAll(o.path(), o.value(), p -> source);
             for (int i = 1; i < keys.size(); i++) {
@@ -199,6 +215,10 @@ final class ConfigLoader {
         }
         if (source instanceof Source.Argument a) {
             return "config error: " + problem.text() + " (from " + a.text() + ")";
+        }
+        if (source instanceof Source.SweepEntry s) {
+            String at = s.at(problem.atKey());
+            return "config error: " + at + ": " + problem.text();
         }
         if (source instanceof Source.Defaults) {
             return "config error: " + problem.text() + " (in the embedded defaults)";

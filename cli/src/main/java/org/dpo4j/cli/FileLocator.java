@@ -29,7 +29,14 @@ final class FileLocator {
      * @return {@code line:column} (1-based), or empty when the path is not in the file
      */
     static Optional<String> locate(JsonFactory factory, Path file, String path, boolean atKey) {
-        List<String> target = segments(path);
+        return locate(factory, file, segments(path), atKey);
+    }
+
+    /**
+     * As {@link #locate(JsonFactory, Path, String, boolean)}, with the path as its keys and list
+     * indices, for keys that contain dots themselves (a sweep's {@code grid: {loss.beta: ...}}).
+     */
+    static Optional<String> locate(JsonFactory factory, Path file, List<String> target, boolean atKey) {
         Deque<Frame> stack = new ArrayDeque<>();
         try (JsonParser p = factory.createParser(file.toFile())) {
             JsonToken t;

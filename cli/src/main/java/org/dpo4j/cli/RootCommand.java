@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             "  dpo4j configs tdpo2-tiny > my-run.yaml        start a config from one",
             "  dpo4j config schema > dpo4j-config.schema.json   a JSON Schema for editors",
             "  dpo4j bench --preset small --json bench.json  time the training step (docs/performance.md)",
+            "  dpo4j sweep --config configs/sweeps/fdpo-divergences-tiny.yaml   train every run of a sweep",
             "  dpo4j help train                              the options of train",
         })
 final class RootCommand implements Runnable {

@@ -12,7 +12,11 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-/** Every file under configs/ loads and binds; the example run equals the embedded default. */
+/**
+ * Every file under configs/ loads and binds: files under configs/sweeps/ as sweeps, with every
+ * run they expand to validated, all others as run configs; the example run equals the embedded
+ * default.
+ */
 class ConfigFilesTest {
 
     private final ConfigLoader loader = new ConfigLoader();
@@ -28,8 +32,23 @@ class ConfigFilesTest {
     Stream<DynamicTest> everyConfigFileLoads() throws IOException {
         List<Path> files = configFiles();
         assertFalse(files.isEmpty(), "no files under " + configs);
-        return files.stream().map(f -> DynamicTest.dynamicTest(configs.relativize(f).toString(),
-                () -> loader.load(f, f.toString(), List.of(), List.of())));
+        return files.stream().map(f -> DynamicTest.dynamicTest(configs.relativize(f).toString(), () -> {
+            if (f.startsWith(configs.resolve("sweeps"))) {
+                SweepPlan plan = SweepPlan.expand(SweepFile.read(loader, f, f.toString(), configs), loader, List.of());
+                assertFalse(plan.runs().isEmpty(), f.toString());
+            } else {
+                loader.load(f, f.toString(), List.of(), List.of());
+            }
+        }));
+    }
+
+    @Test
+    void theSweepExamplesExpandAsTheirCommentsSay() {
+        Path f = configs.resolve("sweeps/fdpo-divergences-tiny.yaml");
+        SweepPlan plan = SweepPlan.expand(SweepFile.read(loader, f, f.toString(), configs), loader, List.of());
+        assertEquals(12, plan.runs().size());
+        assertEquals("divergence-reverse_kl_beta-0.05", plan.runs().get(0).name());
+        assertEquals("divergence-alpha_beta-0.5", plan.runs().get(11).name());
     }
 
     @Test

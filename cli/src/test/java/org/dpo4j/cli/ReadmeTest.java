@@ -33,8 +33,13 @@ class ReadmeTest {
         TestSupport.FakeTrainer trainer = new TestSupport.FakeTrainer();
         for (String path : paths) {
             assertTrue(Files.isRegularFile(root.resolve(path)), "README names a missing file: " + path);
-            TestSupport.Result r = TestSupport.run(TestSupport.env(trainer, root), "train",
-                    "--config", path, "--max-steps", "1", "--output-dir", workDir.resolve(path.replace('/', '_')).toString());
+            String out = workDir.resolve(path.replace('/', '_')).toString();
+            // a sweep runs in-process with the trainer double (see SweepRunner.forEnvironment)
+            TestSupport.Result r = path.startsWith("configs/sweeps/")
+                    ? TestSupport.run(TestSupport.env(trainer, root), "sweep",
+                            "--config", path, "--set", "train.max_steps=1", "--output-dir", out)
+                    : TestSupport.run(TestSupport.env(trainer, root), "train",
+                            "--config", path, "--max-steps", "1", "--output-dir", out);
             assertEquals(0, r.code(), path + ": " + r.err());
         }
     }
