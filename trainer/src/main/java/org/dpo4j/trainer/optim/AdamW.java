@@ -6,6 +6,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
+import org.dpo4j.trainer.model.BlockScope;
 import org.dpo4j.trainer.model.ModelWeights;
 
 /**
@@ -61,20 +62,26 @@ public final class AdamW {
         double bias1 = 1 - Math.pow(beta1, step);
         double bias2 = 1 - Math.pow(beta2, step);
         for (int i = 0; i < parameters.size(); i++) {
-            NDArray p = parameters.get(i);
-            NDArray g = p.getGradient();
-            if (gradScale != 1.0) {
-                g = g.mul(gradScale);
-            }
-            NDArray m = firstMoments.get(i).muli(beta1).addi(g.mul(1 - beta1));
-            NDArray v = secondMoments.get(i).muli(beta2).addi(g.square().muli(1 - beta2));
-            if (weightDecay != 0) {
-                p.muli(1 - lr * weightDecay);
-            }
-            NDArray denominator = v.div(bias2).sqrt().addi(eps);
-            p.subi(m.div(denominator).muli(lr / bias1));
+            int index = i;
+            // one scope per parameter: its temporaries are freed before the next parameter's
+            BlockScope.run(() -> update(index, lr, gradScale, bias1, bias2));
         }
         zeroGradients();
+    }
+
+    private void update(int i, double lr, double gradScale, double bias1, double bias2) {
+        NDArray p = parameters.get(i);
+        NDArray g = p.getGradient();
+        if (gradScale != 1.0) {
+            g = g.mul(gradScale);
+        }
+        NDArray m = firstMoments.get(i).muli(beta1).addi(g.mul(1 - beta1));
+        NDArray v = secondMoments.get(i).muli(beta2).addi(g.square().muli(1 - beta2));
+        if (weightDecay != 0) {
+            p.muli(1 - lr * weightDecay);
+        }
+        NDArray denominator = v.div(bias2).sqrt().addi(eps);
+        p.subi(m.div(denominator).muli(lr / bias1));
     }
 
     /** Sets every gradient to exactly 0 (NaN and Inf included), as PyTorch's grad.zero_(). */

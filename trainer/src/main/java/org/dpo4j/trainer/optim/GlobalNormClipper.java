@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import java.util.List;
+import org.dpo4j.trainer.model.BlockScope;
 
 /**
  * Gradient clipping by global L2 norm, as {@code torch.nn.utils.clip_grad_norm_}:
@@ -17,7 +18,8 @@ public final class GlobalNormClipper {
     public static double globalNorm(List<NDArray> parameters) {
         NDList squares = new NDList(parameters.size());
         for (NDArray p : parameters) {
-            squares.add(p.getGradient().square().sum());
+            // the parameter-sized square is freed at once; only the scalar is kept
+            squares.add(BlockScope.keepOutput(() -> p.getGradient().square().sum()));
         }
         return NDArrays.stack(squares).sum().sqrt().getFloat();
     }
