@@ -147,11 +147,17 @@ public final class Benchmark {
         PhaseTimer timer = new PhaseTimer();
         ProcessStats.Faults faultsBefore = ProcessStats.faults();
         long start = System.nanoTime();
+        double settledRss = Double.NaN;
         for (int step = settings.warmup(); step < totalSteps; step++) {
             timer.start();
             loop.optimizerStep(step + 1, schedule.lr(step), timer);
+            int timed = step + 1 - settings.warmup();
+            if (timed == BenchResult.RssTrace.SETTLED_STEPS && settings.steps() >= 2 * BenchResult.RssTrace.SETTLED_STEPS) {
+                settledRss = ProcessStats.rssMb();
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        BenchResult.RssTrace rss = new BenchResult.RssTrace(settledRss, ProcessStats.rssMb());
         ProcessStats.Faults faultsAfter = ProcessStats.faults();
 
         double peak = MatmulPeak.gflops(manager, settings.matmulSize(), BenchSettings.MATMUL_REPETITIONS);
@@ -166,7 +172,7 @@ public final class Benchmark {
                 ProcessStats.peakHeapMb(),
                 (double) (faultsAfter.minor() - faultsBefore.minor()) / settings.steps(),
                 (double) (faultsAfter.major() - faultsBefore.major()) / settings.steps(),
-                startup, precomputeSeconds);
+                startup, precomputeSeconds, rss);
     }
 
     /** Policy and reference: a preset drawn from {@code train.seed}, or loaded as training loads them. */

@@ -23,6 +23,8 @@ import java.util.Map;
  * @param startupSeconds             from the JVM's start until the engine was up and the models built
  * @param referencePrecomputeSeconds time to precompute the reference log-probs of every pair the
  *                                   benchmark uses, NaN unless the reference was precomputed
+ * @param rss                        resident memory after the first {@value RssTrace#SETTLED_STEPS}
+ *                                   timed steps and at the end: whether native memory stays flat
  */
 public record BenchResult(
         Workload workload,
@@ -34,7 +36,26 @@ public record BenchResult(
         double minorFaultsPerStep,
         double majorFaultsPerStep,
         double startupSeconds,
-        double referencePrecomputeSeconds) {
+        double referencePrecomputeSeconds,
+        RssTrace rss) {
+
+    /**
+     * Resident memory (VmRSS) once the process has settled and at the end of the timed steps.
+     *
+     * @param settledMb RSS after timed step {@value #SETTLED_STEPS}; NaN with fewer than
+     *                  2·{@value #SETTLED_STEPS} timed steps (too short to tell growth from noise)
+     * @param endMb     RSS after the last timed step
+     */
+    public record RssTrace(double settledMb, double endMb) {
+
+        /** The timed steps after which memory should no longer grow. */
+        public static final int SETTLED_STEPS = 100;
+
+        /** endMb / settledMb − 1: 0.05 is 5% growth after the first {@value #SETTLED_STEPS} steps. */
+        public double growth() {
+            return endMb / settledMb - 1;
+        }
+    }
 
     /** The reference mode of a loss that uses no reference model. */
     public static final String NO_REFERENCE = "none";
@@ -158,6 +179,9 @@ public record BenchResult(
         j.put("major_faults_per_step", number(majorFaultsPerStep));
         j.put("startup_s", number(startupSeconds));
         j.put("reference_precompute_s", number(referencePrecomputeSeconds));
+        j.put("rss_mb_after_100_steps", number(rss.settledMb()));
+        j.put("rss_mb_end", number(rss.endMb()));
+        j.put("rss_growth_after_100_steps", number(rss.growth()));
         try {
             return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(j) + "\n";
         } catch (JsonProcessingException e) {
@@ -201,6 +225,10 @@ public record BenchResult(
         s.append('\n');
         line(s, "peak RSS", "%.0f MB", peakRssMb);
         line(s, "peak Java heap", "%.0f MB", peakHeapMb);
+        if (Double.isFinite(rss.settledMb())) {
+            line(s, "RSS growth", "%+.1f%% from timed step %d (%.0f MB) to the end (%.0f MB)", 100 * rss.growth(),
+                    RssTrace.SETTLED_STEPS, rss.settledMb(), rss.endMb());
+        }
         line(s, "page faults/step", "%,.0f minor, %,.0f major", minorFaultsPerStep, majorFaultsPerStep);
         line(s, "start-up", "%.2f s (JVM start to engine up and models built)", startupSeconds);
         if (Double.isFinite(referencePrecomputeSeconds)) {
