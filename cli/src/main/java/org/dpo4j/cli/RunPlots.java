@@ -3,14 +3,12 @@ package org.dpo4j.cli;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.dpo4j.trainer.checkpoint.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.BitmapEncoder.BitmapFormat;
 import org.knowm.xchart.XYChart;
@@ -148,18 +146,6 @@ final class RunPlots {
     }
 
     private static void writeAtomically(XYChart chart, Path target) throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        try {
-            try (OutputStream os = Files.newOutputStream(tmp)) {
-                BitmapEncoder.saveBitmap(chart, os, BitmapFormat.PNG);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(target, out -> BitmapEncoder.saveBitmap(chart, out, BitmapFormat.PNG));
     }
 }

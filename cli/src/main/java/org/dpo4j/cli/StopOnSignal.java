@@ -1,12 +1,8 @@
 package org.dpo4j.cli;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.dpo4j.trainer.StopSignal;
 import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * Ctrl-C and SIGTERM during training: the first signal raises the run's {@link StopSignal}, so
@@ -26,11 +22,9 @@ import sun.misc.SignalHandler;
  */
 final class StopOnSignal implements AutoCloseable {
 
-    private static final List<String> SIGNALS = List.of("INT", "TERM");
-
     private final StopSignal stop;
     private final PrintWriter err;
-    private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
+    private InterruptHandlers installed;
 
     private StopOnSignal(StopSignal stop, PrintWriter err) {
         this.stop = stop;
@@ -46,14 +40,7 @@ final class StopOnSignal implements AutoCloseable {
      */
     static StopOnSignal install(StopSignal stop, PrintWriter err) {
         StopOnSignal handlers = new StopOnSignal(stop, err);
-        for (String name : SIGNALS) {
-            try {
-                Signal signal = new Signal(name);
-                handlers.previous.put(signal, Signal.handle(signal, handlers::handle));
-            } catch (IllegalArgumentException e) {
-                // reserved by the VM or unknown here: the default action stays
-            }
-        }
+        handlers.installed = InterruptHandlers.install(handlers::handle);
         return handlers;
     }
 
@@ -73,7 +60,6 @@ final class StopOnSignal implements AutoCloseable {
     /** Puts the previous handlers back. */
     @Override
     public void close() {
-        previous.forEach(Signal::handle);
-        previous.clear();
+        installed.close();
     }
 }

@@ -5,10 +5,8 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +15,7 @@ import javax.imageio.ImageIO;
 import org.dpo4j.trainer.MetricNames;
 import org.dpo4j.trainer.MetricsRecord;
 import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.checkpoint.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -79,19 +78,11 @@ final class SweepPlot {
             g.dispose();
         }
         Path target = sweepDir.resolve(FILE);
-        Path tmp = sweepDir.resolve("." + FILE + ".tmp");
-        try {
-            if (!ImageIO.write(image, "png", tmp.toFile())) {
+        AtomicFiles.write(target, out -> {
+            if (!ImageIO.write(image, "png", out)) {
                 throw new IOException("no PNG writer in this JRE");
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
         return target;
     }
 

@@ -1,12 +1,8 @@
 package org.dpo4j.cli;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * Ctrl-C and SIGTERM during a sweep (see {@link StopOnSignal} for why {@code sun.misc.Signal}).
@@ -18,12 +14,10 @@ import sun.misc.SignalHandler;
  */
 final class SweepSignals implements AutoCloseable {
 
-    private static final List<String> SIGNALS = List.of("INT", "TERM");
-
     private final Consumer<String> onFirst;
     private final Runnable onSecond;
     private final PrintWriter err;
-    private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
+    private InterruptHandlers installed;
     private boolean signalled;
 
     private SweepSignals(Consumer<String> onFirst, Runnable onSecond, PrintWriter err) {
@@ -38,14 +32,7 @@ final class SweepSignals implements AutoCloseable {
      */
     static SweepSignals install(Consumer<String> onFirst, Runnable onSecond, PrintWriter err) {
         SweepSignals handlers = new SweepSignals(onFirst, onSecond, err);
-        for (String name : SIGNALS) {
-            try {
-                Signal signal = new Signal(name);
-                handlers.previous.put(signal, Signal.handle(signal, handlers::handle));
-            } catch (IllegalArgumentException e) {
-                // reserved by the VM or unknown here: the default action stays
-            }
-        }
+        handlers.installed = InterruptHandlers.install(handlers::handle);
         return handlers;
     }
 
@@ -67,7 +54,6 @@ final class SweepSignals implements AutoCloseable {
 
     @Override
     public void close() {
-        previous.forEach(Signal::handle);
-        previous.clear();
+        installed.close();
     }
 }

@@ -102,14 +102,25 @@ public final class LlamaModel implements CausalLm {
         int kvHeads = config.numKvHeads();
         int headDim = config.headDim();
         String a = prefix + "self_attn.";
-        NDArray q = MultiHeadAttention.splitHeads(project(h, a + "q_proj", config.qkvBias()), heads, headDim);
-        NDArray k = MultiHeadAttention.splitHeads(project(h, a + "k_proj", config.qkvBias()), kvHeads, headDim);
-        NDArray v = MultiHeadAttention.splitHeads(project(h, a + "v_proj", config.qkvBias()), kvHeads, headDim);
-        q = rotary.apply(q);
-        k = MultiHeadAttention.repeatKv(rotary.apply(k), heads / kvHeads);
-        v = MultiHeadAttention.repeatKv(v, heads / kvHeads);
+        NDArray[] qkv = queryKeyValue(h, a);
+        NDArray q = rotary.apply(qkv[0]);
+        NDArray k = MultiHeadAttention.repeatKv(rotary.apply(qkv[1]), heads / kvHeads);
+        NDArray v = MultiHeadAttention.repeatKv(qkv[2], heads / kvHeads);
         NDArray context = MultiHeadAttention.attend(q, k, v, maskBias, 1.0 / Math.sqrt(headDim)); // (N, H, T, D)
         return project(MultiHeadAttention.mergeHeads(context), a + "o_proj", config.outputBias());
+    }
+
+    /**
+     * The attention's q, k and v projections of {@code h} (N, T, d), split into heads, before
+     * rotary embeddings: q (N, H, T, D), k and v (N, KV, T, D).
+     */
+    private NDArray[] queryKeyValue(NDArray h, String attention) {
+        int headDim = config.headDim();
+        return new NDArray[] {
+            MultiHeadAttention.splitHeads(project(h, attention + "q_proj", config.qkvBias()), config.numHeads(), headDim),
+            MultiHeadAttention.splitHeads(project(h, attention + "k_proj", config.qkvBias()), config.numKvHeads(), headDim),
+            MultiHeadAttention.splitHeads(project(h, attention + "v_proj", config.qkvBias()), config.numKvHeads(), headDim)
+        };
     }
 
     /** SwiGLU: down(silu(gate(h)) · up(h)), (N, T, d) to (N, T, d). */
@@ -168,10 +179,9 @@ public final class LlamaModel implements CausalLm {
         int kvHeads = config.numKvHeads();
         int headDim = config.headDim();
         String a = prefix + "self_attn.";
-        NDArray q = MultiHeadAttention.splitHeads(project(h, a + "q_proj", config.qkvBias()), heads, headDim);
-        NDArray k = MultiHeadAttention.splitHeads(project(h, a + "k_proj", config.qkvBias()), kvHeads, headDim);
-        NDArray v = MultiHeadAttention.splitHeads(project(h, a + "v_proj", config.qkvBias()), kvHeads, headDim);
-        NDArray[] kv = cache.store(layer, chunk, rotary.apply(k), v); // (N, KV, S, D) each
+        NDArray[] qkv = queryKeyValue(h, a);
+        NDArray q = qkv[0];
+        NDArray[] kv = cache.store(layer, chunk, rotary.apply(qkv[1]), qkv[2]); // (N, KV, S, D) each
         NDArray keys = MultiHeadAttention.repeatKv(kv[0], heads / kvHeads);
         NDArray values = MultiHeadAttention.repeatKv(kv[1], heads / kvHeads);
         NDArray context = MultiHeadAttention.attend(rotary.apply(q), keys, values, chunk.maskBias(), 1.0 / Math.sqrt(headDim));
