@@ -94,8 +94,8 @@ class SweepPlanTest {
                 grid:
                   loss.bta: [0.1, 0.2]
                 """);
-        assertEquals("config error: s.yaml:3:3: grid.loss.bta: unknown key loss.bta (allowed: type, beta,"
-                + " label_smoothing, rpo_alpha)", m);
+        assertEquals("config error: s.yaml:3:3: grid.loss.bta: unknown key loss.bta; did you mean loss.beta?"
+                + " (allowed: type, beta, label_smoothing, rpo_alpha)", m);
     }
 
     @Test
