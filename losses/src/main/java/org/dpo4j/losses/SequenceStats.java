@@ -37,10 +37,26 @@ public final class SequenceStats {
      * @return sums, means and token counts, each (N) in the logits' dtype
      */
     public static SequenceLogProbs logProbs(NDArray logits, NDArray inputIds, NDArray lossMask) {
-        NDArray tokenLogps = tokenLogProbs(logits, inputIds);
-        long seqLen = logits.getShape().get(1);
-        NDArray mask = lossMask.get(":, 1:" + seqLen).toType(logits.getDataType(), false);
-        NDArray sum = tokenLogps.mul(mask).sum(new int[] {1});
+        return fromTokenLogProbs(tokenLogProbs(logits, inputIds), lossMask);
+    }
+
+    /**
+     * The masked sums of {@link #logProbs} from per-position log-probs that are already taken,
+     * e.g. by a caller that ran the head only at the scored positions and put zeros elsewhere.
+     *
+     * <pre>
+     *   sum = Σ_t mask[t+1]·tokenLogProbs[t],  count = Σ_t mask[t+1],  mean = sum / max(count, 1)
+     * </pre>
+     *
+     * @param tokenLogProbs (N, T−1) floating point; entry t is log π(x_{t+1} | x_≤t), any finite
+     *                      value where mask[t+1] is 0
+     * @param lossMask      (N, T) 0/1, any numeric type; 1 marks a scored token
+     * @return sums, means and token counts, each (N) in the log-probs' dtype
+     */
+    public static SequenceLogProbs fromTokenLogProbs(NDArray tokenLogProbs, NDArray lossMask) {
+        long seqLen = lossMask.getShape().get(1);
+        NDArray mask = lossMask.get(":, 1:" + seqLen).toType(tokenLogProbs.getDataType(), false);
+        NDArray sum = tokenLogProbs.mul(mask).sum(new int[] {1});
         NDArray count = mask.sum(new int[] {1});
         // A row with no scored token has sum 0; dividing by max(count, 1) keeps its mean 0.
         NDArray mean = sum.div(count.maximum(1));
@@ -119,7 +135,23 @@ public final class SequenceStats {
         String predicting = ":, 0:" + (seqLen - 1) + ", :";
         NDArray policyLogp = logSoftmax(policyLogits.get(predicting));
         NDArray referenceLogp = logSoftmax(referenceLogits.get(predicting).stopGradient());
-        return divergence.pointwise(policyLogp, referenceLogp).sum(new int[] {-1});
+        return distributionDivergence(policyLogp, referenceLogp, divergence);
+    }
+
+    /**
+     * D_f(π ‖ π_ref) = Σ_v π_ref(v)·f(π(v)/π_ref(v)) of distributions given as log-probabilities
+     * over the last axis: the per-position term of {@link #positionDivergence}, for callers that
+     * normalised the logits themselves (e.g. only at the scored positions). The reference side
+     * is treated as a constant (detached here).
+     *
+     * @param policyLogProbs    (..., V) log π, normalised over the last axis
+     * @param referenceLogProbs (..., V) log π_ref, same shape
+     * @param divergence        the token-level divergence ({@link Divergence#pointwise})
+     * @return (...), the last axis summed away
+     */
+    public static NDArray distributionDivergence(
+            NDArray policyLogProbs, NDArray referenceLogProbs, Divergence divergence) {
+        return divergence.pointwise(policyLogProbs, referenceLogProbs.stopGradient()).sum(new int[] {-1});
     }
 
     private static void checkShapes(NDArray policyLogits, NDArray referenceLogits, NDArray inputIds, NDArray lossMask) {

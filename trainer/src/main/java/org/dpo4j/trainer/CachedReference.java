@@ -49,9 +49,11 @@ final class CachedReference implements ReferenceSource {
     }
 
     @Override
-    public PreferenceScorer.ReferencePass pass(List<TokenizedPair> pairs, Batch.Tensors batch, boolean keepLogits) {
-        if (keepLogits) {
-            throw new IllegalStateException("cached reference log-probs have no logits; this loss needs a live reference");
+    public PreferenceScorer.ReferencePass pass(
+            List<TokenizedPair> pairs, Batch.Tensors batch, ScoredPositions positions, boolean keepTokenLogProbs) {
+        if (keepTokenLogProbs) {
+            throw new IllegalStateException(
+                    "cached reference log-probs have no token distributions; this loss needs a live reference");
         }
         int b = pairs.size();
         float[] sums = new float[2 * b];

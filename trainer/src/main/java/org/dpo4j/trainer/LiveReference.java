@@ -1,6 +1,8 @@
 package org.dpo4j.trainer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import java.util.List;
 import org.dpo4j.losses.SequenceLogProbs;
 import org.dpo4j.losses.SequenceStats;
@@ -28,20 +30,30 @@ final class LiveReference implements ReferenceSource {
     }
 
     /**
-     * Logits of the reference.
-     *
-     * @param batch N rows
-     * @return (N, T, V)
+     * The reference's sequence log-probs, with the head and log-softmax only at {@code at} (as
+     * {@link PreferenceScorer#score} does for the policy). Everything but the results is made in
+     * a scope of its own and freed before this returns: the hidden states, the (M, V) logits and,
+     * unless kept, the (M, V) log-probs.
      */
-    NDArray forward(Batch.Tensors batch) {
-        forwards++;
-        return model.forward(batch.inputIds(), batch.attentionMask());
-    }
-
     @Override
-    public PreferenceScorer.ReferencePass pass(List<TokenizedPair> pairs, Batch.Tensors batch, boolean keepLogits) {
-        NDArray logits = forward(batch);
-        SequenceLogProbs logProbs = SequenceStats.logProbs(logits, batch.inputIds(), batch.lossMask());
-        return new PreferenceScorer.ReferencePass(logProbs, keepLogits ? logits : null);
+    public PreferenceScorer.ReferencePass pass(
+            List<TokenizedPair> pairs, Batch.Tensors batch, ScoredPositions at, boolean keepTokenLogProbs) {
+        forwards++;
+        PreferenceScorer.ReferencePass pass;
+        NDList kept;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray hidden = model.hiddenStates(batch.inputIds(), batch.attentionMask());
+            TokenScores tokens = TokenScores.of(model, hidden, at, keepTokenLogProbs);
+            SequenceLogProbs logProbs = SequenceStats.fromTokenLogProbs(at.scatter(tokens.labelLogProbs()), batch.lossMask());
+            pass = new PreferenceScorer.ReferencePass(logProbs, tokens.logProbs());
+            kept = new NDList(logProbs.sum(), logProbs.mean(), logProbs.tokenCount());
+            if (tokens.logProbs() != null) {
+                kept.add(tokens.logProbs());
+            }
+            NDScope.unregister(kept);
+        }
+        kept.forEach(NDScope::register);
+        return pass;
     }
 }

@@ -21,6 +21,13 @@ import org.dpo4j.trainer.model.CausalLm;
 /**
  * Scores a batch: policy and (when the loss needs it) reference forward passes, sequence
  * log-probs, the loss, and the batch's metrics. All arrays live in the caller's scope.
+ *
+ * <p>The LM head and the log-softmax run only at the positions whose next token is read
+ * ({@link ScoredPositions}: the scored completion tokens, plus the chosen prompts for ORPO), not
+ * at all 2B·T positions: (M, V) instead of (2B, T, V) logits, where M is about the number of
+ * completion tokens. Prompt and padding positions would get exactly zero gradient anyway, so
+ * the log-probs, losses, rewards and gradients are those of the full path up to float32
+ * rounding (summation order).
  */
 final class PreferenceScorer {
 
@@ -42,10 +49,11 @@ final class PreferenceScorer {
     /**
      * What the reference contributes to a batch of 2B rows.
      *
-     * @param logProbs sequence log-probs of every row
-     * @param logits   (2B, T, V) logits, kept only when the loss needs the per-token KL; else null
+     * @param logProbs      sequence log-probs of every row
+     * @param tokenLogProbs (M, V) log-distributions at the batch's {@link ScoredPositions}, kept
+     *                      only when the loss needs the per-token KL; else null
      */
-    record ReferencePass(SequenceLogProbs logProbs, NDArray logits) {}
+    record ReferencePass(SequenceLogProbs logProbs, NDArray tokenLogProbs) {}
 
     /**
      * The reference pass over all 2B rows (live or cached), or null when the loss needs no
@@ -59,7 +67,7 @@ final class PreferenceScorer {
         if (!needs.referenceLogProbs() && !needs.tokenKl()) {
             return null;
         }
-        return reference.pass(pairs, batch, needs.tokenKl());
+        return reference.pass(pairs, batch, positions(batch, pairs.size()), needs.tokenKl());
     }
 
     /**
@@ -83,20 +91,31 @@ final class PreferenceScorer {
         return score(batch, reference, pairs, PhaseClock.NONE);
     }
 
-    /** {@link #score(Batch.Tensors, ReferencePass, int)}, telling {@code clock} as each phase ends. */
+    /**
+     * {@link #score(Batch.Tensors, ReferencePass, int)}, telling {@code clock} as each phase ends.
+     *
+     * <pre>
+     *   hidden  = policy.hiddenStates(ids, mask)                       (2B, T, d)
+     *   tokens  = head and log-softmax at the M needed positions       (M, V) → (M)
+     *   grid    = the M token log-probs back on (2B, T−1), 0 elsewhere
+     *   sums, means, counts = masked sums of grid, as SequenceStats.logProbs
+     * </pre>
+     */
     Scored score(Batch.Tensors batch, ReferencePass reference, int pairs, PhaseClock clock) {
         LossRequirements needs = loss.requirements();
-        NDArray logits = policy.forward(batch.inputIds(), batch.attentionMask());
+        ScoredPositions at = positions(batch, pairs);
+        NDArray hidden = policy.hiddenStates(batch.inputIds(), batch.attentionMask());
+        TokenScores tokens = TokenScores.of(policy, hidden, at, needs.tokenKl());
         clock.lap(StepPhase.POLICY_FORWARD);
-        SequenceLogProbs policyLogps = SequenceStats.logProbs(logits, batch.inputIds(), batch.lossMask());
+        NDArray tokenLogps = at.scatter(tokens.labelLogProbs()); // (2B, T−1)
+        SequenceLogProbs policyLogps = SequenceStats.fromTokenLogProbs(tokenLogps, batch.lossMask());
         String chosen = "0:" + pairs;
         String rejected = pairs + ":" + 2 * pairs;
         NDArray tokenKl = needs.tokenKl()
-                ? SequenceStats.tokenDivergence(
-                        logits, reference.logits(), batch.inputIds(), batch.lossMask(), tokenDivergence(loss))
+                ? tokenKl(tokens.logProbs(), reference.tokenLogProbs(), at, batch.lossMask(), tokenDivergence(loss))
                 : null;
         SequenceLogProbs attended = needs.attendedChosenLogProbs()
-                ? SequenceStats.logProbs(logits.get(chosen), batch.inputIds().get(chosen), batch.attentionMask().get(chosen))
+                ? SequenceStats.fromTokenLogProbs(tokenLogps.get(chosen), batch.attentionMask().get(chosen))
                 : null;
         LossInputs inputs = new LossInputs(
                 policyLogps.rows(0, pairs),
@@ -108,9 +127,38 @@ final class PreferenceScorer {
                 attended);
         LossOutput output = loss.compute(inputs);
         clock.lap(StepPhase.LOSS);
-        Map<String, Double> metrics = metrics(output, policyLogps, logits, batch.lossMask(), pairs);
+        Map<String, Double> metrics = metrics(output, policyLogps, at.scatter(tokens.meanLogits()), batch.lossMask(), pairs);
         clock.lap(StepPhase.METRICS);
         return new Scored(inputs, output, metrics);
+    }
+
+    /**
+     * The positions this loss reads: the scored tokens of every row, and the attended tokens of
+     * the B chosen rows when the loss needs {@code attendedChosenLogProbs}. The reference pass
+     * gathers at the same positions, so its token log-probs line up with the policy's.
+     */
+    private ScoredPositions positions(Batch.Tensors batch, int pairs) {
+        return ScoredPositions.of(batch, loss.requirements().attendedChosenLogProbs() ? pairs : 0);
+    }
+
+    /**
+     * TDPO's sequence KL from the log-distributions at the gathered positions, as
+     * {@link SequenceStats#tokenDivergence} computes it on the full grid:
+     * seq_n = Σ_t lossMask[n, t+1]·D(π(·|t) ‖ π_ref(·|t)).
+     *
+     * @param policyLogProbs    (M, V)
+     * @param referenceLogProbs (M, V), at the same positions, constants
+     * @return (2B)
+     */
+    private static NDArray tokenKl(NDArray policyLogProbs, NDArray referenceLogProbs, ScoredPositions at,
+            NDArray lossMask, Divergence divergence) {
+        if (!referenceLogProbs.getShape().equals(policyLogProbs.getShape())) {
+            throw new IllegalStateException("reference token log-probs " + referenceLogProbs.getShape()
+                    + " are not at the policy's positions " + policyLogProbs.getShape());
+        }
+        NDArray perPosition = at.scatter(SequenceStats.distributionDivergence(policyLogProbs, referenceLogProbs, divergence));
+        long seqLen = lossMask.getShape().get(1);
+        return perPosition.mul(lossMask.get(":, 1:" + seqLen).toType(perPosition.getDataType(), false)).sum(new int[] {1});
     }
 
     /**
@@ -128,16 +176,17 @@ final class PreferenceScorer {
     /**
      * TRL's per-batch metrics. {@code logits/*} is the mean logit over the scored positions and
      * the whole vocabulary, as TRL reports it.
+     *
+     * @param meanLogits (2B, T−1) mean logit over V at each position that predicts a token, 0 at
+     *                   positions not gathered (those are unscored, and masked out here)
      */
     private static Map<String, Double> metrics(
-            LossOutput out, SequenceLogProbs policyLogps, NDArray logits, NDArray lossMask, int pairs) {
+            LossOutput out, SequenceLogProbs policyLogps, NDArray meanLogits, NDArray lossMask, int pairs) {
         NDArray chosen = out.chosenRewards();
         NDArray rejected = out.rejectedRewards();
-        long seqLen = logits.getShape().get(1);
+        long seqLen = lossMask.getShape().get(1);
         NDArray scored = lossMask.get(":, 1:" + seqLen);
-        // Detach first: a metric needs no autograd node.
-        NDArray meanLogitPerPosition = logits.stopGradient().get(":, 0:" + (seqLen - 1) + ", :").mean(new int[] {-1});
-        NDArray logitSums = meanLogitPerPosition.mul(scored).sum(new int[] {1});
+        NDArray logitSums = meanLogits.mul(scored).sum(new int[] {1});
         NDArray tokenCounts = scored.sum(new int[] {1});
         String chosenRows = "0:" + pairs;
         String rejectedRows = pairs + ":" + 2 * pairs;

@@ -14,9 +14,13 @@ interface ReferenceSource {
      * The reference's contribution to a batch. Call outside a gradient collector: the reference
      * is a constant. Arrays are created in the caller's scope.
      *
-     * @param pairs      the B pairs of the batch, in batch order
-     * @param batch      their 2B rows (chosen first, then rejected)
-     * @param keepLogits whether the loss needs the reference's logits (per-token KL)
+     * @param pairs             the B pairs of the batch, in batch order
+     * @param batch             their 2B rows (chosen first, then rejected)
+     * @param at                the positions whose next token is read (a live reference runs its
+     *                          head only there)
+     * @param keepTokenLogProbs whether the loss needs the reference's (M, V) log-distributions at
+     *                          those positions (per-token KL)
      */
-    PreferenceScorer.ReferencePass pass(List<TokenizedPair> pairs, Batch.Tensors batch, boolean keepLogits);
+    PreferenceScorer.ReferencePass pass(
+            List<TokenizedPair> pairs, Batch.Tensors batch, ScoredPositions at, boolean keepTokenLogProbs);
 }

@@ -9,9 +9,12 @@ enum StepPhase {
     DATA("data"),
     /** The reference's log-probs: a live forward pass, or the lookup of precomputed values. */
     REFERENCE_FORWARD("reference_forward"),
-    /** The policy's forward pass to (2B, T, V) logits, recorded for autograd. */
+    /**
+     * The policy's forward pass, recorded for autograd: hidden states of all 2B·T positions, then
+     * the LM head and log-softmax at the M scored positions only ({@link TokenScores}).
+     */
     POLICY_FORWARD("policy_forward"),
-    /** Sequence log-probs (log-softmax, gather, masked sums), token KLs when needed, and the loss. */
+    /** Sequence log-probs (masked sums of the token log-probs), token KLs when needed, and the loss. */
     LOSS("loss"),
     /** TRL's per-batch metrics (rewards, log-probs, mean logits) read back to Java. */
     METRICS("metrics"),

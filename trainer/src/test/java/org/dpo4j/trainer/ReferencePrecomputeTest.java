@@ -102,7 +102,11 @@ class ReferencePrecomputeTest {
                     assertEquals(0.0, a.get(MetricNames.REWARDS_MARGINS));
                     continue;
                 }
-                double tolerance = 1e-5 * Math.max(1, Math.abs(e.getValue()));
+                // Step 1 (the same weights on both sides) agrees to float32 rounding. After it, AdamW
+                // amplifies that rounding: its first update is lr·g/(|g| + ε), so a gradient entry
+                // whose rounding differs near zero moves by up to lr either way. Measured: ≤ 6e−5
+                // relative by step 4 (the GEMMs' rounding depends on their shapes and alignment).
+                double tolerance = (a.step() == 1 ? 1e-5 : 2e-4) * Math.max(1, Math.abs(e.getValue()));
                 assertEquals(e.getValue(), b.get(e.getKey()), tolerance, "step " + a.step() + " " + e.getKey());
             }
         }

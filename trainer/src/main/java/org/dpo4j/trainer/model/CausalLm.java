@@ -23,12 +23,36 @@ public sealed interface CausalLm permits LlamaModel, Gpt2Model {
 
     /**
      * Logits with positions 0..T−1 in every row: the right-padded batches the trainer builds.
+     * {@code head(hiddenStates(inputIds, attentionMask))}.
      *
      * @param inputIds      (N, T) int64 token ids
      * @param attentionMask (N, T) 1 on real tokens, 0 on padding, any numeric type
      * @return (N, T, V) float32; row n, position t predicts the token at t+1
      */
-    NDArray forward(NDArray inputIds, NDArray attentionMask);
+    default NDArray forward(NDArray inputIds, NDArray attentionMask) {
+        return head(hiddenStates(inputIds, attentionMask));
+    }
+
+    /**
+     * The last hidden states, after the final norm, with positions 0..T−1 in every row: what
+     * {@link #forward(NDArray, NDArray)} feeds the head. A caller that needs the logits at a few
+     * positions only gathers them here and applies {@link #head} to those rows (the head is the
+     * largest matmul of a small model, and its (·, V) output the largest array of a step).
+     *
+     * @param inputIds      (N, T) int64 token ids
+     * @param attentionMask (N, T) 1 on real tokens, 0 on padding, any numeric type
+     * @return (N, T, d) float32
+     */
+    NDArray hiddenStates(NDArray inputIds, NDArray attentionMask);
+
+    /**
+     * The language-model head: h·Wᵀ with W the (V, d) output embedding (the input embedding when
+     * the config ties them). Position-wise, so it applies to any leading shape.
+     *
+     * @param hidden (..., d) final hidden states, e.g. (N, T, d) or (M, d) gathered rows
+     * @return (..., V) logits
+     */
+    NDArray head(NDArray hidden);
 
     /**
      * Logits with explicit positions, e.g. {@code cumsum(mask) − 1} for a left-padded batch as

@@ -14,7 +14,8 @@ import ai.djl.ndarray.types.Shape;
  *   x = wte[ids] + wpe[positions]                                 (N, T, E)
  *   per block:  x = x + c_proj(attention(split(c_attn(LN_1(x)))))  c_attn: (N, T, 3E) = q | k | v
  *               x = x + c_proj(act(c_fc(LN_2(x))))                 c_fc: (N, T, inner)
- *   logits = LN_f(x) · headᵀ                                       (N, T, V), head = wte when tied
+ *   hidden = LN_f(x)                                               (N, T, E)   hiddenStates
+ *   logits = hidden · headᵀ                                        (N, T, V)   head; = wte when tied
  * </pre>
  *
  * Every projection is a Conv1D, stored (in, out) and applied as x·W + b without a transpose.
@@ -42,16 +43,33 @@ public final class Gpt2Model implements CausalLm {
     }
 
     @Override
-    public NDArray forward(NDArray inputIds, NDArray attentionMask) {
+    public NDArray hiddenStates(NDArray inputIds, NDArray attentionMask) {
         Shape s = inputIds.getShape();
         NDArray sequential = inputIds.getManager().arange(0, s.get(1), 1, DataType.INT64)
                 .reshape(1, s.get(1))
                 .broadcast(s);
-        return forward(inputIds, attentionMask, sequential);
+        return hiddenStates(inputIds, attentionMask, sequential);
     }
 
     @Override
     public NDArray forward(NDArray inputIds, NDArray attentionMask, NDArray positionIds) {
+        return head(hiddenStates(inputIds, attentionMask, positionIds));
+    }
+
+    @Override
+    public NDArray head(NDArray hidden) {
+        String head = config.tieWordEmbeddings() ? Gpt2TensorNames.TOKEN_EMBED : Gpt2TensorNames.LM_HEAD;
+        // The head is (V, E) like an nn.Linear weight, unlike the Conv1D projections.
+        return hidden.matMul(weights.get(head).transpose());
+    }
+
+    /**
+     * @param inputIds      (N, T) int64
+     * @param attentionMask (N, T)
+     * @param positionIds   (N, T), each below n_positions
+     * @return (N, T, E), after the final LayerNorm
+     */
+    private NDArray hiddenStates(NDArray inputIds, NDArray attentionMask, NDArray positionIds) {
         PositionIds positions = PositionIds.check(positionIds, inputIds, config.maxPositions());
         NDArray x = Lookup.rows(weights.get(Gpt2TensorNames.TOKEN_EMBED), inputIds)
                 .add(Lookup.rows(weights.get(Gpt2TensorNames.POSITION_EMBED), positions.ids()));
@@ -65,10 +83,7 @@ public final class Gpt2Model implements CausalLm {
                 return y.add(mlp(layerNorm(y, p + "ln_2", eps), p + "mlp."));
             });
         }
-        x = layerNorm(x, Gpt2TensorNames.FINAL_NORM, eps);
-        String head = config.tieWordEmbeddings() ? Gpt2TensorNames.TOKEN_EMBED : Gpt2TensorNames.LM_HEAD;
-        // The head is (V, E) like an nn.Linear weight, unlike the Conv1D projections.
-        return x.matMul(weights.get(head).transpose());
+        return layerNorm(x, Gpt2TensorNames.FINAL_NORM, eps);
     }
 
     /**
@@ -129,9 +144,7 @@ public final class Gpt2Model implements CausalLm {
             x = x.add(cachedAttention(layerNorm(x, p + "ln_1", eps), p + "attn.", i, chunk, cache));
             x = x.add(mlp(layerNorm(x, p + "ln_2", eps), p + "mlp."));
         }
-        x = layerNorm(x, Gpt2TensorNames.FINAL_NORM, eps);
-        String head = config.tieWordEmbeddings() ? Gpt2TensorNames.TOKEN_EMBED : Gpt2TensorNames.LM_HEAD;
-        return x.matMul(weights.get(head).transpose());
+        return head(layerNorm(x, Gpt2TensorNames.FINAL_NORM, eps));
     }
 
     /** {@link #attention} for T new tokens against the cached keys and values of {@code layer}. */

@@ -12,7 +12,8 @@ import ai.djl.nn.Activation;
  *   x = embed(ids)                                              (N, T, d)
  *   per block:  x = x + o_proj(attention(rope(q), rope(k), v))  over RMSNorm(x)
  *               x = x + down_proj(silu(gate_proj(h)) · up_proj(h)),  h = RMSNorm(x)
- *   logits = lm_head(RMSNorm(x))                                (N, T, V)
+ *   hidden = RMSNorm(x)                                         (N, T, d)   hiddenStates
+ *   logits = lm_head(hidden)                                    (N, T, V)   head
  * </pre>
  *
  * q is (N, T, H·D) and k, v are (N, T, KV·D), where D is the config's head size (which need not
@@ -47,27 +48,34 @@ public final class LlamaModel implements CausalLm {
     }
 
     @Override
-    public NDArray forward(NDArray inputIds, NDArray attentionMask) {
+    public NDArray hiddenStates(NDArray inputIds, NDArray attentionMask) {
         long seqLen = inputIds.getShape().get(1);
         RotaryTables rotary = RotaryTables.sequential(
                 inputIds.getManager(), seqLen, config.headDim(), config.ropeTheta());
-        return forward(inputIds, attentionMask, rotary);
+        return hiddenStates(inputIds, attentionMask, rotary);
     }
 
     @Override
     public NDArray forward(NDArray inputIds, NDArray attentionMask, NDArray positionIds) {
         // Rotary positions are unbounded: max_position_embeddings is only a hint.
         PositionIds positions = PositionIds.check(positionIds, inputIds, Long.MAX_VALUE);
-        return forward(inputIds, attentionMask, RotaryTables.at(positions, config.headDim(), config.ropeTheta()));
+        return head(hiddenStates(inputIds, attentionMask,
+                RotaryTables.at(positions, config.headDim(), config.ropeTheta())));
+    }
+
+    @Override
+    public NDArray head(NDArray hidden) {
+        String head = config.tieWordEmbeddings() ? LlamaTensorNames.EMBED : LlamaTensorNames.LM_HEAD;
+        return linear(hidden, weights.get(head));
     }
 
     /**
      * @param inputIds      (N, T) int64
      * @param attentionMask (N, T)
      * @param rotary        (T, D) or (N, 1, T, D) tables
-     * @return (N, T, V)
+     * @return (N, T, d), after the final RMSNorm
      */
-    private NDArray forward(NDArray inputIds, NDArray attentionMask, RotaryTables rotary) {
+    private NDArray hiddenStates(NDArray inputIds, NDArray attentionMask, RotaryTables rotary) {
         long seqLen = inputIds.getShape().get(1);
         NDArray x = Lookup.rows(weights.get(LlamaTensorNames.EMBED), inputIds);
         NDArray maskBias = AttentionMask.bias(attentionMask, seqLen);
@@ -76,9 +84,7 @@ public final class LlamaModel implements CausalLm {
             NDArray input = x;
             x = BlockScope.keepOutput(() -> decoderLayer(input, p, maskBias, rotary));
         }
-        x = Norms.rms(x, weights.get(LlamaTensorNames.FINAL_NORM), config.rmsNormEps());
-        String head = config.tieWordEmbeddings() ? LlamaTensorNames.EMBED : LlamaTensorNames.LM_HEAD;
-        return linear(x, weights.get(head));
+        return Norms.rms(x, weights.get(LlamaTensorNames.FINAL_NORM), config.rmsNormEps());
     }
 
     /** One pre-norm block: x + attn(rms(x)), then + mlp(rms(·)); (N, T, d) to (N, T, d). */
@@ -162,9 +168,7 @@ public final class LlamaModel implements CausalLm {
             h = Norms.rms(x, weights.get(p + "post_attention_layernorm.weight"), config.rmsNormEps());
             x = x.add(mlp(h, p));
         }
-        x = Norms.rms(x, weights.get(LlamaTensorNames.FINAL_NORM), config.rmsNormEps());
-        String head = config.tieWordEmbeddings() ? LlamaTensorNames.EMBED : LlamaTensorNames.LM_HEAD;
-        return linear(x, weights.get(head));
+        return head(Norms.rms(x, weights.get(LlamaTensorNames.FINAL_NORM), config.rmsNormEps()));
     }
 
     /**
