@@ -93,7 +93,7 @@ class LauncherTest {
     void anUpToDateJarRunsWithoutBuildingFromTheCallersDirectory() throws Exception {
         Run r = launch(Map.of(), "train", "--set", "loss.beta=0.2");
         assertEquals(0, r.code(), r.err());
-        assertEquals("java -jar " + jar.toRealPath() + " train --set loss.beta=0.2 cwd=" + user.toRealPath(),
+        assertEquals("java -Xmn64m -jar " + jar.toRealPath() + " train --set loss.beta=0.2 cwd=" + user.toRealPath(),
                 r.out().strip());
         assertEquals("", r.err());
         assertEquals("", mvnCalls());
@@ -106,7 +106,7 @@ class LauncherTest {
         assertEquals(0, r.code(), r.err());
         assertEquals("dpo4j: building (first run or sources changed)...", r.err().strip());
         assertEquals("mvn -B -q -DskipTests install in " + root.toRealPath(), mvnCalls().strip());
-        assertTrue(r.out().startsWith("java -jar " + jar.toRealPath() + " --version"), r.out());
+        assertTrue(r.out().startsWith("java -Xmn64m -jar " + jar.toRealPath() + " --version"), r.out());
 
         Files.delete(mvnLog);
         r = launch(Map.of(), "--version");
@@ -138,6 +138,6 @@ class LauncherTest {
     @Test
     void javaOptionsPassThrough() throws Exception {
         Run r = launch(Map.of("DPO4J_JAVA_OPTS", "-Xmx3g -Dx=1"), "train");
-        assertTrue(r.out().startsWith("java -Xmx3g -Dx=1 -jar " + jar.toRealPath() + " train"), r.out());
+        assertTrue(r.out().startsWith("java -Xmn64m -Xmx3g -Dx=1 -jar " + jar.toRealPath() + " train"), r.out());
     }
 }
