@@ -22,9 +22,11 @@ import org.dpo4j.trainer.model.ModelArchitecture;
  *   activations        4·A·R·(T·(L·perToken + head) + L·3·H·T²)   policy forward
  *                    + the same for the reference forward when it runs live
  * </pre>
- * All arrays of an optimizer step live in one {@code NDScope} until the step ends, so every
- * intermediate of the forward pass counts (not only what autograd saves), for each of the A
- * micro-batches, and the reference's forward counts although it keeps no graph.
+ * This counts every intermediate of the forward pass (not only what autograd saves), for each
+ * of the A micro-batches, the reference's forward included, and vocabulary-wide arrays at every
+ * position: the lifetimes before each decoder block and micro-batch got its own scope and the
+ * head ran only at scored positions. It is therefore an upper bound of what a step now holds,
+ * by a factor of about 2 for the {@code small} preset; see docs/performance.md.
  *
  * <p>Per token of one row, per layer (L layers, width d, H query heads and H_kv key/value heads
  * of size h, MLP width I):
