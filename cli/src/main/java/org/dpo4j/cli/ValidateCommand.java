@@ -91,10 +91,9 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     private static void printMemory(PrintWriter out, RunConfig run, MemoryEstimate m) {
-        out.printf(Locale.ROOT, "estimated peak memory (float32) at batch_size %d (%d rows) x max_length %d,"
-                        + " gradient_accumulation_steps %d:%n",
-                run.train().batchSize(), 2 * run.train().batchSize(), run.data().maxLength(),
-                run.train().gradientAccumulationSteps());
+        // micro-batches are freed one by one, so gradient_accumulation_steps does not change it
+        out.printf(Locale.ROOT, "estimated peak memory (float32) at batch_size %d (%d rows) x max_length %d:%n",
+                run.train().batchSize(), 2 * run.train().batchSize(), run.data().maxLength());
         row(out, "policy weights", m.policyWeights());
         if (m.referenceCache() > 0) {
             row(out, "reference log-prob cache", m.referenceCache());
@@ -104,7 +103,9 @@ final class ValidateCommand implements Callable<Integer> {
         row(out, "gradients", m.gradients());
         row(out, "AdamW state (2 moments)", m.optimizerState());
         row(out, "activations, policy", m.policyActivations());
-        row(out, "activations, reference", m.referenceActivations());
+        if (m.referenceActivations() > 0) {
+            row(out, "reference log-probs (TDPO)", m.referenceActivations());
+        }
         row(out, "total", m.total());
         out.println("  (the process also holds the JVM and libtorch: a few hundred MB more)");
     }

@@ -11,39 +11,43 @@ import org.dpo4j.trainer.model.ModelArchitecture;
  * MB) and the allocator's slack.
  *
  * <p>With P the policy's parameters, P_ref the reference's, B = {@code train.batch_size},
- * R = 2B rows (chosen and rejected), T = {@code data.max_length}, A =
- * {@code gradient_accumulation_steps}:
+ * R = 2B rows (chosen and rejected), T = {@code data.max_length}:
  * <pre>
  *   policy weights     4·P
  *   reference weights  4·P_ref, or 0 when its log-probs are precomputed (the model is freed)
  *   reference cache    8·4·N for N cached pairs (four float64 values per pair), else 0
  *   gradients          4·P
  *   optimizer state    8·P                       AdamW's two moments
- *   activations        4·A·R·(T·(L·perToken + head) + L·3·H·T²)   policy forward
- *                    + the same for the reference forward when it runs live
+ *   policy activations 4·R·(saved(T) + block(T))
+ *   reference          4·R·T·V when a per-token KL (TDPO) keeps the reference's log-probs
+ *                      through the policy's pass, else 0
  * </pre>
- * This counts every intermediate of the forward pass (not only what autograd saves), for each
- * of the A micro-batches, the reference's forward included, and vocabulary-wide arrays at every
- * position: the lifetimes before each decoder block and micro-batch got its own scope and the
- * head ran only at scored positions. It is therefore an upper bound of what a step now holds,
- * by a factor of about 2 for the {@code small} preset; see docs/performance.md.
+ * Why these terms: each decoder block runs in its own scope that keeps only its output, and
+ * each micro-batch's arrays are freed before the next, so a step holds what autograd saves for
+ * one micro-batch's backward pass (saved), plus, while one block runs, that block's own arrays
+ * (block); gradient accumulation does not multiply it. The live reference keeps no graph:
+ * its forward needs one block's arrays and its head, both freed before the policy's forward, so
+ * it adds to the peak only what it hands to the loss.
  *
- * <p>Per token of one row, per layer (L layers, width d, H query heads and H_kv key/value heads
- * of size h, MLP width I):
+ * <p>saved(T) = T·L·s + L·H·T² + T·(d + k·V), with L layers, width d, H query heads, the
+ * (H, T, T) softmax output per layer, and the head's saved arrays at every position (an upper
+ * bound: only scored positions run the head): its input (d) and log-softmax (V), k = 2 with a
+ * per-token KL (the divergence's product too), else 1. Per token per layer, s is:
  * <ul>
- *   <li>Llama family: 8d (two RMSNorms' normalised and scaled outputs, two residual sums, the
- *       attention and MLP output projections) + (H + 2H_kv)·h (q, k, v) + (H + H_kv)·h (rotated
- *       q and k) + H·h (attention context) + 4I (gate, up, SiLU(gate), their product);</li>
- *   <li>GPT-2: 12d (two LayerNorms' normalised and scaled outputs, two residual sums, the fused
- *       q/k/v projection of width 3d, the context, the two output projections) + 2I (the MLP's
- *       first projection and its activation);</li>
- *   <li>both: 3·H·T per token for the attention scores, the masked scores and the softmax
- *       (the 3·H·T² term above).</li>
+ *   <li>Llama family, heads of size h, MLP width I: 5d (two RMSNorms' inputs and normalised
+ *       outputs, the attention output projection's input) + 3·H·h (the rotated queries and the
+ *       keys and values repeated to H heads, the attention matmuls' inputs) + 5I (gate, its
+ *       sigmoid, SiLU, up, and their product);</li>
+ *   <li>GPT-2, MLP width I: 8d (two LayerNorms' inputs and outputs, q, k, v and the context)
+ *       + 5I (the first projection's output, three of GELU's tanh approximation's intermediates,
+ *       and the second projection's input).</li>
  * </ul>
- * The head adds, per token: the embedding output and the final norm's two outputs (3d), the
- * logits and their log-softmax over the vocabulary (2V), and for losses with a per-token KL
- * (TDPO) three more vocabulary-wide arrays (the reference's probabilities, the policy's
- * log-probabilities it is compared with, and their product).
+ * block(T) = T·s + 3·H·T²: one block's saved arrays while it runs, plus its raw, scaled and
+ * masked scores, which live only until the block's scope closes.
+ *
+ * <p>Not counted: the JVM and libtorch themselves (a few hundred MB of resident memory) and
+ * memory the allocator keeps after it is freed; docs/performance.md compares the estimate
+ * with the measured peak.
  *
  * @param policyWeights        the trained parameters
  * @param referenceWeights     the frozen reference's parameters (0 when precomputed)
@@ -85,16 +89,17 @@ public record MemoryEstimate(
      * @param tokenKl       whether the loss compares the two distributions per token (TDPO)
      * @param batchSize     {@code train.batch_size}, pairs per micro-batch
      * @param maxLength     {@code data.max_length}, the longest row
-     * @param accumulation  {@code train.gradient_accumulation_steps}
      * @param cachedPairs   training plus held-out pairs (the cache's rows when precomputed)
      */
     public static MemoryEstimate of(ModelArchitecture policy, ModelArchitecture reference, ReferenceMode mode,
-            boolean tokenKl, int batchSize, int maxLength, int accumulation, long cachedPairs) {
+            boolean tokenKl, int batchSize, int maxLength, long cachedPairs) {
         long p = policy.parameterCount();
         long rows = 2L * batchSize;
-        long perStep = FLOAT * accumulation * rows;
-        long policyActivations = perStep * forwardFloatsPerRow(policy, maxLength, tokenKl);
-        long referenceActivations = mode == ReferenceMode.LIVE ? perStep * forwardFloatsPerRow(reference, maxLength, false) : 0;
+        long policyActivations = FLOAT * rows
+                * (savedFloatsPerRow(policy, maxLength, tokenKl) + blockFloatsPerRow(policy, maxLength));
+        long referenceActivations = mode == ReferenceMode.LIVE && tokenKl
+                ? FLOAT * rows * maxLength * reference.vocabSize()
+                : 0;
         return new MemoryEstimate(
                 FLOAT * p,
                 mode == ReferenceMode.PRECOMPUTED ? 0 : FLOAT * reference.parameterCount(),
@@ -115,23 +120,37 @@ public record MemoryEstimate(
         return policyActivations + referenceActivations;
     }
 
-    /** Floats one forward pass keeps for one row of {@code t} tokens (see the class comment). */
-    static long forwardFloatsPerRow(ModelArchitecture model, long t, boolean tokenKl) {
+    /** saved(T): floats autograd keeps for one row's backward pass (see the class comment). */
+    static long savedFloatsPerRow(ModelArchitecture model, long t, boolean tokenKl) {
+        long layers = model.numLayers();
+        long head = model.hiddenSize() + (tokenKl ? 2L : 1L) * model.vocabSize();
+        return t * layers * savedPerTokenPerLayer(model) + layers * queryHeads(model) * t * t + t * head;
+    }
+
+    /** block(T): floats of one decoder block while it runs, for one row (see the class comment). */
+    static long blockFloatsPerRow(ModelArchitecture model, long t) {
+        return t * savedPerTokenPerLayer(model) + 3 * queryHeads(model) * t * t;
+    }
+
+    /** s: floats a decoder block saves per token (see the class comment). */
+    static long savedPerTokenPerLayer(ModelArchitecture model) {
         long d = model.hiddenSize();
-        long perToken;
-        long heads;
         if (model instanceof LlamaConfig c) {
-            long h = c.headDim();
-            heads = c.numHeads();
-            long kv = c.numKvHeads();
-            perToken = 8 * d + (heads + 2 * kv) * h + (heads + kv) * h + heads * h + 4L * c.intermediateSize();
-        } else if (model instanceof Gpt2Config c) {
-            heads = c.numHeads();
-            perToken = 12 * d + 2L * c.innerSize();
-        } else {
-            throw new IllegalArgumentException("no memory model for " + model.modelType());
+            return 5 * d + 3L * c.numHeads() * c.headDim() + 5L * c.intermediateSize();
         }
-        long head = 3 * d + (tokenKl ? 5L : 2L) * model.vocabSize();
-        return t * (model.numLayers() * perToken + head) + model.numLayers() * 3 * heads * t * t;
+        if (model instanceof Gpt2Config c) {
+            return 8 * d + 5L * c.innerSize();
+        }
+        throw new IllegalArgumentException("no memory model for " + model.modelType());
+    }
+
+    private static long queryHeads(ModelArchitecture model) {
+        if (model instanceof LlamaConfig c) {
+            return c.numHeads();
+        }
+        if (model instanceof Gpt2Config c) {
+            return c.numHeads();
+        }
+        throw new IllegalArgumentException("no memory model for " + model.modelType());
     }
 }

@@ -69,7 +69,7 @@ public record RunCheck(
             PreferenceLoss loss = LossFactory.create(config.loss());
             MemoryEstimate.ReferenceMode mode = referenceMode(loss.requirements(), config.reference().precompute());
             MemoryEstimate memory = MemoryEstimate.of(policy, reference, mode, loss.requirements().tokenKl(),
-                    config.train().batchSize(), maxLength, config.train().gradientAccumulationSteps(),
+                    config.train().batchSize(), maxLength,
                     data.train().size() + (long) data.eval().size());
             return new RunCheck(policy, policySource, reference, referenceSource, mode, tokenizer.vocabSize(),
                     data.report(), memory);
