@@ -54,8 +54,9 @@ import org.dpo4j.trainer.model.ModelArchitecture;
  * @param referenceCache       the precomputed reference log-probs (0 when live)
  * @param gradients            one gradient per parameter
  * @param optimizerState       AdamW's first and second moments
- * @param policyActivations    the policy forward's arrays of one optimizer step
- * @param referenceActivations the reference forward's arrays of one optimizer step (0 when not run)
+ * @param policyActivations    the policy's arrays at the peak of a micro-batch: saved(T) + block(T)
+ * @param referenceActivations what the reference keeps through the policy's pass (TDPO's
+ *                             per-token log-probs; else 0)
  */
 public record MemoryEstimate(
         long policyWeights,
