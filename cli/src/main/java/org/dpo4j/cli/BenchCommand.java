@@ -18,6 +18,7 @@ import org.dpo4j.trainer.bench.BenchSettings;
 import org.dpo4j.trainer.checkpoint.AtomicFiles;
 import org.dpo4j.trainer.config.RunConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -62,12 +63,8 @@ final class BenchCommand implements Callable<Integer> {
                     + " 8192); sets model.preset.")
     String preset;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Run config, YAML or JSON.")
-    Path config;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", converter = TrainCommand.SetConverter.class,
-            description = "Override one config key (repeatable), e.g. model.arch=qwen2.")
-    List<ConfigOverride> sets = new ArrayList<>();
+    @Mixin
+    ConfigOptions configOptions = new ConfigOptions();
 
     @Option(names = "--loss", paramLabel = "TYPE", description = "Loss type; sets loss.type (default: dpo).")
     String loss;
@@ -131,8 +128,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new UserInputException("--json: " + json + ": the folder " + jsonFile.toAbsolutePath().getParent()
                     + " does not exist");
         }
-        Path file = config == null ? null : env.workDir().resolve(config);
-        RunConfig run = loader.load(file, config == null ? null : config.toString(), sets, flags()).config();
+        RunConfig run = configOptions.load(loader, env, flags()).config();
         if (preset != null && run.model().path() != null) {
             throw new ConfigException("config error: --preset " + preset + ": model.path is set ("
                     + run.model().path() + "), so no preset is used; drop one of the two");

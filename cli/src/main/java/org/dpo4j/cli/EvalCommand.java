@@ -15,6 +15,7 @@ import org.dpo4j.trainer.ModelEvaluation;
 import org.dpo4j.trainer.UserInputException;
 import org.dpo4j.trainer.config.RunConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -66,13 +67,8 @@ final class EvalCommand implements Callable<Integer> {
             description = "Preference pairs: a JSONL, JSON or Parquet file or a directory (sets data.train).")
     String data;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Config, YAML or JSON, for the loss and data settings (a run's resolved-config.yaml works).")
-    Path config;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", converter = TrainCommand.SetConverter.class,
-            description = "Override one config key (repeatable), e.g. loss.beta=0.2 or data.max_length=512.")
-    List<ConfigOverride> sets = new ArrayList<>();
+    @Mixin
+    ConfigOptions configOptions = new ConfigOptions();
 
     @Option(names = "--output-dir", paramLabel = "DIR",
             description = "Directory for the results; must not exist or be empty (default: runs/eval-<time>).")
@@ -91,8 +87,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Path file = config == null ? null : env.workDir().resolve(config);
-        ResolvedConfig resolved = loader.load(file, config == null ? null : config.toString(), sets, flags());
+        ResolvedConfig resolved = configOptions.load(loader, env, flags());
         RunConfig run = resolved.config();
         Path modelFolder = env.workDir().resolve(model);
         RunConfig trainedWith = null;

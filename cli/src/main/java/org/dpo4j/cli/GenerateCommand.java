@@ -43,9 +43,9 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  dpo4j generate --model runs/quick/final --prompt 'Praise the soup.' --max-new-tokens 40",
-            "  dpo4j generate --model runs/quick/final --prompts examples/prompts.txt --num-samples 4 \\",
+            "  dpo4j generate --model runs/quick/final --prompts examples/prompts.jsonl --num-samples 4 \\",
             "      --temperature 0.8 --top-p 0.9 --seed 1 --output samples.jsonl",
-            "  dpo4j generate --model runs/quick/final --prompts examples/prompts.txt --temperature 0"
+            "  dpo4j generate --model runs/quick/final --prompts examples/prompts.jsonl --temperature 0"
         })
 final class GenerateCommand implements Callable<Integer> {
 
