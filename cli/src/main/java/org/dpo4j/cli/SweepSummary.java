@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -51,31 +52,29 @@ final class SweepSummary {
         s.append(mdLine(header));
         s.append(header.stream().map(h -> "---").collect(Collectors.joining("|", "|", "|\n")));
         for (Row r : rows) {
-            List<String> cells = new ArrayList<>(List.of(r.name(), r.status()));
-            cells.addAll(r.keys());
-            cells.add(r.metrics().step() == null ? "" : r.metrics().step().toString());
-            for (String m : metricNames()) {
-                Double v = r.metrics().get(m);
-                cells.add(v == null ? "" : RunReport.format(v));
-            }
-            s.append(mdLine(cells));
+            s.append(mdLine(cells(r, RunReport::format)));
         }
         return s.toString();
+    }
+
+    /** A row's cells in header order: name, status, override values, step, metrics ("" when missing). */
+    private static List<String> cells(Row r, Function<Double, String> number) {
+        List<String> cells = new ArrayList<>(List.of(r.name(), r.status()));
+        cells.addAll(r.keys());
+        cells.add(r.metrics().step() == null ? "" : r.metrics().step().toString());
+        for (String m : metricNames()) {
+            Double v = r.metrics().get(m);
+            cells.add(v == null ? "" : number.apply(v));
+        }
+        return cells;
     }
 
     static String csv(List<String> columns, List<Row> rows) {
         StringBuilder s = new StringBuilder();
         s.append(csvLine(header(columns)));
         for (Row r : rows) {
-            List<String> cells = new ArrayList<>(List.of(r.name(), r.status()));
-            cells.addAll(r.keys());
-            cells.add(r.metrics().step() == null ? "" : r.metrics().step().toString());
-            for (String m : metricNames()) {
-                Double v = r.metrics().get(m);
-                // full precision: a CSV is read by programs
-                cells.add(v == null ? "" : String.format(Locale.ROOT, "%s", v));
-            }
-            s.append(csvLine(cells));
+            // full precision: a CSV is read by programs
+            s.append(csvLine(cells(r, v -> String.format(Locale.ROOT, "%s", v))));
         }
         return s.toString();
     }
