@@ -102,6 +102,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures to FILE as JSON.")
     Path json;
 
+    @Option(names = "--profile", paramLabel = "FILE",
+            description = "Also run one step under libtorch's profiler after the timed ones and write its trace"
+                    + " (Chrome trace JSON: every op with its time and input shapes) to FILE. The timed steps are"
+                    + " not profiled.")
+    Path profile;
+
     private final CliEnvironment env;
     private final ConfigLoader loader;
 
@@ -123,11 +129,8 @@ final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--reference: '" + reference + "' is not one of [live, precomputed]");
         }
-        Path jsonFile = json == null ? null : env.workDir().resolve(json);
-        if (jsonFile != null && !Files.isDirectory(jsonFile.toAbsolutePath().getParent())) {
-            throw new UserInputException("--json: " + json + ": the folder " + jsonFile.toAbsolutePath().getParent()
-                    + " does not exist");
-        }
+        Path jsonFile = outputFile("--json", json);
+        Path profileFile = outputFile("--profile", profile);
         RunConfig run = configOptions.load(loader, env, flags()).config();
         if (preset != null && run.model().path() != null) {
             throw new ConfigException("config error: --preset " + preset + ": model.path is set ("
@@ -138,7 +141,7 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "dpo4j bench: %d warm-up and %d timed steps of %d pairs x %d tokens ...%n",
                 warmup, steps, run.train().batchSize(), seqLen);
         out.flush();
-        BenchResult result = Benchmark.run(run, new BenchSettings(steps, warmup, seqLen, threads, matmulSize),
+        BenchResult result = Benchmark.run(run, new BenchSettings(steps, warmup, seqLen, threads, matmulSize, profileFile),
                 note -> {
                     out.println(note);
                     out.flush();
@@ -150,8 +153,25 @@ final class BenchCommand implements Callable<Integer> {
             out.println();
             out.println("figures written to " + json);
         }
+        if (profileFile != null) {
+            out.println("profiler trace of one more step written to " + profile + " (open it in chrome://tracing or"
+                    + " https://ui.perfetto.dev)");
+        }
         out.flush();
         return Cli.OK;
+    }
+
+    /** {@code file} resolved against the working directory; its folder must exist. */
+    private Path outputFile(String option, Path file) {
+        if (file == null) {
+            return null;
+        }
+        Path resolved = env.workDir().resolve(file);
+        Path folder = resolved.toAbsolutePath().getParent();
+        if (!Files.isDirectory(folder)) {
+            throw new UserInputException(option + ": " + file + ": the folder " + folder + " does not exist");
+        }
+        return resolved;
     }
 
     private void atLeast(String option, int value, int min) {

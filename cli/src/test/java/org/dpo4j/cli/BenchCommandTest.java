@@ -87,9 +87,23 @@ class BenchCommandTest {
         JsonNode j = bench("pre.json", "--reference", "precomputed");
         assertEquals("precomputed", j.get("reference").asText());
         assertTrue(j.get("reference_precompute_s").asDouble() > 0);
-        // hand derivation in ModelFlopsTest: one row of 32 tokens is 26,370,048 FLOPs forward; 4 rows,
-        // 3 forwards' worth for the policy and none for the reference
-        assertEquals(4 * 26_370_048.0 * 3, j.get("flops_per_step").asDouble());
+        // hand derivation in ModelFlopsTest: 2 pairs of 32 tokens with shared prompts of 8 are
+        // 112 positions and 90,841,088 FLOPs forward; 3 forwards' worth for the policy, none for the reference
+        assertEquals(112, j.get("positions_per_forward").asLong());
+        assertEquals(96, j.get("head_positions_per_forward").asLong());
+        assertEquals(3_200, j.get("attention_scores_per_forward").asLong());
+        assertEquals(90_841_088.0 * 3, j.get("flops_per_step").asDouble());
+    }
+
+    @Test
+    void wholeRowsCountEveryPositionAndAProfileTracesOneMoreStep() throws IOException {
+        JsonNode j = bench("rows.json", "--set", "train.share_prompts=false", "--profile", "trace.json");
+        // ModelFlopsTest: whole rows are 4·32 = 128 positions and 103,358,464 FLOPs forward;
+        // policy 3 forwards' worth, the live reference 1
+        assertEquals(128, j.get("positions_per_forward").asLong());
+        assertEquals(103_358_464.0 * 4, j.get("flops_per_step").asDouble());
+        String trace = Files.readString(work.resolve("trace.json"));
+        assertTrue(trace.strip().startsWith("[") && trace.contains("\"aten::mm\""), "a Chrome trace: an array of op events");
     }
 
     @Test

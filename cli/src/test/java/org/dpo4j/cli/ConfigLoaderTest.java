@@ -77,8 +77,8 @@ class ConfigLoaderTest {
         assertEquals("config error: unknown key loss.bta; did you mean loss.beta? (allowed: type, beta, label_smoothing, rpo_alpha) (from --set loss.bta=1)",
                 error(null, "loss.bta=1"));
         assertEquals("config error: unknown key train.max_step; did you mean train.max_steps? (allowed: batch_size,"
-                        + " gradient_accumulation_steps, max_steps, epochs, group_by_length, seed, device, log_every, nan_policy)"
-                        + " (from --set train.max_step=3)",
+                        + " gradient_accumulation_steps, max_steps, epochs, group_by_length, seed, device, log_every, nan_policy,"
+                        + " share_prompts) (from --set train.max_step=3)",
                 error(null, "train.max_step=3"));
     }
 

@@ -3,6 +3,7 @@ package org.dpo4j.trainer;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.jni.JniUtils;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.dpo4j.losses.LossRequirements;
 import org.dpo4j.losses.PreferenceLoss;
 import org.dpo4j.trainer.bench.BenchResult;
 import org.dpo4j.trainer.bench.BenchSettings;
+import org.dpo4j.trainer.bench.ForwardWork;
 import org.dpo4j.trainer.bench.MatmulPeak;
 import org.dpo4j.trainer.bench.ModelFlops;
 import org.dpo4j.trainer.bench.ProcessStats;
@@ -19,6 +21,7 @@ import org.dpo4j.trainer.checkpoint.RandomModelFolder;
 import org.dpo4j.trainer.config.OptimConfig;
 import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.config.ScheduleConfig;
+import org.dpo4j.trainer.data.Batch;
 import org.dpo4j.trainer.data.Batcher;
 import org.dpo4j.trainer.data.PairSampler;
 import org.dpo4j.trainer.data.TokenizedPair;
@@ -27,6 +30,7 @@ import org.dpo4j.trainer.model.ModelArchitecture;
 import org.dpo4j.trainer.model.ModelInitializer;
 import org.dpo4j.trainer.model.ModelPresets;
 import org.dpo4j.trainer.model.ModelWeights;
+import org.dpo4j.trainer.model.SharedPromptLayout;
 import org.dpo4j.trainer.optim.AdamW;
 import org.dpo4j.trainer.optim.LearningRateSchedule;
 import org.dpo4j.trainer.reference.ReferenceLogProbs;
@@ -99,13 +103,15 @@ public final class Benchmark {
         int accumulation = config.train().gradientAccumulationSteps();
         int totalSteps = settings.warmup() + settings.steps();
         long seed = config.train().seed();
+        int drawnSteps = totalSteps + (settings.profile() == null ? 0 : 1);
         List<TokenizedPair> pairs = SyntheticPairs.generate(
-                batchSize * accumulation * totalSteps, seqLen, architecture.vocabSize(), seed);
+                batchSize * accumulation * drawnSteps, seqLen, architecture.vocabSize(), seed);
         Batcher batcher = new Batcher(0); // rows are never padded: the pad id is never written
 
         PreferenceLoss loss = LossFactory.create(config.loss());
         LossRequirements needs = loss.requirements();
-        LiveReference live = new LiveReference(models.reference());
+        BatchForward forward = BatchForward.of(config.train().sharePrompts());
+        LiveReference live = new LiveReference(models.reference(), forward);
         ReferenceSource source = live;
         String mode = "live";
         double precomputeSeconds = Double.NaN;
@@ -134,7 +140,7 @@ public final class Benchmark {
                 scheduleConfig.warmupSteps(), scheduleConfig.warmupRatio(), totalSteps);
         // only optimizerStep runs, never run(): no evaluator, log or checkpoint writer is needed
         TrainingLoop loop = new TrainingLoop(
-                new TrainingLoop.Parts(new PreferenceScorer(models.policy(), source, loss), batcher,
+                new TrainingLoop.Parts(new PreferenceScorer(models.policy(), source, loss, forward), batcher,
                         new PairSampler(pairs, batchSize, false, seed), optimizer, weights.list(), schedule,
                         null, manager),
                 new TrainingLoop.Cadence(totalSteps, accumulation, totalSteps, 0, optim.maxGradNorm()),
@@ -159,20 +165,59 @@ public final class Benchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         BenchResult.RssTrace rss = new BenchResult.RssTrace(settledRss, ProcessStats.rssMb());
         ProcessStats.Faults faultsAfter = ProcessStats.faults();
+        if (settings.profile() != null) {
+            profileOneStep(loop, totalSteps + 1, schedule.lr(totalSteps - 1), settings.profile());
+        }
 
         double peak = MatmulPeak.gflops(manager, settings.matmulSize(), BenchSettings.MATMUL_REPETITIONS);
+        ForwardWork work = forwardWork(pairs.subList(0, batchSize), batcher, forward, loss, manager);
         boolean preset = models.policyFolder() == null;
         BenchResult.Workload workload = new BenchResult.Workload(
                 preset ? config.model().preset() : null,
                 architecture.modelType() + (preset ? " preset " + config.model().preset() : " from " + models.policyFolder()),
                 config.loss().type(), mode, manager.getDevice().toString(), JniUtils.getNumThreads(),
-                JniUtils.getNumInteropThreads(), weights.parameterCount(), ModelFlops.of(architecture), batchSize,
+                JniUtils.getNumInteropThreads(), weights.parameterCount(), ModelFlops.of(architecture), work, batchSize,
                 accumulation, seqLen, settings.warmup(), settings.steps(), settings.matmulSize());
         return new BenchResult(workload, seconds, timer.seconds(), peak, ProcessStats.peakRssMb(),
                 ProcessStats.peakHeapMb(),
                 (double) (faultsAfter.minor() - faultsBefore.minor()) / settings.steps(),
                 (double) (faultsAfter.major() - faultsBefore.major()) / settings.steps(),
                 startup, precomputeSeconds, rss);
+    }
+
+    /**
+     * What a forward pass over one micro-batch computes, counted on the first one (every batch of
+     * the synthetic workload has the same shapes): the positions {@code forward} runs through the
+     * blocks, the attention scores, and the positions the scorer runs the head at.
+     */
+    private static ForwardWork forwardWork(List<TokenizedPair> firstBatch, Batcher batcher, BatchForward forward,
+            PreferenceLoss loss, NDManager manager) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            Batch.Tensors batch = batcher.batch(firstBatch).toTensors(manager);
+            long rows = batch.inputIds().getShape().get(0);
+            long seqLen = batch.inputIds().getShape().get(1);
+            SharedPromptLayout layout = forward == BatchForward.SHARED_PROMPTS ? BatchForward.layout(batch) : null;
+            int attendedRows = loss.requirements().attendedChosenLogProbs() ? firstBatch.size() : 0;
+            long head = ScoredPositions.of(batch, attendedRows).count();
+            return layout == null
+                    ? new ForwardWork(rows * seqLen, head, rows * seqLen * seqLen)
+                    : new ForwardWork(layout.positionsComputed(), head, layout.attentionScores());
+        }
+    }
+
+    /**
+     * One more step under libtorch's profiler (op shapes recorded, no memory events), written as
+     * a Chrome trace: every op of the forward and backward passes with its self time. It runs
+     * after the timed steps because profiling slows every op down.
+     */
+    private static void profileOneStep(TrainingLoop loop, int step, double lr, Path file) {
+        JniUtils.startProfile(false, true, false);
+        try {
+            loop.optimizerStep(step, lr, PhaseClock.NONE);
+        } finally {
+            JniUtils.stopProfile(file.toAbsolutePath().toString());
+        }
     }
 
     /** Policy and reference: a preset drawn from {@code train.seed}, or loaded as training loads them. */
@@ -188,6 +233,7 @@ public final class Benchmark {
         ModelWeights policy = ModelInitializer.randomWeights(architecture, config.train().seed(), manager);
         CausalLm reference = CausalLm.of(architecture, policy.copy(manager));
         policy.requireGradients();
+        ModelWeights.releaseStagingMemory();
         return new RunModels(CausalLm.of(architecture, policy), reference, null);
     }
 

@@ -111,9 +111,10 @@ public final class DpoTrainer implements AutoCloseable {
             PolicySaver saver = PolicySaver.create(config.output(), models.policy().architecture(), tokenizer, policyFolder);
             PreferenceLoss loss = LossFactory.create(config.loss());
             Batcher batcher = new Batcher(tokenizer.padId());
+            BatchForward forward = BatchForward.of(train.sharePrompts());
             ReferenceSetup reference = ReferenceSetup.create(config.reference(), models, data, loss, batcher,
-                    tokenizer.padId(), train.batchSize(), manager, referenceCache, warnings);
-            PreferenceScorer scorer = new PreferenceScorer(models.policy(), reference.source(), loss);
+                    tokenizer.padId(), train.batchSize(), manager, referenceCache, forward, warnings);
+            PreferenceScorer scorer = new PreferenceScorer(models.policy(), reference.source(), loss, forward);
             OptimConfig optim = config.optim();
             ScheduleConfig schedule = config.schedule();
             AdamW optimizer = new AdamW(

@@ -14,10 +14,17 @@ import org.dpo4j.trainer.model.CausalLm;
 final class LiveReference implements ReferenceSource {
 
     private final CausalLm model;
+    private final BatchForward forward;
     private long forwards;
 
+    /** A reference that shares prompts ({@link BatchForward#SHARED_PROMPTS}). */
     LiveReference(CausalLm model) {
+        this(model, BatchForward.SHARED_PROMPTS);
+    }
+
+    LiveReference(CausalLm model, BatchForward forward) {
         this.model = model;
+        this.forward = forward;
     }
 
     CausalLm model() {
@@ -43,7 +50,7 @@ final class LiveReference implements ReferenceSource {
         NDList kept;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray hidden = model.hiddenStates(batch.inputIds(), batch.attentionMask());
+            NDArray hidden = forward.hiddenStates(model, batch);
             TokenScores tokens = TokenScores.of(model, hidden, at, keepTokenLogProbs);
             SequenceLogProbs logProbs = SequenceStats.fromTokenLogProbs(at.scatter(tokens.labelLogProbs()), batch.lossMask());
             pass = new PreferenceScorer.ReferencePass(logProbs, tokens.logProbs());

@@ -103,7 +103,9 @@ public final class ModelEvaluation {
             }
             CausalLm model = CausalLm.of(architecture, policy.weights());
             // a reference-free loss never asks its reference for anything
-            PreferenceScorer scorer = new PreferenceScorer(model, reference == null ? model : reference.model(), loss);
+            BatchForward forward = BatchForward.of(config.train().sharePrompts());
+            PreferenceScorer scorer = new PreferenceScorer(model,
+                    new LiveReference(reference == null ? model : reference.model(), forward), loss, forward);
             Path pairsFile = request.outputDir().resolve(PAIRS_FILE);
             Evaluator evaluator = new Evaluator(scorer, new Batcher(tokenizer.padId()), data.eval(),
                     config.train().batchSize(), new PairResultsWriter(request.outputDir(), loss.pairLossesBelongToPairs()));

@@ -34,16 +34,24 @@ final class PreferenceScorer {
     private final CausalLm policy;
     private final ReferenceSource reference;
     private final PreferenceLoss loss;
+    private final BatchForward forward;
 
-    /** A scorer with a live reference model. */
+    /** A scorer with a live reference model; both share prompts. */
     PreferenceScorer(CausalLm policy, CausalLm reference, PreferenceLoss loss) {
         this(policy, new LiveReference(reference), loss);
     }
 
+    /** A scorer whose policy shares prompts ({@link BatchForward#SHARED_PROMPTS}). */
     PreferenceScorer(CausalLm policy, ReferenceSource reference, PreferenceLoss loss) {
+        this(policy, reference, loss, BatchForward.SHARED_PROMPTS);
+    }
+
+    /** @param forward how the policy runs a batch's rows (a live reference brings its own) */
+    PreferenceScorer(CausalLm policy, ReferenceSource reference, PreferenceLoss loss, BatchForward forward) {
         this.policy = policy;
         this.reference = reference;
         this.loss = loss;
+        this.forward = forward;
     }
 
     /**
@@ -95,7 +103,7 @@ final class PreferenceScorer {
      * {@link #score(Batch.Tensors, ReferencePass, int)}, telling {@code clock} as each phase ends.
      *
      * <pre>
-     *   hidden  = policy.hiddenStates(ids, mask)                       (2B, T, d)
+     *   hidden  = policy.hiddenStates(ids, mask)                       (2B, T, d)  (BatchForward)
      *   tokens  = head and log-softmax at the M needed positions       (M, V) → (M)
      *   grid    = the M token log-probs back on (2B, T−1), 0 elsewhere
      *   sums, means, counts = masked sums of grid, as SequenceStats.logProbs
@@ -104,7 +112,7 @@ final class PreferenceScorer {
     Scored score(Batch.Tensors batch, ReferencePass reference, int pairs, PhaseClock clock) {
         LossRequirements needs = loss.requirements();
         ScoredPositions at = positions(batch, pairs);
-        NDArray hidden = policy.hiddenStates(batch.inputIds(), batch.attentionMask());
+        NDArray hidden = forward.hiddenStates(policy, batch);
         TokenScores tokens = TokenScores.of(policy, hidden, at, needs.tokenKl());
         clock.lap(StepPhase.POLICY_FORWARD);
         NDArray tokenLogps = at.scatter(tokens.labelLogProbs()); // (2B, T−1)

@@ -41,11 +41,13 @@ final class ReferenceSetup {
      * @param batchSize pairs per reference forward while precomputing
      * @param manager   owns the batches
      * @param cacheDir  the folder of cache files ({@link org.dpo4j.trainer.reference.ReferenceCacheDir})
+     * @param forward   how the reference runs a batch's rows
      * @param notes     receives one line per thing the user should know
      */
     static ReferenceSetup create(ReferenceConfig config, RunModels models, PreparedData data, PreferenceLoss loss,
-            Batcher batcher, int padId, int batchSize, NDManager manager, Path cacheDir, Consumer<String> notes) {
-        LiveReference live = new LiveReference(models.reference());
+            Batcher batcher, int padId, int batchSize, NDManager manager, Path cacheDir, BatchForward forward,
+            Consumer<String> notes) {
+        LiveReference live = new LiveReference(models.reference(), forward);
         ReferenceSource source = live;
         LossRequirements needs = loss.requirements();
         if (config.precompute()) {

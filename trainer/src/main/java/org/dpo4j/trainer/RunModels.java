@@ -59,6 +59,7 @@ record RunModels(CausalLm policy, CausalLm reference, Path policyFolder) {
         }
         CausalLm reference = reference(config, policyFolder, tokenizer, architecture, policyWeights, manager, warnings);
         policyWeights.requireGradients();
+        ModelWeights.releaseStagingMemory();
         return new RunModels(CausalLm.of(architecture, policyWeights), reference, policyFolder);
     }
 

@@ -58,16 +58,26 @@ class AccumulationEquivalenceTest {
         Map<String, float[]> b = trainedWeights(config(1, 8), dirB);
         assertEquals(a.keySet(), b.keySet());
         double worst = 0;
+        long entries = 0;
+        long apart = 0;
         for (String name : a.keySet()) {
             float[] x = a.get(name);
             float[] y = b.get(name);
             for (int i = 0; i < x.length; i++) {
-                worst = Math.max(worst, Math.abs(x[i] - y[i]));
+                double difference = Math.abs(x[i] - y[i]);
+                worst = Math.max(worst, difference);
+                apart += difference > 1e-6 ? 1 : 0;
             }
+            entries += x.length;
         }
-        // 3 AdamW steps at lr 1e-3 move each weight by at most ~3e-3; rounding differences in
-        // the gradients change the update by far less than that
-        assertTrue(worst < 1e-5, "largest weight difference " + worst);
+        // 3 AdamW steps at lr 1e-3 move each weight by up to ~3e-3. Rounding differences in the
+        // gradients (summation order: one padded batch of 8, or 8 single pairs) move almost every
+        // weight by far less than 1e-6. Only where a gradient is a near-cancelling sum, |g| of the
+        // order of eps = 1e-8, does AdamW's update lr·g/(|g| + eps) amplify them, by up to
+        // lr/eps = 1e5 per step: measured, a dozen of 430,000 entries, by at most 3e-5. A wrong
+        // accumulation (a dropped or double-counted micro-batch) moves most entries by ~1e-3.
+        assertTrue(apart < entries / 1_000, apart + " of " + entries + " weights differ by more than 1e-6");
+        assertTrue(worst < 2e-4, "largest weight difference " + worst);
         // AdamW hides a constant factor in the gradients, so compare the logged loss and the
         // gradient norm (before clipping) too: a wrong 1/accumulation scaling shows here
         java.util.List<double[]> x = logged.get(dirA);

@@ -72,6 +72,7 @@ public record BenchResult(
      * @param interopThreads    libtorch inter-op threads
      * @param parameters        all parameters of the policy
      * @param flops             the policy's FLOP counts
+     * @param work              what one forward pass over one micro-batch computes
      * @param batchSize         B, pairs per micro-batch
      * @param accumulationSteps micro-batches per optimizer step
      * @param seqLen            T, tokens per row (no padding)
@@ -80,7 +81,7 @@ public record BenchResult(
      * @param matmulSize        n of the peak's n×n matmul
      */
     public record Workload(String preset, String model, String loss, String reference, String device, int threads,
-            int interopThreads, long parameters, ModelFlops flops, int batchSize, int accumulationSteps, int seqLen,
+            int interopThreads, long parameters, ModelFlops flops, ForwardWork work, int batchSize, int accumulationSteps, int seqLen,
             int warmup, int steps, int matmulSize) {
 
         /** Rows through the policy per optimizer step: 2B (chosen and rejected) per micro-batch. */
@@ -103,9 +104,9 @@ public record BenchResult(
             return rowsPerStep() * (seqLen - promptLength());
         }
 
-        /** Model FLOPs per step ({@link ModelFlops#stepFlops}), the live reference's included. */
+        /** Model FLOPs per step ({@link ModelFlops#step}), the live reference's included. */
         public double flopsPerStep() {
-            return flops.stepFlops(rowsPerStep(), seqLen, reference.equals("live"));
+            return flops.step(work, accumulationSteps, reference.equals("live"));
         }
     }
 
@@ -154,6 +155,9 @@ public record BenchResult(
         j.put("interop_threads", workload.interopThreads());
         j.put("params", workload.parameters());
         j.put("matmul_params", workload.flops().matmulParams());
+        j.put("positions_per_forward", workload.work().positions());
+        j.put("head_positions_per_forward", workload.work().headPositions());
+        j.put("attention_scores_per_forward", workload.work().scores());
         j.put("batch_size", workload.batchSize());
         j.put("gradient_accumulation_steps", workload.accumulationSteps());
         j.put("seq_len", workload.seqLen());
@@ -216,7 +220,9 @@ public record BenchResult(
         line(s, "  unattributed", "%.4f s  %5.1f%%", unattributedSeconds() / w.steps(),
                 100 * unattributedSeconds() / seconds);
         s.append('\n');
-        line(s, "model FLOPs", "%.2f GFLOP per step (6N%s per token + attention)", w.flopsPerStep() / 1e9,
+        line(s, "computed", "%,d positions through the blocks per forward (rows: %,d), the head at %,d",
+                w.work().positions(), w.rowsPerStep() / w.accumulationSteps() * w.seqLen(), w.work().headPositions());
+        line(s, "model FLOPs", "%.2f GFLOP per step (6N%s per computed position + attention)", w.flopsPerStep() / 1e9,
                 w.reference().equals("live") ? " + 2N for the reference" : "");
         line(s, "achieved", "%.1f GFLOP/s", achievedGflops());
         line(s, "matmul peak", "%.1f GFLOP/s (%dx%d fp32, best of %d)", matmulPeakGflops, w.matmulSize(),

@@ -1,5 +1,7 @@
 package org.dpo4j.trainer.bench;
 
+import java.nio.file.Path;
+
 /**
  * What {@code dpo4j bench} measures besides the run config (which gives the model, the loss, the
  * batch size, the reference mode and the optimizer).
@@ -10,8 +12,10 @@ package org.dpo4j.trainer.bench;
  * @param seqLen      T, tokens per row, at least 2
  * @param threads     libtorch intra-op threads for the run, or null to keep the engine's setting
  * @param matmulSize  n of the n×n fp32 matmul that measures the peak, at least 1
+ * @param profile     where to write libtorch's profiler trace (Chrome trace JSON) of one extra step
+ *                    run after the timed ones, or null for none; the timed steps are never profiled
  */
-public record BenchSettings(int steps, int warmup, int seqLen, Integer threads, int matmulSize) {
+public record BenchSettings(int steps, int warmup, int seqLen, Integer threads, int matmulSize, Path profile) {
 
     /** Timed matmuls of the peak measurement; the best one counts. */
     public static final int MATMUL_REPETITIONS = 5;

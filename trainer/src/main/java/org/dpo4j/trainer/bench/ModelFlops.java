@@ -11,39 +11,43 @@ import org.dpo4j.trainer.model.ModelArchitecture;
 
 /**
  * The model FLOPs of a training step, for model FLOPs utilisation (MFU), in the convention of
- * Kaplan et al. (2020) and the PaLM paper's appendix B.
+ * Kaplan et al. (2020) and the PaLM paper's appendix B, counting the FLOPs the step computes.
  *
- * <p>N counts the parameters that take part in a matrix multiplication per token: every 2-D
- * weight of the decoder blocks (attention projections, MLP) plus the LM head (V·d, also when it
- * is tied to the embedding, since the head's matmul runs either way). The token and position
- * embeddings are excluded: they are lookups. Biases and norm scales are excluded (no matmul).
+ * <p>Matmul parameters: every 2-D weight of the decoder blocks (attention projections, MLP),
+ * N_blocks, and the LM head, N_head = V·d (also when tied to the embedding, since the head's
+ * matmul runs either way). The token and position embeddings are excluded: they are lookups.
+ * Biases and norm scales are excluded (no matmul).
  *
- * <p>The forward pass of one row of T tokens costs 2·N·T (a multiply and an add per parameter per
- * token) plus the attention matmuls 2·2·L·T²·A, QKᵀ and the product with V, where A = H·D is the
- * query width (with grouped-query attention the keys and values are repeated, so every query head
- * still multiplies). The full T×T score matrix is counted, not the causal half: the model
- * computes all of it and masks. The backward pass costs twice the forward, so the policy costs 3×
- * the forward (6·N per token), and a live reference 1× (2·N per token). Element-wise work
- * (norms, softmax, log-softmax, the optimizer) is not counted.
+ * <p>A forward pass over a micro-batch ({@link ForwardWork}) costs
  *
- * @param matmulParams   N
+ * <pre>
+ *   2·N_blocks·positions + 2·N_head·headPositions + 4·L·A·scores
+ * </pre>
+ *
+ * a multiply and an add per parameter per position, the head only where it runs, and the
+ * attention matmuls QKᵀ and (scores)·V at 2·A per score each, A = H·D the query width (with
+ * grouped-query attention the keys and values are repeated, so every query head multiplies).
+ * The backward pass costs twice the forward, so the policy costs 3× the forward, and a live
+ * reference 1× more. Element-wise work (norms, softmax, log-softmax, the optimizer) is not
+ * counted.
+ *
+ * @param blockParams    N_blocks
+ * @param headParams     N_head
  * @param layers         L
  * @param attentionWidth A = H·D
  */
-public record ModelFlops(long matmulParams, int layers, long attentionWidth) {
+public record ModelFlops(long blockParams, long headParams, int layers, long attentionWidth) {
 
-    /** N, L and A of {@code architecture}. */
+    /** The parameters of {@code architecture}'s matmuls, L and A. */
     public static ModelFlops of(ModelArchitecture architecture) {
         Set<String> lookups = Set.of(LlamaTensorNames.EMBED, Gpt2TensorNames.TOKEN_EMBED, Gpt2TensorNames.POSITION_EMBED);
-        long n = 0;
+        long blocks = 0;
         for (Map.Entry<String, Shape> e : architecture.tensorShapes().entrySet()) {
-            if (e.getValue().dimension() == 2 && !lookups.contains(e.getKey())) {
-                n += e.getValue().size();
+            if (e.getValue().dimension() == 2 && !lookups.contains(e.getKey()) && !isHead(e.getKey())) {
+                blocks += e.getValue().size();
             }
         }
-        if (architecture.tieWordEmbeddings()) {
-            n += (long) architecture.vocabSize() * architecture.hiddenSize();
-        }
+        long head = (long) architecture.vocabSize() * architecture.hiddenSize();
         long width;
         if (architecture instanceof LlamaConfig llama) {
             width = (long) llama.numHeads() * llama.headDim();
@@ -52,25 +56,33 @@ public record ModelFlops(long matmulParams, int layers, long attentionWidth) {
         } else {
             throw new IllegalArgumentException("no FLOP count for " + architecture.getClass().getSimpleName());
         }
-        return new ModelFlops(n, architecture.numLayers(), width);
+        return new ModelFlops(blocks, head, architecture.numLayers(), width);
     }
 
-    /** FLOPs of one forward pass over one row of {@code seqLen} tokens: 2·N·T + 4·L·T²·A. */
-    public double forwardPerRow(int seqLen) {
-        double t = seqLen;
-        return 2.0 * matmulParams * t + 4.0 * layers * t * t * attentionWidth;
+    private static boolean isHead(String tensor) {
+        return tensor.equals(LlamaTensorNames.LM_HEAD) || tensor.equals(Gpt2TensorNames.LM_HEAD);
+    }
+
+    /** N = N_blocks + N_head, the matmul parameters a token meets on its way through. */
+    public long matmulParams() {
+        return blockParams + headParams;
+    }
+
+    /** FLOPs of one forward pass: 2·N_blocks·positions + 2·N_head·headPositions + 4·L·A·scores. */
+    public double forward(ForwardWork work) {
+        return 2.0 * blockParams * work.positions() + 2.0 * headParams * work.headPositions()
+                + 4.0 * layers * attentionWidth * work.scores();
     }
 
     /**
      * FLOPs of one optimizer step.
      *
-     * @param rows          rows processed per step: 2B per micro-batch (chosen and rejected) times
-     *                      the accumulation steps
-     * @param seqLen        T
-     * @param liveReference whether a reference forward pass runs over the same rows
-     * @return rows · forward · (3 + [live reference])
+     * @param work          one micro-batch's forward pass
+     * @param microBatches  micro-batches per step (gradient accumulation)
+     * @param liveReference whether a reference forward pass runs over the same micro-batches
+     * @return microBatches · forward · (3 + [live reference])
      */
-    public double stepFlops(long rows, int seqLen, boolean liveReference) {
-        return rows * forwardPerRow(seqLen) * (liveReference ? 4 : 3);
+    public double step(ForwardWork work, long microBatches, boolean liveReference) {
+        return microBatches * forward(work) * (liveReference ? 4 : 3);
     }
 }

@@ -9,7 +9,9 @@ import org.dpo4j.trainer.data.TokenizedPair;
  * The benchmark's workload: preference pairs of uniformly random token ids, drawn from a seed, so
  * every run of the same shapes trains on the same tokens. Each row (prompt + completion) is
  * exactly {@code seqLen} tokens, so a batch has no padding: its first quarter is the prompt
- * (never scored), the rest the completion (every token scored).
+ * (never scored), the rest the completion (every token scored). A pair's two completions start
+ * with different tokens, so the prefix the two rows share is exactly the prompt and every batch
+ * has the same shapes, also with shared prompts.
  */
 public final class SyntheticPairs {
 
@@ -36,8 +38,12 @@ public final class SyntheticPairs {
         Random random = new Random(seed);
         List<TokenizedPair> pairs = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            pairs.add(new TokenizedPair("bench-" + i, ids(random, prompt, vocabSize),
-                    ids(random, completion, vocabSize), ids(random, completion, vocabSize)));
+            int[] chosen = ids(random, completion, vocabSize);
+            int[] rejected = ids(random, completion, vocabSize);
+            if (vocabSize > 1 && rejected[0] == chosen[0]) {
+                rejected[0] = (chosen[0] + 1) % vocabSize;
+            }
+            pairs.add(new TokenizedPair("bench-" + i, ids(random, prompt, vocabSize), chosen, rejected));
         }
         return pairs;
     }

@@ -22,6 +22,10 @@ import java.util.List;
  * @param nanPolicy                 what a non-finite loss or gradient norm does: {@code stop} (the
  *                                  run fails, naming the step) or {@code skip_step} (that step's
  *                                  update is discarded and counted in {@code skipped_steps})
+ * @param sharePrompts              run each pair's prompt through the model once for both of its
+ *                                  rows when that computes fewer positions
+ *                                  ({@link org.dpo4j.trainer.model.SharedPromptLayout}); the
+ *                                  results equal the row-wise ones up to float32 rounding
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record TrainConfig(
@@ -33,7 +37,8 @@ public record TrainConfig(
         Long seed,
         String device,
         Integer logEvery,
-        String nanPolicy) {
+        String nanPolicy,
+        Boolean sharePrompts) {
 
     /** The values {@code nan_policy} allows. */
     public static final List<String> NAN_POLICIES = List.of("stop", "skip_step");
@@ -68,6 +73,14 @@ public record TrainConfig(
         }
         Check.atLeast("log_every", logEvery, 1);
         Check.oneOf("nan_policy", nanPolicy, NAN_POLICIES);
+        Check.required("share_prompts", sharePrompts);
+    }
+
+    /** The loop with shared prompts. */
+    public TrainConfig(Integer batchSize, Integer gradientAccumulationSteps, Integer maxSteps, Integer epochs,
+            Boolean groupByLength, Long seed, String device, Integer logEvery, String nanPolicy) {
+        this(batchSize, gradientAccumulationSteps, maxSteps, epochs, groupByLength, seed, device, logEvery, nanPolicy,
+                true);
     }
 
     /** The loop with {@code nan_policy: stop}. */

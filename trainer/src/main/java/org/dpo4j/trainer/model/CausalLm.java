@@ -46,6 +46,14 @@ public sealed interface CausalLm permits LlamaModel, Gpt2Model {
     NDArray hiddenStates(NDArray inputIds, NDArray attentionMask);
 
     /**
+     * {@link #hiddenStates(NDArray, NDArray)} of a preference batch, computing each pair's prompt
+     * once for both of its rows ({@link SharedPromptLayout}): the same values up to float32
+     * rounding at every real token, in the same (2B, T, d) row layout; padding positions hold
+     * arbitrary finite values.
+     */
+    NDArray hiddenStates(SharedPromptLayout layout);
+
+    /**
      * The language-model head: h·Wᵀ with W the (V, d) output embedding (the input embedding when
      * the config ties them). Position-wise, so it applies to any leading shape.
      *

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.UnaryOperator;
 
 /**
  * GPT-2 ({@code GPT2LMHeadModel}) over {@link ModelWeights} under the hub's unprefixed names
@@ -78,12 +79,43 @@ public final class Gpt2Model implements CausalLm {
         for (int i = 0; i < config.numLayers(); i++) {
             String p = Gpt2TensorNames.layer(i);
             NDArray input = x;
-            x = BlockScope.keepOutput(() -> {
-                NDArray y = input.add(attention(layerNorm(input, p + "ln_1", eps), p + "attn.", maskBias));
-                return y.add(mlp(layerNorm(y, p + "ln_2", eps), p + "mlp."));
-            });
+            x = BlockScope.keepOutput(() -> block(input, p, h -> attention(h, p + "attn.", maskBias)));
         }
         return layerNorm(x, Gpt2TensorNames.FINAL_NORM, eps);
+    }
+
+    /**
+     * The flat stream of {@code layout} through the blocks, then back in the row layout:
+     * position-wise ops on (S, E), attention per group.
+     *
+     * @throws IllegalArgumentException when a position is not below n_positions
+     */
+    @Override
+    public NDArray hiddenStates(SharedPromptLayout layout) {
+        long last = Math.max(layout.promptPositions().max(), layout.completionPositions().max());
+        if (last >= config.maxPositions()) {
+            throw new IllegalArgumentException(
+                    "position ids span [0, " + last + "]; allowed are 0 to " + (config.maxPositions() - 1));
+        }
+        NDArray x = Lookup.rows(weights.get(Gpt2TensorNames.TOKEN_EMBED), layout.tokenIds())
+                .add(Lookup.rows(weights.get(Gpt2TensorNames.POSITION_EMBED), layout.flatPositions())); // (S, E)
+        for (int i = 0; i < config.numLayers(); i++) {
+            String p = Gpt2TensorNames.layer(i);
+            NDArray input = x;
+            x = BlockScope.keepOutput(() -> block(input, p, h -> sharedAttention(h, p + "attn.", layout)));
+        }
+        return layout.toRows(layerNorm(x, Gpt2TensorNames.FINAL_NORM, config.layerNormEps()));
+    }
+
+    /**
+     * One pre-norm block: x + attn(LN_1(x)), then + mlp(LN_2(·)); (..., E) to (..., E).
+     *
+     * @param attention the block's attention over its normalised input
+     */
+    private NDArray block(NDArray x, String p, UnaryOperator<NDArray> attention) {
+        double eps = config.layerNormEps();
+        NDArray y = x.add(attention.apply(layerNorm(x, p + "ln_1", eps)));
+        return y.add(mlp(layerNorm(y, p + "ln_2", eps), p + "mlp."));
     }
 
     /**
@@ -105,6 +137,22 @@ public final class Gpt2Model implements CausalLm {
         double scale = config.scaleAttnWeights() ? 1.0 / Math.sqrt(headDim) : 1.0;
         NDArray context = MultiHeadAttention.attend(q, k, v, maskBias, scale); // (N, H, T, D)
         return conv1d(MultiHeadAttention.mergeHeads(context), prefix + "c_proj");
+    }
+
+    /**
+     * {@link #attention} over a {@link SharedPromptLayout}'s flat stream.
+     *
+     * @param h (S, E) normalised input
+     * @return (S, E)
+     */
+    private NDArray sharedAttention(NDArray h, String prefix, SharedPromptLayout layout) {
+        int heads = config.numHeads();
+        int headDim = config.headDim();
+        NDList qkv = conv1d(h, prefix + "c_attn").split(3, 1); // q | k | v, each (S, E)
+        double scale = config.scaleAttnWeights() ? 1.0 / Math.sqrt(headDim) : 1.0;
+        NDArray context = layout.attend(layout.split(qkv.get(0), heads, headDim),
+                layout.split(qkv.get(1), heads, headDim), layout.split(qkv.get(2), heads, headDim), scale);
+        return conv1d(context, prefix + "c_proj");
     }
 
     /** c_proj(act(c_fc(h))): (N, T, E) to (N, T, inner) and back. */

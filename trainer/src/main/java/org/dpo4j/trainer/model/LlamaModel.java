@@ -3,6 +3,7 @@ package org.dpo4j.trainer.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
+import java.util.function.UnaryOperator;
 
 /**
  * A Llama-family decoder-only transformer (Llama, Mistral, Qwen2, SmolLM) over
@@ -82,15 +83,37 @@ public final class LlamaModel implements CausalLm {
         for (int i = 0; i < config.numLayers(); i++) {
             String p = LlamaTensorNames.layer(i);
             NDArray input = x;
-            x = BlockScope.keepOutput(() -> decoderLayer(input, p, maskBias, rotary));
+            x = BlockScope.keepOutput(() -> decoderLayer(input, p, h -> attention(h, p, maskBias, rotary)));
         }
         return Norms.rms(x, weights.get(LlamaTensorNames.FINAL_NORM), config.rmsNormEps());
     }
 
-    /** One pre-norm block: x + attn(rms(x)), then + mlp(rms(·)); (N, T, d) to (N, T, d). */
-    private NDArray decoderLayer(NDArray x, String p, NDArray maskBias, RotaryTables rotary) {
+    /**
+     * The flat stream of {@code layout} through the blocks, then back in the row layout:
+     * position-wise ops on (S, d), attention per group.
+     */
+    @Override
+    public NDArray hiddenStates(SharedPromptLayout layout) {
+        RotaryTables promptRotary = RotaryTables.at(layout.promptPositions(), config.headDim(), config.ropeTheta());
+        RotaryTables completionRotary = RotaryTables.at(layout.completionPositions(), config.headDim(), config.ropeTheta());
+        NDArray x = Lookup.rows(weights.get(LlamaTensorNames.EMBED), layout.tokenIds()); // (S, d)
+        for (int i = 0; i < config.numLayers(); i++) {
+            String p = LlamaTensorNames.layer(i);
+            NDArray input = x;
+            x = BlockScope.keepOutput(() -> decoderLayer(input, p,
+                    h -> sharedAttention(h, p, layout, promptRotary, completionRotary)));
+        }
+        return layout.toRows(Norms.rms(x, weights.get(LlamaTensorNames.FINAL_NORM), config.rmsNormEps()));
+    }
+
+    /**
+     * One pre-norm block: x + attn(rms(x)), then + mlp(rms(·)); (..., d) to (..., d).
+     *
+     * @param attention the block's attention over its normalised input, (..., d) to (..., d)
+     */
+    private NDArray decoderLayer(NDArray x, String p, UnaryOperator<NDArray> attention) {
         NDArray h = Norms.rms(x, weights.get(p + "input_layernorm.weight"), config.rmsNormEps());
-        NDArray y = x.add(attention(h, p, maskBias, rotary));
+        NDArray y = x.add(attention.apply(h));
         h = Norms.rms(y, weights.get(p + "post_attention_layernorm.weight"), config.rmsNormEps());
         return y.add(mlp(h, p));
     }
@@ -114,6 +137,30 @@ public final class LlamaModel implements CausalLm {
         NDArray v = MultiHeadAttention.repeatKv(qkv[2], heads / kvHeads);
         NDArray context = MultiHeadAttention.attend(q, k, v, maskBias, 1.0 / Math.sqrt(headDim)); // (N, H, T, D)
         return project(MultiHeadAttention.mergeHeads(context), a + "o_proj", config.outputBias());
+    }
+
+    /**
+     * {@link #attention} over a {@link SharedPromptLayout}'s flat stream.
+     *
+     * @param h (S, d) normalised input
+     * @return (S, d)
+     */
+    private NDArray sharedAttention(NDArray h, String prefix, SharedPromptLayout layout, RotaryTables promptRotary,
+            RotaryTables completionRotary) {
+        int heads = config.numHeads();
+        int kvHeads = config.numKvHeads();
+        int headDim = config.headDim();
+        String a = prefix + "self_attn.";
+        SharedPromptLayout.Groups q = layout.split(project(h, a + "q_proj", config.qkvBias()), heads, headDim);
+        SharedPromptLayout.Groups k = layout.split(project(h, a + "k_proj", config.qkvBias()), kvHeads, headDim);
+        SharedPromptLayout.Groups v = layout.split(project(h, a + "v_proj", config.qkvBias()), kvHeads, headDim);
+        SharedPromptLayout.Groups rotatedQ = new SharedPromptLayout.Groups(
+                promptRotary.apply(q.prompt()), completionRotary.apply(q.completion()));
+        SharedPromptLayout.Groups rotatedK = new SharedPromptLayout.Groups(
+                promptRotary.apply(k.prompt()), completionRotary.apply(k.completion()));
+        NDArray context = layout.attend(rotatedQ, rotatedK.repeatKv(heads / kvHeads), v.repeatKv(heads / kvHeads),
+                1.0 / Math.sqrt(headDim)); // (S, H·D)
+        return project(context, a + "o_proj", config.outputBias());
     }
 
     /**

@@ -45,6 +45,18 @@ public final class ModelWeights implements AutoCloseable {
     }
 
     /**
+     * Collects the garbage that building weights leaves: the Java arrays they were drawn or read
+     * into, and the direct buffers {@link #owned} copies them through (native memory that is
+     * freed only when its buffer is collected). Call once after the models are built. Why: with
+     * nothing else allocating on the Java heap during training, no collection would run for a
+     * long time, and these pages (about twice the weights' size) would stay resident for the
+     * whole run, on top of the step's peak; a full collection also lets G1 shrink the heap.
+     */
+    public static void releaseStagingMemory() {
+        System.gc();
+    }
+
+    /**
      * Copies {@code source}'s values into {@code target}'s storage, bit for bit, keeping
      * {@code target} itself (its handle, gradient flag and manager) as it is: how a checkpoint's
      * values go back into live parameters and optimizer state. Temporaries are freed here.

@@ -36,7 +36,10 @@ final class MultiHeadAttention {
     }
 
     /**
-     * softmax(scale · q kᵀ + maskBias) v.
+     * softmax((scale · q) kᵀ + maskBias) v. The scale multiplies the queries, (N, H, T, D), not the
+     * scores, (N, H, T, T): the same product (exactly so when the scale is a power of two, as
+     * 1/√D is for D = 4, 16, 64, 256), with one pass over T·D values instead of T·T per head, in
+     * the forward and the backward pass.
      *
      * @param q        (N, H, T, D)
      * @param k        (N, H, T, D)
@@ -46,10 +49,7 @@ final class MultiHeadAttention {
      * @return (N, H, T, D)
      */
     static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray maskBias, double scale) {
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
-        if (scale != 1.0) {
-            scores = Constants.times(scores, scale);
-        }
-        return scores.add(maskBias).softmax(-1).matMul(v);
+        NDArray scaled = scale == 1.0 ? q : Constants.times(q, scale);
+        return scaled.matMul(k.transpose(0, 1, 3, 2)).add(maskBias).softmax(-1).matMul(v);
     }
 }

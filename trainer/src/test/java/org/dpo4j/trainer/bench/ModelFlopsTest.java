@@ -12,14 +12,21 @@ class ModelFlopsTest {
     void tinyLlamaByHand() {
         // d = 128, 4 query heads of D = 32 over 2 key/value heads, SwiGLU 344, 2 layers, untied head, V = 259.
         // Per layer: q 128·128 + k 64·128 + v 64·128 + o 128·128 = 49,152; gate, up, down 3·128·344 = 132,096.
-        // N = 2 · 181,248 + head 259·128 = 362,496 + 33,152 = 395,648 (the embedding's 33,152 not counted).
+        // N_blocks = 2 · 181,248 = 362,496; N_head = 259·128 = 33,152 (the embedding's 33,152 not counted).
         ModelFlops f = ModelFlops.of(ModelPresets.of("llama", "tiny", 259));
-        assertEquals(new ModelFlops(395_648, 2, 128), f);
-        // One row of T = 32: 2·N·T = 25,321,472 plus 4·L·T²·A = 4·2·1024·128 = 1,048,576.
-        assertEquals(26_370_048.0, f.forwardPerRow(32));
-        // 4 rows (2 pairs), policy 3× the forward, live reference 1× more.
-        assertEquals(4 * 26_370_048.0 * 4, f.stepFlops(4, 32, true));
-        assertEquals(4 * 26_370_048.0 * 3, f.stepFlops(4, 32, false));
+        assertEquals(new ModelFlops(362_496, 33_152, 2, 128), f);
+        assertEquals(395_648, f.matmulParams());
+        // 2 pairs of T = 32 with shared prompts of P = 8: positions 2·8 + 4·24 = 112, the head at the
+        // 4·24 = 96 scored positions, scores 2·8² + 4·24·(8 + 24) = 128 + 3,072 = 3,200 per head and layer.
+        ForwardWork shared = new ForwardWork(112, 96, 3_200);
+        // 2·362,496·112 = 81,199,104; 2·33,152·96 = 6,365,184; 4·2·128·3,200 = 3,276,800
+        assertEquals(90_841_088.0, f.forward(shared));
+        // policy 3× the forward, a live reference 1× more, per micro-batch
+        assertEquals(90_841_088.0 * 4, f.step(shared, 1, true));
+        assertEquals(90_841_088.0 * 3 * 2, f.step(shared, 2, false));
+        // whole rows: positions 4·32 = 128, scores 4·32² = 4,096:
+        // 2·362,496·128 = 92,798,976; 6,365,184; 4·2·128·4,096 = 4,194,304
+        assertEquals(103_358_464.0, f.forward(new ForwardWork(128, 96, 4_096)));
     }
 
     @Test
@@ -27,7 +34,7 @@ class ModelFlopsTest {
         // 8 layers, d = 512, 8 heads, MLP 1376, V = 8192, untied head:
         // per layer 4·512² + 3·512·1376 = 1,048,576 + 2,113,536 = 3,162,112; 8 layers 25,296,896; head 4,194,304.
         ModelFlops f = ModelFlops.of(ModelPresets.of("llama", "small", 8192));
-        assertEquals(new ModelFlops(29_491_200, 8, 512), f);
+        assertEquals(new ModelFlops(25_296_896, 4_194_304, 8, 512), f);
         // all parameters: N + embedding 4,194,304 + 17 norm vectors of 512 = 33,694,208, "about 34M"
         assertEquals(33_694_208, ModelPresets.of("llama", "small", 8192).parameterCount());
     }
@@ -38,6 +45,6 @@ class ModelFlopsTest {
         // + c_fc 128·512 + c_proj 512·128 = 49,152 + 16,384 + 65,536 + 65,536 = 196,608; head 100·128 tied.
         // wte and wpe are lookups.
         ModelFlops f = ModelFlops.of(ModelPresets.of("gpt2", "tiny", 100));
-        assertEquals(new ModelFlops(2 * 196_608 + 12_800, 2, 128), f);
+        assertEquals(new ModelFlops(2 * 196_608, 12_800, 2, 128), f);
     }
 }
