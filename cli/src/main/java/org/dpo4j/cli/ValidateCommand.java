@@ -106,8 +106,8 @@ final class ValidateCommand implements Callable<Integer> {
         if (m.referenceActivations() > 0) {
             row(out, "reference log-probs (TDPO)", m.referenceActivations());
         }
+        row(out, "JVM and libtorch", m.runtime());
         row(out, "total", m.total());
-        out.println("  (the process also holds the JVM and libtorch: a few hundred MB more)");
     }
 
     private static void row(PrintWriter out, String name, long bytes) {

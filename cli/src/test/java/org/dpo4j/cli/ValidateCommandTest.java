@@ -49,7 +49,7 @@ class ValidateCommandTest {
                 + " vocab_size 259): " + count + "; run on every batch"), r.out());
         assertTrue(r.out().contains("data: 1795 training pairs, 205 held-out pairs"), r.out());
         for (String part : List.of("policy weights", "reference weights", "gradients", "AdamW state (2 moments)",
-                "activations, policy", "total")) {
+                "activations, policy", "JVM and libtorch", "total")) {
             assertTrue(r.out().contains("\n  " + part + " "), part + " in\n" + r.out());
         }
         assertTrue(r.out().contains("config is valid; nothing was trained"));

@@ -178,11 +178,22 @@ public final class Benchmark {
                 config.loss().type(), mode, manager.getDevice().toString(), JniUtils.getNumThreads(),
                 JniUtils.getNumInteropThreads(), weights.parameterCount(), ModelFlops.of(architecture), work, batchSize,
                 accumulation, seqLen, settings.warmup(), settings.steps(), settings.matmulSize());
+        MemoryEstimate estimate = MemoryEstimate.of(architecture, models.reference().architecture(),
+                memoryMode(mode), needs.tokenKl(), batchSize, seqLen, pairs.size());
         return new BenchResult(workload, seconds, timer.seconds(), peak, ProcessStats.peakRssMb(),
-                ProcessStats.peakHeapMb(),
+                ProcessStats.peakHeapMb(), estimate.total() / (double) (1 << 20),
                 (double) (faultsAfter.minor() - faultsBefore.minor()) / settings.steps(),
                 (double) (faultsAfter.major() - faultsBefore.major()) / settings.steps(),
                 startup, precomputeSeconds, rss);
+    }
+
+    /** The estimate's reference term for the benchmark's reference mode. */
+    private static MemoryEstimate.ReferenceMode memoryMode(String mode) {
+        return switch (mode) {
+            case "precomputed" -> MemoryEstimate.ReferenceMode.PRECOMPUTED;
+            case BenchResult.NO_REFERENCE -> MemoryEstimate.ReferenceMode.UNUSED;
+            default -> MemoryEstimate.ReferenceMode.LIVE;
+        };
     }
 
     /**

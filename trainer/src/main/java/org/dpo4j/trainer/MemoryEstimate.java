@@ -5,10 +5,9 @@ import org.dpo4j.trainer.model.LlamaConfig;
 import org.dpo4j.trainer.model.ModelArchitecture;
 
 /**
- * An estimate of a training run's peak native memory, in bytes, by part. Everything is float32
- * (4 bytes), as dpo4j trains. {@code dpo4j validate} prints it; the benchmark compares it with
- * the measured peak resident memory, which adds the JVM and libtorch themselves (a few hundred
- * MB) and the allocator's slack.
+ * An estimate of a training run's peak resident memory, in bytes, by part. Everything is float32
+ * (4 bytes), as dpo4j trains. {@code dpo4j validate} prints it; {@code dpo4j bench} prints it
+ * next to the measured peak resident set, which adds the allocator's slack.
  *
  * <p>With P the policy's parameters, P_ref the reference's, B = {@code train.batch_size},
  * R = 2B rows (chosen and rejected), T = {@code data.max_length}:
@@ -21,6 +20,7 @@ import org.dpo4j.trainer.model.ModelArchitecture;
  *   policy activations 4·R·(saved(T) + block(T))
  *   reference          4·R·T·V when a per-token KL (TDPO) keeps the reference's log-probs
  *                      through the policy's pass, else 0
+ *   runtime            {@value #RUNTIME_MIB} MiB: the JVM and libtorch themselves
  * </pre>
  * Why these terms: each decoder block runs in its own scope that keeps only its output, and
  * each micro-batch's arrays are freed before the next, so a step holds what autograd saves for
@@ -45,9 +45,13 @@ import org.dpo4j.trainer.model.ModelArchitecture;
  * block(T) = T·s + 3·H·T²: one block's saved arrays while it runs, plus its raw, scaled and
  * masked scores, which live only until the block's scope closes.
  *
- * <p>Not counted: the JVM and libtorch themselves (a few hundred MB of resident memory) and
- * memory the allocator keeps after it is freed; docs/performance.md compares the estimate
- * with the measured peak.
+ * <p>The activations are an upper bound in two ways: every row is taken as {@code max_length}
+ * tokens, and each pair's two rows as computed whole, while {@code train.share_prompts} computes
+ * the shared prompt once. The runtime is measured: the peak resident set of
+ * {@code dpo4j bench --seq-len 2 --batch-size 1 --matmul-size 64} (the tiny preset, 7 MB of
+ * weights and next to no activations) is 245-248 MB. Not counted: memory the
+ * allocator keeps after it is freed; docs/performance.md compares the estimate with measured
+ * peaks.
  *
  * @param policyWeights        the trained parameters
  * @param referenceWeights     the frozen reference's parameters (0 when precomputed)
@@ -57,6 +61,7 @@ import org.dpo4j.trainer.model.ModelArchitecture;
  * @param policyActivations    the policy's arrays at the peak of a micro-batch: saved(T) + block(T)
  * @param referenceActivations what the reference keeps through the policy's pass (TDPO's
  *                             per-token log-probs; else 0)
+ * @param runtime              the JVM and libtorch ({@value #RUNTIME_MIB} MiB)
  */
 public record MemoryEstimate(
         long policyWeights,
@@ -65,7 +70,11 @@ public record MemoryEstimate(
         long gradients,
         long optimizerState,
         long policyActivations,
-        long referenceActivations) {
+        long referenceActivations,
+        long runtime) {
+
+    /** Resident memory of the JVM and libtorch with no model, measured (see the class comment). */
+    public static final long RUNTIME_MIB = 250;
 
     /** Bytes of one float32. */
     static final long FLOAT = 4;
@@ -108,12 +117,13 @@ public record MemoryEstimate(
                 FLOAT * p,
                 2 * FLOAT * p,
                 policyActivations,
-                referenceActivations);
+                referenceActivations,
+                RUNTIME_MIB << 20);
     }
 
     /** The sum of the parts. */
     public long total() {
-        return policyWeights + referenceWeights + referenceCache + gradients + optimizerState + activations();
+        return policyWeights + referenceWeights + referenceCache + gradients + optimizerState + activations() + runtime;
     }
 
     /** Policy and reference activations. */

@@ -61,9 +61,13 @@ record TokenScores(NDArray labelLogProbs, NDArray meanLogits, NDArray logProbs) 
      * @param keepLogProbs whether to return the (M, V) log-probs too
      */
     static TokenScores of(CausalLm model, NDArray hidden, ScoredPositions at, boolean keepLogProbs) {
+        return of(model, hidden, at, keepLogProbs, chunkRows(model.architecture().vocabSize()));
+    }
+
+    /** {@link #of(CausalLm, NDArray, ScoredPositions, boolean)} in chunks of {@code rows} positions. */
+    static TokenScores of(CausalLm model, NDArray hidden, ScoredPositions at, boolean keepLogProbs, int rows) {
         NDArray gathered = at.gather(hidden); // (M, d)
         long m = gathered.getShape().get(0);
-        int rows = chunkRows(model.architecture().vocabSize());
         if (m <= rows) {
             return chunk(model, gathered, at.labels(), keepLogProbs);
         }

@@ -9,6 +9,9 @@ import org.junit.jupiter.api.Test;
 /** The estimate's formula against hand-derived counts for two toy architectures. */
 class MemoryEstimateTest {
 
+    /** The measured JVM and libtorch term, the same in every estimate. */
+    private static final long RUNTIME = MemoryEstimate.RUNTIME_MIB << 20;
+
     /** V = 10, d = 4, 1 layer, H = 2 heads over H_kv = 1 of size h = 2, I = 6, untied head. */
     private static final LlamaConfig LLAMA = new LlamaConfig(
             "llama", 10, 4, 1, 2, 1, 2, 6, 1e-5, 10_000.0, 64, false, false, false, false);
@@ -29,19 +32,19 @@ class MemoryEstimateTest {
 
         // batch 1 (2 rows), T = 3: 4 bytes · 2 rows · (246 + 240) = 3888; a live reference keeps nothing
         MemoryEstimate live = MemoryEstimate.of(LLAMA, LLAMA, MemoryEstimate.ReferenceMode.LIVE, false, 1, 3, 100);
-        assertEquals(new MemoryEstimate(4 * 212, 4 * 212, 0, 4 * 212, 8 * 212, 3888, 0), live);
-        assertEquals(4 * 212 * 5 + 3888, live.total());
+        assertEquals(new MemoryEstimate(4 * 212, 4 * 212, 0, 4 * 212, 8 * 212, 3888, 0, RUNTIME), live);
+        assertEquals(4 * 212 * 5 + 3888 + RUNTIME, live.total());
 
         // TDPO: policy 4·2·(276 + 240) = 4128, and the reference's log-probs 4·2·3·10 = 240
         MemoryEstimate tdpo = MemoryEstimate.of(LLAMA, LLAMA, MemoryEstimate.ReferenceMode.LIVE, true, 1, 3, 100);
-        assertEquals(new MemoryEstimate(4 * 212, 4 * 212, 0, 4 * 212, 8 * 212, 4128, 240), tdpo);
+        assertEquals(new MemoryEstimate(4 * 212, 4 * 212, 0, 4 * 212, 8 * 212, 4128, 240, RUNTIME), tdpo);
 
         // precomputed: no reference weights, 32 bytes per cached pair
         MemoryEstimate cached = MemoryEstimate.of(LLAMA, LLAMA, MemoryEstimate.ReferenceMode.PRECOMPUTED, false, 1, 3, 100);
-        assertEquals(new MemoryEstimate(4 * 212, 0, 3200, 4 * 212, 8 * 212, 3888, 0), cached);
+        assertEquals(new MemoryEstimate(4 * 212, 0, 3200, 4 * 212, 8 * 212, 3888, 0, RUNTIME), cached);
         // reference-free: its weights are loaded but never run
         MemoryEstimate unused = MemoryEstimate.of(LLAMA, LLAMA, MemoryEstimate.ReferenceMode.UNUSED, false, 1, 3, 100);
-        assertEquals(new MemoryEstimate(4 * 212, 4 * 212, 0, 4 * 212, 8 * 212, 3888, 0), unused);
+        assertEquals(new MemoryEstimate(4 * 212, 4 * 212, 0, 4 * 212, 8 * 212, 3888, 0, RUNTIME), unused);
     }
 
     @Test

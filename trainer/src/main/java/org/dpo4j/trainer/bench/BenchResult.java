@@ -18,6 +18,8 @@ import java.util.Map;
  * @param matmulPeakGflops           the fp32 matmul peak measured in the same process ({@link MatmulPeak})
  * @param peakRssMb                  the process's peak resident memory (VmHWM), NaN when unknown
  * @param peakHeapMb                 the peak used Java heap during the benchmark
+ * @param memoryEstimateMb           the peak memory {@code dpo4j validate} estimates for these
+ *                                   shapes ({@code org.dpo4j.trainer.MemoryEstimate}, rows of T tokens)
  * @param minorFaultsPerStep         minor page faults per timed step
  * @param majorFaultsPerStep         major page faults per timed step
  * @param startupSeconds             from the JVM's start until the engine was up and the models built
@@ -33,6 +35,7 @@ public record BenchResult(
         double matmulPeakGflops,
         double peakRssMb,
         double peakHeapMb,
+        double memoryEstimateMb,
         double minorFaultsPerStep,
         double majorFaultsPerStep,
         double startupSeconds,
@@ -179,6 +182,8 @@ public record BenchResult(
         j.put("mfu", number(mfu()));
         j.put("peak_rss_mb", number(peakRssMb));
         j.put("peak_heap_mb", number(peakHeapMb));
+        j.put("memory_estimate_mb", number(memoryEstimateMb));
+        j.put("peak_rss_over_estimate", number(peakRssMb / memoryEstimateMb));
         j.put("minor_faults_per_step", number(minorFaultsPerStep));
         j.put("major_faults_per_step", number(majorFaultsPerStep));
         j.put("startup_s", number(startupSeconds));
@@ -229,7 +234,8 @@ public record BenchResult(
                 w.matmulSize(), BenchSettings.MATMUL_REPETITIONS);
         line(s, "MFU", "%.3f", mfu());
         s.append('\n');
-        line(s, "peak RSS", "%.0f MB", peakRssMb);
+        line(s, "peak RSS", "%.0f MB (%.2fx the %.0f MB validate estimates for these shapes)", peakRssMb,
+                peakRssMb / memoryEstimateMb, memoryEstimateMb);
         line(s, "peak Java heap", "%.0f MB", peakHeapMb);
         if (Double.isFinite(rss.settledMb())) {
             line(s, "RSS growth", "%+.1f%% from timed step %d (%.0f MB) to the end (%.0f MB)", 100 * rss.growth(),
