@@ -107,6 +107,23 @@ class BenchCommandTest {
     }
 
     @Test
+    void aLongRunTracesResidentMemory() throws IOException {
+        TestSupport.Result r = run("bench", "--preset", "tiny", "--steps", "200", "--warmup", "0", "--batch-size", "1",
+                "--seq-len", "8", "--matmul-size", "64", "--json", "long.json");
+        assertEquals(0, r.code(), r.err() + r.out());
+        JsonNode j = new ObjectMapper().readTree(Files.readString(work.resolve("long.json")));
+        // 200 timed steps: settled a quarter in, but never before step 100; a sample after each tenth
+        assertEquals(100, j.get("rss_settled_step").asInt());
+        assertEquals(10, j.get("rss_mb_samples").size());
+        assertTrue(j.get("rss_mb_settled").asDouble() > 0 && j.get("rss_mb_end").asDouble() > 0);
+        assertTrue(Double.isFinite(j.get("rss_growth_after_settled").asDouble()));
+        assertTrue(r.out().contains("RSS by tenths"), r.out());
+        // a short run reports no growth: 2 steps cannot tell growth from noise
+        JsonNode shortRun = bench("short.json");
+        assertTrue(shortRun.get("rss_mb_settled").isNull() && shortRun.get("rss_mb_samples").isEmpty());
+    }
+
+    @Test
     void helpHasExamples() {
         TestSupport.Result r = run("bench", "--help");
         assertEquals(0, r.code());

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.jni.JniUtils;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.dpo4j.losses.LossRequirements;
@@ -153,17 +154,26 @@ public final class Benchmark {
         PhaseTimer timer = new PhaseTimer();
         ProcessStats.Faults faultsBefore = ProcessStats.faults();
         long start = System.nanoTime();
+        boolean traceRss = settings.steps() >= BenchResult.RssTrace.MIN_STEPS;
+        int settledStep = BenchResult.RssTrace.settledStep(settings.steps());
         double settledRss = Double.NaN;
+        List<Double> rssSamples = new ArrayList<>();
         for (int step = settings.warmup(); step < totalSteps; step++) {
             timer.start();
             loop.optimizerStep(step + 1, schedule.lr(step), timer);
             int timed = step + 1 - settings.warmup();
-            if (timed == BenchResult.RssTrace.SETTLED_STEPS && settings.steps() >= 2 * BenchResult.RssTrace.SETTLED_STEPS) {
+            if (traceRss && timed == settledStep) {
                 settledRss = ProcessStats.rssMb();
+            }
+            if (traceRss && (long) timed * 10 / settings.steps() > (long) (timed - 1) * 10 / settings.steps()) {
+                rssSamples.add(ProcessStats.rssMb()); // a tenth of the run has passed
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        BenchResult.RssTrace rss = new BenchResult.RssTrace(settledRss, ProcessStats.rssMb());
+        BenchResult.RssTrace rss = new BenchResult.RssTrace(settledStep, settledRss, ProcessStats.rssMb(), rssSamples);
+        // read before the matmul peak's own three n x n matrices and the profiled step
+        double peakRss = ProcessStats.peakRssMb();
+        double peakHeap = ProcessStats.peakHeapMb();
         ProcessStats.Faults faultsAfter = ProcessStats.faults();
         if (settings.profile() != null) {
             profileOneStep(loop, totalSteps + 1, schedule.lr(totalSteps - 1), settings.profile());
@@ -180,8 +190,8 @@ public final class Benchmark {
                 accumulation, seqLen, settings.warmup(), settings.steps(), settings.matmulSize());
         MemoryEstimate estimate = MemoryEstimate.of(architecture, models.reference().architecture(),
                 memoryMode(mode), needs.tokenKl(), batchSize, seqLen, pairs.size());
-        return new BenchResult(workload, seconds, timer.seconds(), peak, ProcessStats.peakRssMb(),
-                ProcessStats.peakHeapMb(), estimate.total() / (double) (1 << 20),
+        return new BenchResult(workload, seconds, timer.seconds(), peak, peakRss,
+                peakHeap, estimate.total() / (double) (1 << 20),
                 (double) (faultsAfter.minor() - faultsBefore.minor()) / settings.steps(),
                 (double) (faultsAfter.major() - faultsBefore.major()) / settings.steps(),
                 startup, precomputeSeconds, rss);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -16,7 +17,8 @@ import java.util.Map;
  *                                   the step's phases, in step order); they sum to at most
  *                                   {@code seconds}, the rest is unattributed (freeing the step's arrays)
  * @param matmulPeakGflops           the fp32 matmul peak measured in the same process ({@link MatmulPeak})
- * @param peakRssMb                  the process's peak resident memory (VmHWM), NaN when unknown
+ * @param peakRssMb                  the process's peak resident memory (VmHWM) up to the end of the
+ *                                   timed steps (before the matmul peak is measured), NaN when unknown
  * @param peakHeapMb                 the peak used Java heap during the benchmark
  * @param memoryEstimateMb           the peak memory {@code dpo4j validate} estimates for these
  *                                   shapes ({@code org.dpo4j.trainer.MemoryEstimate}, rows of T tokens)
@@ -25,8 +27,8 @@ import java.util.Map;
  * @param startupSeconds             from the JVM's start until the engine was up and the models built
  * @param referencePrecomputeSeconds time to precompute the reference log-probs of every pair the
  *                                   benchmark uses, NaN unless the reference was precomputed
- * @param rss                        resident memory after the first {@value RssTrace#SETTLED_STEPS}
- *                                   timed steps and at the end: whether native memory stays flat
+ * @param rss                        resident memory over the timed steps ({@link RssTrace}):
+ *                                   whether native memory stays flat
  */
 public record BenchResult(
         Workload workload,
@@ -43,18 +45,31 @@ public record BenchResult(
         RssTrace rss) {
 
     /**
-     * Resident memory (VmRSS) once the process has settled and at the end of the timed steps.
+     * Resident memory (VmRSS) over a long run: whether native memory stays flat.
      *
-     * @param settledMb RSS after timed step {@value #SETTLED_STEPS}; NaN with fewer than
-     *                  2·{@value #SETTLED_STEPS} timed steps (too short to tell growth from noise)
-     * @param endMb     RSS after the last timed step
+     * <p>Why the settled point is a quarter into the run, not its start: the resident set first
+     * grows to its working size (the Java heap back to the size training needs after the
+     * post-loading collection shrank it, the JIT's code, the allocator's free lists), which takes
+     * the tiny preset about 20 s. Growth after that is what a leak would show.
+     *
+     * @param settledStep the timed step after which {@code settledMb} was read
+     * @param settledMb   RSS after timed step {@code settledStep}; NaN with fewer than
+     *                    {@value #MIN_STEPS} timed steps (too short to tell growth from noise)
+     * @param endMb       RSS after the last timed step
+     * @param samples     RSS after each tenth of the timed steps (10 values), empty with fewer
+     *                    than {@value #MIN_STEPS} timed steps
      */
-    public record RssTrace(double settledMb, double endMb) {
+    public record RssTrace(int settledStep, double settledMb, double endMb, List<Double> samples) {
 
-        /** The timed steps after which memory should no longer grow. */
-        public static final int SETTLED_STEPS = 100;
+        /** The fewest timed steps for which growth is reported. */
+        public static final int MIN_STEPS = 200;
 
-        /** endMb / settledMb − 1: 0.05 is 5% growth after the first {@value #SETTLED_STEPS} steps. */
+        /** The settled step of a run of {@code steps} timed steps: a quarter in, at least step 100. */
+        public static int settledStep(int steps) {
+            return Math.max(100, steps / 4);
+        }
+
+        /** endMb / settledMb − 1: 0.05 is 5% growth after the settled step. */
         public double growth() {
             return endMb / settledMb - 1;
         }
@@ -188,9 +203,11 @@ public record BenchResult(
         j.put("major_faults_per_step", number(majorFaultsPerStep));
         j.put("startup_s", number(startupSeconds));
         j.put("reference_precompute_s", number(referencePrecomputeSeconds));
-        j.put("rss_mb_after_100_steps", number(rss.settledMb()));
+        j.put("rss_settled_step", Double.isFinite(rss.settledMb()) ? rss.settledStep() : null);
+        j.put("rss_mb_settled", number(rss.settledMb()));
         j.put("rss_mb_end", number(rss.endMb()));
-        j.put("rss_growth_after_100_steps", number(rss.growth()));
+        j.put("rss_growth_after_settled", number(rss.growth()));
+        j.put("rss_mb_samples", rss.samples());
         try {
             return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(j) + "\n";
         } catch (JsonProcessingException e) {
@@ -239,7 +256,10 @@ public record BenchResult(
         line(s, "peak Java heap", "%.0f MB", peakHeapMb);
         if (Double.isFinite(rss.settledMb())) {
             line(s, "RSS growth", "%+.1f%% from timed step %d (%.0f MB) to the end (%.0f MB)", 100 * rss.growth(),
-                    RssTrace.SETTLED_STEPS, rss.settledMb(), rss.endMb());
+                    rss.settledStep(), rss.settledMb(), rss.endMb());
+            StringBuilder tenths = new StringBuilder();
+            rss.samples().forEach(mb -> tenths.append(tenths.length() == 0 ? "" : ", ").append(Math.round(mb)));
+            line(s, "RSS by tenths", "%s MB", tenths);
         }
         line(s, "page faults/step", "%,.0f minor, %,.0f major", minorFaultsPerStep, majorFaultsPerStep);
         line(s, "start-up", "%.2f s (JVM start to engine up and models built)", startupSeconds);

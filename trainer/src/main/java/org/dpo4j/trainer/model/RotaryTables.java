@@ -25,14 +25,18 @@ record RotaryTables(NDArray cos, NDArray sin) {
     }
 
     /**
-     * Per-row positions, one (cos, sin) row per token. Each row is computed exactly as in
-     * {@link #sequential}, so positions 0..T−1 give bit-identical values; the work and memory
-     * grow with N·T, not with the largest position.
+     * Per-row positions, one (cos, sin) row per token: the rows of the {@link #sequential} tables
+     * for 0..max gathered at the positions, so positions 0..T−1 give bit-identical values. Why a
+     * gather: only the (max + 1, D) tables are built in Java and copied in; an (N, T, D) table
+     * built in Java would be a direct buffer of that size per forward pass, whose native memory is
+     * freed only when the garbage collector gets to it.
      */
     static RotaryTables at(PositionIds positions, int headDim, double base) {
         NDArray ids = positions.ids();
         Shape s = ids.getShape();
-        return of(ids.getManager(), ids.toLongArray(), new Shape(s.get(0), 1, s.get(1), headDim), headDim, base);
+        RotaryTables table = sequential(ids.getManager(), positions.max() + 1, headDim, base);
+        Shape perRow = new Shape(s.get(0), 1, s.get(1), headDim);
+        return new RotaryTables(Lookup.rows(table.cos(), ids).reshape(perRow), Lookup.rows(table.sin(), ids).reshape(perRow));
     }
 
     /**

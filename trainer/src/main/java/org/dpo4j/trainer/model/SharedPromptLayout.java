@@ -247,20 +247,15 @@ public final class SharedPromptLayout {
 
     /**
      * (B, 1, P, P): query j may attend key k iff k ≤ j and k &lt; p_i. A padding query keeps its
-     * row's allowed keys, so its (unused) output is finite.
+     * row's allowed keys, so its (unused) output is finite. Built with array ops from the B
+     * lengths, so no mask-sized array is copied in from Java (see {@link RotaryTables#at}).
      */
     private static NDArray promptBias(NDManager manager, int[] promptLengths, int slots) {
         int b = promptLengths.length;
-        float[] bias = new float[b * slots * slots];
-        for (int i = 0; i < b; i++) {
-            for (int q = 0; q < slots; q++) {
-                for (int k = 0; k < slots; k++) {
-                    boolean allowed = k <= q && k < promptLengths[i];
-                    bias[(i * slots + q) * slots + k] = allowed ? 0f : AttentionMask.MASKED_SCORE;
-                }
-            }
-        }
-        return manager.create(bias, new Shape(b, 1, slots, slots));
+        NDArray keys = manager.arange(0, slots, 1, DataType.FLOAT32);
+        NDArray causal = keys.reshape(1, 1, 1, slots).lte(keys.reshape(1, 1, slots, 1));
+        NDArray real = keys.reshape(1, 1, 1, slots).lt(lengths(manager, promptLengths, b).reshape(b, 1, 1, 1));
+        return bias(causal.toType(DataType.FLOAT32, false).mul(real.toType(DataType.FLOAT32, false)));
     }
 
     /**
@@ -269,23 +264,38 @@ public final class SharedPromptLayout {
      */
     private static NDArray completionBias(NDManager manager, int[] rowLengths, int[] promptLengths, int promptSlots,
             int completionSlots) {
+        int rows = rowLengths.length;
         int b = promptLengths.length;
-        int keys = promptSlots + completionSlots;
-        float[] bias = new float[2 * b * completionSlots * keys];
-        for (int r = 0; r < 2 * b; r++) {
-            int p = promptLengths[r % b];
-            int c = rowLengths[r] - p;
-            for (int q = 0; q < completionSlots; q++) {
-                int at = (r * completionSlots + q) * keys;
-                for (int k = 0; k < promptSlots; k++) {
-                    bias[at + k] = k < p ? 0f : AttentionMask.MASKED_SCORE;
-                }
-                for (int j = 0; j < completionSlots; j++) {
-                    bias[at + promptSlots + j] = j <= q && j < c ? 0f : AttentionMask.MASKED_SCORE;
-                }
-            }
+        int[] rowPrompts = new int[rows];
+        int[] rowCompletions = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            rowPrompts[r] = promptLengths[r % b];
+            rowCompletions[r] = rowLengths[r] - rowPrompts[r];
         }
-        return manager.create(bias, new Shape(2L * b, 1, completionSlots, keys));
+        NDArray promptKeys = manager.arange(0, promptSlots, 1, DataType.FLOAT32).reshape(1, 1, 1, promptSlots)
+                .lt(lengths(manager, rowPrompts, rows).reshape(rows, 1, 1, 1))
+                .toType(DataType.FLOAT32, false)
+                .broadcast(rows, 1, completionSlots, promptSlots);
+        NDArray own = manager.arange(0, completionSlots, 1, DataType.FLOAT32);
+        NDArray causal = own.reshape(1, 1, 1, completionSlots).lte(own.reshape(1, 1, completionSlots, 1))
+                .toType(DataType.FLOAT32, false);
+        NDArray real = own.reshape(1, 1, 1, completionSlots).lt(lengths(manager, rowCompletions, rows).reshape(rows, 1, 1, 1))
+                .toType(DataType.FLOAT32, false);
+        return bias(promptKeys.concat(causal.mul(real), 3));
+    }
+
+    /** (n) float32 lengths. */
+    private static NDArray lengths(NDManager manager, int[] lengths, int n) {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = lengths[i];
+        }
+        return manager.create(values);
+    }
+
+    /** 0 where allowed (1), {@link AttentionMask#MASKED_SCORE} where not (0); never needs a gradient. */
+    private static NDArray bias(NDArray allowed) {
+        return allowed.sub(1).mul(-AttentionMask.MASKED_SCORE);
     }
 
     private static void requireSharedPrompts(long[] ids, int[] promptLengths, int seqLen) {
