@@ -24,8 +24,13 @@ import org.dpo4j.trainer.config.RunConfig;
  */
 record ConfigFingerprint(ObjectNode tree, String sha256) {
 
-    /** Key paths a resumed run may change: the run may grow, and may write elsewhere. */
-    static final List<String> MAY_CHANGE = List.of("train.max_steps", "train.epochs", "output.dir");
+    /**
+     * Key paths a resumed run may change: the run may grow, may write elsewhere, and may compute
+     * its batches with or without shared prompts (the same values up to float32 rounding; leaving
+     * it out also lets checkpoints written before the key existed resume).
+     */
+    static final List<String> MAY_CHANGE = List.of("train.max_steps", "train.epochs", "output.dir",
+            "train.share_prompts");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

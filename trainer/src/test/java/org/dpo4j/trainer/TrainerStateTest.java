@@ -77,7 +77,7 @@ class TrainerStateTest {
     }
 
     @Test
-    void theFingerprintIgnoresTheRunLengthAndDirectoryOnly() {
+    void theFingerprintIgnoresTheRunLengthDirectoryAndPromptSharingOnly() {
         RunConfig base = TestConfigs.tiny(12, 1e-3, 3);
         ConfigFingerprint saved = ConfigFingerprint.of(base);
         RunConfig elsewhereAndLonger = new RunConfig(base.model(), base.reference(), base.data(), base.loss(), base.optim(),
@@ -89,6 +89,11 @@ class TrainerStateTest {
         RunConfig byEpochs = new RunConfig(base.model(), base.reference(), base.data(), base.loss(), base.optim(),
                 base.schedule(), new TrainConfig(8, 1, null, 3, true, 42L, "cpu", 3), base.eval(), base.output());
         assertEquals(Optional.empty(), ConfigFingerprint.of(byEpochs).firstDifference(saved));
+
+        RunConfig rowsWhole = new RunConfig(base.model(), base.reference(), base.data(), base.loss(), base.optim(),
+                base.schedule(), new TrainConfig(8, 1, 12, null, true, 42L, "cpu", 3, "stop", false), base.eval(),
+                base.output());
+        assertEquals(saved.sha256(), ConfigFingerprint.of(rowsWhole).sha256(), "share_prompts changes only rounding");
 
         assertEquals(Optional.of("loss.beta is 0.2, the checkpoint's is 0.1"),
                 ConfigFingerprint.of(new RunConfig(base.model(), base.reference(), base.data(), SmoothedLossConfig.dpo(0.2),
