@@ -1,16 +1,14 @@
 package org.dpo4j.trainer;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.dpo4j.trainer.data.Batch;
-import org.dpo4j.trainer.model.CausalLm;
 import org.dpo4j.trainer.model.SharedPromptLayout;
 
 /**
- * Runs a batch's 2B rows through a model: either every row whole, or ({@code train.share_prompts})
+ * Whether a batch's 2B rows go through the models whole, or ({@code train.share_prompts}) with
  * each pair's shared prefix once for both of its rows ({@link SharedPromptLayout}) when that
- * computes fewer positions. Either way the result is the (2B, T, d) hidden states of the rows.
+ * computes fewer positions; {@link BatchPlan} carries the choice to both passes.
  *
  * <p>The shared prefix of pair i is the longest common prefix p_i of its chosen row i and its
  * rejected row B+i: at least the prompt, and more when both completions start alike. Any common
@@ -35,15 +33,9 @@ final class BatchForward {
         return sharePrompts ? SHARED_PROMPTS : ROWS;
     }
 
-    /**
-     * @param batch 2B right-padded rows, chosen then rejected
-     * @return (2B, T, d) {@link CausalLm#hiddenStates}; padding positions hold arbitrary finite values
-     */
-    NDArray hiddenStates(CausalLm model, Batch.Tensors batch) {
-        SharedPromptLayout layout = sharePrompts ? layout(batch) : null;
-        return layout == null
-                ? model.hiddenStates(batch.inputIds(), batch.attentionMask())
-                : model.hiddenStates(layout);
+    /** The shared layout of {@code batch} when prompts are shared and it pays, else null. */
+    SharedPromptLayout layoutFor(Batch.Tensors batch) {
+        return sharePrompts ? layout(batch) : null;
     }
 
     /** The shared layout of {@code batch}, or null when it would not compute fewer positions. */

@@ -31,7 +31,6 @@ import org.dpo4j.trainer.model.ModelArchitecture;
 import org.dpo4j.trainer.model.ModelInitializer;
 import org.dpo4j.trainer.model.ModelPresets;
 import org.dpo4j.trainer.model.ModelWeights;
-import org.dpo4j.trainer.model.SharedPromptLayout;
 import org.dpo4j.trainer.optim.AdamW;
 import org.dpo4j.trainer.optim.LearningRateSchedule;
 import org.dpo4j.trainer.reference.ReferenceLogProbs;
@@ -140,8 +139,9 @@ public final class Benchmark {
         LearningRateSchedule schedule = LearningRateSchedule.of(scheduleConfig.type(), optim.lr(),
                 scheduleConfig.warmupSteps(), scheduleConfig.warmupRatio(), totalSteps);
         // only optimizerStep runs, never run(): no evaluator, log or checkpoint writer is needed
+        PreferenceScorer scorer = new PreferenceScorer(models.policy(), source, loss, forward);
         TrainingLoop loop = new TrainingLoop(
-                new TrainingLoop.Parts(new PreferenceScorer(models.policy(), source, loss, forward), batcher,
+                new TrainingLoop.Parts(scorer, batcher,
                         new PairSampler(pairs, batchSize, false, seed), optimizer, weights.list(), schedule,
                         null, manager),
                 new TrainingLoop.Cadence(totalSteps, accumulation, totalSteps, 0, optim.maxGradNorm()),
@@ -180,7 +180,7 @@ public final class Benchmark {
         }
 
         double peak = MatmulPeak.gflops(manager, settings.matmulSize(), BenchSettings.MATMUL_REPETITIONS);
-        ForwardWork work = forwardWork(pairs.subList(0, batchSize), batcher, forward, loss, manager);
+        ForwardWork work = forwardWork(pairs.subList(0, batchSize), batcher, scorer, manager);
         boolean preset = models.policyFolder() == null;
         BenchResult.Workload workload = new BenchResult.Workload(
                 preset ? config.model().preset() : null,
@@ -207,23 +207,22 @@ public final class Benchmark {
     }
 
     /**
-     * What a forward pass over one micro-batch computes, counted on the first one (every batch of
-     * the synthetic workload has the same shapes): the positions {@code forward} runs through the
-     * blocks, the attention scores, and the positions the scorer runs the head at.
+     * What a forward pass over one micro-batch computes, counted on the first one's plan (every
+     * batch of the synthetic workload has the same shapes): the positions through the blocks, the
+     * attention scores, and the positions the head runs at.
      */
-    private static ForwardWork forwardWork(List<TokenizedPair> firstBatch, Batcher batcher, BatchForward forward,
-            PreferenceLoss loss, NDManager manager) {
+    private static ForwardWork forwardWork(List<TokenizedPair> firstBatch, Batcher batcher, PreferenceScorer scorer,
+            NDManager manager) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             Batch.Tensors batch = batcher.batch(firstBatch).toTensors(manager);
             long rows = batch.inputIds().getShape().get(0);
             long seqLen = batch.inputIds().getShape().get(1);
-            SharedPromptLayout layout = forward == BatchForward.SHARED_PROMPTS ? BatchForward.layout(batch) : null;
-            int attendedRows = loss.requirements().attendedChosenLogProbs() ? firstBatch.size() : 0;
-            long head = ScoredPositions.of(batch, attendedRows).count();
-            return layout == null
+            BatchPlan plan = scorer.plan(batch, firstBatch.size());
+            long head = plan.at().count();
+            return plan.shared() == null
                     ? new ForwardWork(rows * seqLen, head, rows * seqLen * seqLen)
-                    : new ForwardWork(layout.positionsComputed(), head, layout.attentionScores());
+                    : new ForwardWork(plan.shared().positionsComputed(), head, plan.shared().attentionScores());
         }
     }
 

@@ -50,7 +50,7 @@ final class CachedReference implements ReferenceSource {
 
     @Override
     public PreferenceScorer.ReferencePass pass(
-            List<TokenizedPair> pairs, Batch.Tensors batch, ScoredPositions positions, boolean keepTokenLogProbs) {
+            List<TokenizedPair> pairs, Batch.Tensors batch, BatchPlan plan, boolean keepTokenLogProbs) {
         if (keepTokenLogProbs) {
             throw new IllegalStateException(
                     "cached reference log-probs have no token distributions; this loss needs a live reference");

@@ -49,8 +49,9 @@ final class Evaluator {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 Batch.Tensors tensors = batcher.batch(chunk).toTensors(manager);
-                PreferenceScorer.ReferencePass reference = scorer.reference(chunk, tensors);
-                PreferenceScorer.Scored scored = scorer.score(tensors, reference, chunk.size());
+                BatchPlan plan = scorer.plan(tensors, chunk.size());
+                PreferenceScorer.ReferencePass reference = scorer.reference(chunk, tensors, plan);
+                PreferenceScorer.Scored scored = scorer.score(tensors, plan, reference, chunk.size());
                 window.add(scored.metrics(), chunk.size());
                 rows.addAll(pairResults.rows(chunk.stream().map(TokenizedPair::id).toList(), scored));
             }

@@ -22,9 +22,15 @@ final class LiveReference implements ReferenceSource {
         this(model, BatchForward.SHARED_PROMPTS);
     }
 
+    /** @param forward how batches this reference prepares itself ({@link #plan}) are laid out */
     LiveReference(CausalLm model, BatchForward forward) {
         this.model = model;
         this.forward = forward;
+    }
+
+    /** The plan of a batch scored by the reference alone (precomputing): scored positions only. */
+    BatchPlan plan(Batch.Tensors batch) {
+        return BatchPlan.of(batch, 0, forward);
     }
 
     CausalLm model() {
@@ -37,22 +43,23 @@ final class LiveReference implements ReferenceSource {
     }
 
     /**
-     * The reference's sequence log-probs, with the head and log-softmax only at {@code at} (as
+     * The reference's sequence log-probs, with the head and log-softmax only at {@code plan.at()} (as
      * {@link PreferenceScorer#score} does for the policy). Everything but the results is made in
      * a scope of its own and freed before this returns: the hidden states, the (M, V) logits and,
      * unless kept, the (M, V) log-probs.
      */
     @Override
     public PreferenceScorer.ReferencePass pass(
-            List<TokenizedPair> pairs, Batch.Tensors batch, ScoredPositions at, boolean keepTokenLogProbs) {
+            List<TokenizedPair> pairs, Batch.Tensors batch, BatchPlan plan, boolean keepTokenLogProbs) {
         forwards++;
         PreferenceScorer.ReferencePass pass;
         NDList kept;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray hidden = forward.hiddenStates(model, batch);
-            TokenScores tokens = TokenScores.of(model, hidden, at, keepTokenLogProbs);
-            SequenceLogProbs logProbs = SequenceStats.fromTokenLogProbs(at.scatter(tokens.labelLogProbs()), batch.lossMask());
+            NDArray hidden = plan.hiddenStates(model, batch);
+            TokenScores tokens = TokenScores.of(model, hidden, plan.at(), keepTokenLogProbs);
+            SequenceLogProbs logProbs = SequenceStats.fromTokenLogProbs(plan.at().scatter(tokens.labelLogProbs()),
+                    batch.lossMask());
             pass = new PreferenceScorer.ReferencePass(logProbs, tokens.logProbs());
             kept = new NDList(logProbs.sum(), logProbs.mean(), logProbs.tokenCount());
             if (tokens.logProbs() != null) {

@@ -64,18 +64,31 @@ final class PreferenceScorer {
     record ReferencePass(SequenceLogProbs logProbs, NDArray tokenLogProbs) {}
 
     /**
+     * How {@code batch} goes through both passes: the positions this loss reads (the scored
+     * tokens of every row, and the attended tokens of the B chosen rows when the loss needs
+     * {@code attendedChosenLogProbs}) and the shared-prompt layout. Make it once per batch, in the
+     * scope that encloses both passes.
+     *
+     * @param pairs B
+     */
+    BatchPlan plan(Batch.Tensors batch, int pairs) {
+        return BatchPlan.of(batch, loss.requirements().attendedChosenLogProbs() ? pairs : 0, forward);
+    }
+
+    /**
      * The reference pass over all 2B rows (live or cached), or null when the loss needs no
      * reference. Call outside a gradient collector: the reference is a constant.
      *
      * @param pairs the batch's B pairs, in batch order
      * @param batch their 2B rows
+     * @param plan  {@link #plan} of the batch
      */
-    ReferencePass reference(List<TokenizedPair> pairs, Batch.Tensors batch) {
+    ReferencePass reference(List<TokenizedPair> pairs, Batch.Tensors batch, BatchPlan plan) {
         LossRequirements needs = loss.requirements();
         if (!needs.referenceLogProbs() && !needs.tokenKl()) {
             return null;
         }
-        return reference.pass(pairs, batch, positions(batch, pairs.size()), needs.tokenKl());
+        return reference.pass(pairs, batch, plan, needs.tokenKl());
     }
 
     /**
@@ -92,27 +105,29 @@ final class PreferenceScorer {
      * back-propagated.
      *
      * @param batch     2B rows: chosen first, then rejected
+     * @param plan      {@link #plan} of the batch
      * @param reference the reference pass over the same rows, or null
      * @param pairs     B
      */
-    Scored score(Batch.Tensors batch, ReferencePass reference, int pairs) {
-        return score(batch, reference, pairs, PhaseClock.NONE);
+    Scored score(Batch.Tensors batch, BatchPlan plan, ReferencePass reference, int pairs) {
+        return score(batch, plan, reference, pairs, PhaseClock.NONE);
     }
 
     /**
-     * {@link #score(Batch.Tensors, ReferencePass, int)}, telling {@code clock} as each phase ends.
+     * {@link #score(Batch.Tensors, BatchPlan, ReferencePass, int)}, telling {@code clock} as each
+     * phase ends.
      *
      * <pre>
-     *   hidden  = policy.hiddenStates(ids, mask)                       (2B, T, d)  (BatchForward)
+     *   hidden  = policy.hiddenStates(ids, mask)                       (2B, T, d)  (BatchPlan)
      *   tokens  = head and log-softmax at the M needed positions       (M, V) → (M)
      *   grid    = the M token log-probs back on (2B, T−1), 0 elsewhere
      *   sums, means, counts = masked sums of grid, as SequenceStats.logProbs
      * </pre>
      */
-    Scored score(Batch.Tensors batch, ReferencePass reference, int pairs, PhaseClock clock) {
+    Scored score(Batch.Tensors batch, BatchPlan plan, ReferencePass reference, int pairs, PhaseClock clock) {
         LossRequirements needs = loss.requirements();
-        ScoredPositions at = positions(batch, pairs);
-        NDArray hidden = forward.hiddenStates(policy, batch);
+        ScoredPositions at = plan.at();
+        NDArray hidden = plan.hiddenStates(policy, batch);
         TokenScores tokens = TokenScores.of(policy, hidden, at, needs.tokenKl());
         clock.lap(StepPhase.POLICY_FORWARD);
         NDArray tokenLogps = at.scatter(tokens.labelLogProbs()); // (2B, T−1)
@@ -138,15 +153,6 @@ final class PreferenceScorer {
         Map<String, Double> metrics = metrics(output, policyLogps, at.scatter(tokens.meanLogits()), batch.lossMask(), pairs);
         clock.lap(StepPhase.METRICS);
         return new Scored(inputs, output, metrics);
-    }
-
-    /**
-     * The positions this loss reads: the scored tokens of every row, and the attended tokens of
-     * the B chosen rows when the loss needs {@code attendedChosenLogProbs}. The reference pass
-     * gathers at the same positions, so its token log-probs line up with the policy's.
-     */
-    private ScoredPositions positions(Batch.Tensors batch, int pairs) {
-        return ScoredPositions.of(batch, loss.requirements().attendedChosenLogProbs() ? pairs : 0);
     }
 
     /**

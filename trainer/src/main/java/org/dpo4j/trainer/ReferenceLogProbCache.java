@@ -79,7 +79,7 @@ final class ReferenceLogProbCache {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 Batch.Tensors tensors = batcher.batch(batchPairs).toTensors(manager);
-                SequenceLogProbs logProbs = reference.pass(batchPairs, tensors, ScoredPositions.of(tensors, 0), false).logProbs();
+                SequenceLogProbs logProbs = reference.pass(batchPairs, tensors, reference.plan(tensors), false).logProbs();
                 float[] sums = logProbs.sum().toFloatArray();
                 float[] counts = logProbs.tokenCount().toFloatArray();
                 int b = chunk.length;

@@ -16,11 +16,11 @@ interface ReferenceSource {
      *
      * @param pairs             the B pairs of the batch, in batch order
      * @param batch             their 2B rows (chosen first, then rejected)
-     * @param at                the positions whose next token is read (a live reference runs its
-     *                          head only there)
+     * @param plan              the positions whose next token is read (a live reference runs its
+     *                          head only there) and the batch's shared-prompt layout
      * @param keepTokenLogProbs whether the loss needs the reference's (M, V) log-distributions at
      *                          those positions (per-token KL)
      */
     PreferenceScorer.ReferencePass pass(
-            List<TokenizedPair> pairs, Batch.Tensors batch, ScoredPositions at, boolean keepTokenLogProbs);
+            List<TokenizedPair> pairs, Batch.Tensors batch, BatchPlan plan, boolean keepTokenLogProbs);
 }

@@ -161,10 +161,11 @@ final class TrainingLoop {
                     microScope.suppressNotUsedWarning();
                     Batch.Tensors tensors = batch.toTensors(parts.manager());
                     clock.lap(StepPhase.DATA);
-                    PreferenceScorer.ReferencePass reference = parts.scorer().reference(pairs, tensors);
+                    BatchPlan plan = parts.scorer().plan(tensors, pairs.size());
+                    PreferenceScorer.ReferencePass reference = parts.scorer().reference(pairs, tensors, plan);
                     clock.lap(StepPhase.REFERENCE_FORWARD);
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                        PreferenceScorer.Scored scored = parts.scorer().score(tensors, reference, pairs.size(), clock);
+                        PreferenceScorer.Scored scored = parts.scorer().score(tensors, plan, reference, pairs.size(), clock);
                         collector.backward(Constants.dividedBy(scored.output().loss(), cadence.accumulationSteps()));
                         scoredMetrics = scored.metrics();
                         clock.lap(StepPhase.POLICY_BACKWARD);

@@ -50,9 +50,10 @@ class GradientLifetimeTest {
             PreferenceScorer scorer = new PreferenceScorer(
                     new LlamaModel(CONFIG, policy), new LlamaModel(CONFIG, reference), new DpoSigmoidLoss(0.1));
             Batch.Tensors batch = new Batcher(tokenizer.padId()).batch(pairs).toTensors(manager);
-            PreferenceScorer.ReferencePass referencePass = scorer.reference(pairs, batch);
+            BatchPlan plan = scorer.plan(batch, pairs.size());
+            PreferenceScorer.ReferencePass referencePass = scorer.reference(pairs, batch, plan);
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray loss = Constants.dividedBy(scorer.score(batch, referencePass, pairs.size()).output().loss(), 2);
+                NDArray loss = Constants.dividedBy(scorer.score(batch, plan, referencePass, pairs.size()).output().loss(), 2);
                 if (collectGarbage) {
                     collectGarbage();
                 }

@@ -74,8 +74,9 @@ class ScoredPositionsExactnessTest {
             CausalLm reference = model(arch, 2, manager);
             Batch.Tensors batch = new Batcher(0).batch(pairs).toTensors(manager);
             PreferenceScorer scorer = new PreferenceScorer(policy, reference, new DpoSigmoidLoss(0.1));
-            PreferenceScorer.ReferencePass referencePass = scorer.reference(pairs, batch);
-            PreferenceScorer.Scored scored = scorer.score(batch, referencePass, b);
+            BatchPlan plan = scorer.plan(batch, b);
+            PreferenceScorer.ReferencePass referencePass = scorer.reference(pairs, batch, plan);
+            PreferenceScorer.Scored scored = scorer.score(batch, plan, referencePass, b);
 
             NDArray logits = policy.forward(batch.inputIds(), batch.attentionMask());
             SequenceLogProbs full = SequenceStats.logProbs(logits, batch.inputIds(), batch.lossMask());
@@ -109,14 +110,16 @@ class ScoredPositionsExactnessTest {
             Batch.Tensors batch = new Batcher(0).batch(pairs).toTensors(manager);
             TdpoLoss tdpo = new TdpoLoss(0.1, 0.5);
             PreferenceScorer scorer = new PreferenceScorer(policy, reference, tdpo);
-            LossInputs inputs = scorer.score(batch, scorer.reference(pairs, batch), b).inputs();
+            BatchPlan plan = scorer.plan(batch, b);
+            LossInputs inputs = scorer.score(batch, plan, scorer.reference(pairs, batch, plan), b).inputs();
             LossInputs full = fullPath(policy, reference, batch, b, tdpo);
             assertTrue(full.chosenTokenKl().sum().getFloat() > 0, "a KL between two different models");
             assertRelative(full.chosenTokenKl(), inputs.chosenTokenKl(), arch + " chosen token KL");
             assertRelative(full.rejectedTokenKl(), inputs.rejectedTokenKl(), arch + " rejected token KL");
 
             OrpoLoss orpo = new OrpoLoss(0.1);
-            LossInputs orpoInputs = new PreferenceScorer(policy, reference, orpo).score(batch, null, b).inputs();
+            PreferenceScorer orpoScorer = new PreferenceScorer(policy, reference, orpo);
+            LossInputs orpoInputs = orpoScorer.score(batch, orpoScorer.plan(batch, b), null, b).inputs();
             LossInputs orpoFull = fullPath(policy, reference, batch, b, orpo);
             assertClose(orpoFull.policyChosenAttended(), orpoInputs.policyChosenAttended(), arch + " attended");
             assertClose(orpoFull.policyChosen(), orpoInputs.policyChosen(), arch + " ORPO chosen");
@@ -174,10 +177,11 @@ class ScoredPositionsExactnessTest {
             policy.weights().requireGradients();
             Batch.Tensors batch = new Batcher(0).batch(pairs).toTensors(manager);
             PreferenceScorer scorer = new PreferenceScorer(policy, reference, loss);
-            PreferenceScorer.ReferencePass referencePass = scorer.reference(pairs, batch);
+            BatchPlan plan = scorer.plan(batch, b);
+            PreferenceScorer.ReferencePass referencePass = scorer.reference(pairs, batch, plan);
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 LossInputs inputs = scoredPositions
-                        ? scorer.score(batch, referencePass, b).inputs()
+                        ? scorer.score(batch, plan, referencePass, b).inputs()
                         : fullPath(policy, reference, batch, b, loss);
                 collector.backward(loss.compute(inputs).loss());
             }
