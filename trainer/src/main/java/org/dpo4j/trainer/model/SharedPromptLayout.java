@@ -82,17 +82,15 @@ public final class SharedPromptLayout {
             throw new IllegalArgumentException(b + " pairs need " + 2 * b + " rows of " + seqLen + " ids; got "
                     + rowLengths.length + " row lengths and " + ids.length + " ids");
         }
-        int promptSlots = 0;
-        int completionSlots = 0;
         for (int r = 0; r < 2 * b; r++) {
             int p = promptLengths[r % b];
             if (p < 0 || p > rowLengths[r] || rowLengths[r] > seqLen) {
                 throw new IllegalArgumentException("row " + r + ": prompt " + p + " and row length " + rowLengths[r]
                         + " do not fit in " + seqLen + " positions");
             }
-            promptSlots = Math.max(promptSlots, p);
-            completionSlots = Math.max(completionSlots, rowLengths[r] - p);
         }
+        int promptSlots = promptSlots(promptLengths);
+        int completionSlots = completionSlots(rowLengths, promptLengths);
         if (promptSlots == 0 || completionSlots == 0) {
             throw new IllegalArgumentException("no prompt or no completion token to share around; run the rows as they are");
         }
@@ -141,15 +139,24 @@ public final class SharedPromptLayout {
      * @param seqLen        T
      */
     public static boolean pays(int[] rowLengths, int[] promptLengths, int seqLen) {
-        int b = promptLengths.length;
-        int promptSlots = 0;
-        int completionSlots = 0;
+        long b = promptLengths.length;
+        int promptSlots = promptSlots(promptLengths);
+        int completionSlots = completionSlots(rowLengths, promptLengths);
+        return promptSlots > 0 && completionSlots > 0 && b * promptSlots + 2 * b * completionSlots < 2 * b * seqLen;
+    }
+
+    /** P = max p_i. */
+    private static int promptSlots(int[] promptLengths) {
+        return java.util.Arrays.stream(promptLengths).max().orElse(0);
+    }
+
+    /** C = max c_r, with c_r = row r's length − its pair's p_i. */
+    private static int completionSlots(int[] rowLengths, int[] promptLengths) {
+        int slots = 0;
         for (int r = 0; r < rowLengths.length; r++) {
-            promptSlots = Math.max(promptSlots, promptLengths[r % b]);
-            completionSlots = Math.max(completionSlots, rowLengths[r] - promptLengths[r % b]);
+            slots = Math.max(slots, rowLengths[r] - promptLengths[r % promptLengths.length]);
         }
-        return promptSlots > 0 && completionSlots > 0
-                && (long) b * promptSlots + 2L * b * completionSlots < 2L * b * seqLen;
+        return slots;
     }
 
     /** Positions the shared layout computes, B·P + 2B·C, against 2B·T for the rows as they are. */
