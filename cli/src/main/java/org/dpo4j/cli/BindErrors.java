@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
@@ -25,6 +26,9 @@ final class BindErrors {
 
     private static final PropertyNamingStrategies.NamingBase SNAKE =
             (PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE;
+
+    /** Writes enum constants as their config names. */
+    private static final ObjectMapper NAMES = new ObjectMapper();
 
     private BindErrors() {}
 
@@ -51,6 +55,14 @@ final class BindErrors {
             String hint = value == null || !value.isTextual() ? ""
                     : DidYouMean.closest(value.asText(), c.allowed()).map(v -> "; did you mean " + v + "?").orElse("");
             return new Problem(key, false, key + ": " + c.problem() + hint);
+        }
+        if (e instanceof ValueInstantiationException v && v.getType() != null && v.getType().isEnumType()
+                && e.getCause() != null) {
+            // a name outside a closed set: the enum's @JsonCreator says what is allowed
+            JsonNode value = nodeAt(tree, path);
+            String hint = value == null || !value.isTextual() ? "" : DidYouMean.closest(value.asText(),
+                    configNames(v.getType().getRawClass())).map(n -> "; did you mean " + n + "?").orElse("");
+            return new Problem(path, false, prefix(path) + e.getCause().getMessage() + hint);
         }
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
             JsonNode node = nodeAt(tree, path);
@@ -136,6 +148,11 @@ final class BindErrors {
         return out;
     }
 
+    /** The names a config enum's constants are written as ({@code @JsonValue}), in declaration order. */
+    static List<String> configNames(Class<?> enumType) {
+        return Arrays.stream(enumType.getEnumConstants()).map(c -> NAMES.convertValue(c, String.class)).toList();
+    }
+
     private static String expected(Class<?> type) {
         if (type == Integer.class || type == int.class || type == Long.class || type == long.class
                 || type == Short.class || type == short.class || type == BigInteger.class) {
@@ -145,7 +162,7 @@ final class BindErrors {
                 || type == float.class || type == BigDecimal.class || type == Number.class) {
             return "a number";
         }
-        if (type == String.class) {
+        if (type == String.class || type.isEnum()) {
             return "a string";
         }
         if (type == Boolean.class || type == boolean.class) {

@@ -40,8 +40,9 @@ import org.dpo4j.trainer.config.TrainConfig;
  *       node's defaults with that key set to null (and, when that fails, with the node's other
  *       null-valued numeric keys set to 1, for either-or pairs such as
  *       {@code train.max_steps}/{@code train.epochs});</li>
- *   <li>{@code enum} where the record checks a closed set: each text key is probed with a value
- *       no set contains, and the {@link ConfigValueException#allowed()} names become the enum;</li>
+ *   <li>{@code enum} where the key is a closed set: an enum's config names, or, for a text key
+ *       the record checks, the {@link ConfigValueException#allowed()} names of a probe with a
+ *       value no set contains;</li>
  *   <li>{@code default} from the embedded default run, and for each loss type from its record
  *       (the defaults it fills in);</li>
  *   <li>the {@code loss} node as {@code oneOf} by {@code type} ({@code const}), each branch with
@@ -144,12 +145,9 @@ final class ConfigSchema {
         schema.put("title", name);
         schema.put("type", "object");
         ObjectNode properties = schema.putObject("properties");
+        properties.putObject("type").put("const", name);
         for (RecordComponent c : type.getRecordComponents()) {
             String key = snake(c.getName());
-            if (key.equals("type")) {
-                properties.putObject("type").put("const", name);
-                continue;
-            }
             ObjectNode property = valueSchema(c, "loss." + key, LossConfig.class, base, key);
             JsonNode value = filled.get(key);
             if (value != null && !value.isNull()) {
@@ -195,7 +193,10 @@ final class ConfigSchema {
         } else {
             schema = NODES.objectNode().put("type", jsonType(raw));
         }
-        if (raw == String.class) {
+        if (raw.isEnum()) {
+            ArrayNode e = schema.putArray("enum");
+            BindErrors.configNames(raw).forEach(e::add);
+        } else if (raw == String.class) {
             closedSet(owner, ownerDefaults, key).ifPresent(names -> {
                 ArrayNode e = schema.putArray("enum");
                 names.forEach(e::add);
@@ -270,7 +271,7 @@ final class ConfigSchema {
     }
 
     private static String jsonType(Class<?> type) {
-        if (type == String.class) {
+        if (type == String.class || type.isEnum()) {
             return "string";
         }
         if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {

@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.dpo4j.trainer.UserInputException;
-import org.dpo4j.trainer.config.SmoothedLossConfig;
+import org.dpo4j.trainer.config.LossConfig;
 import org.dpo4j.trainer.config.RunConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -133,7 +133,7 @@ class CliTest {
         assertEquals(0, r.code(), r.err());
 
         RunConfig c = trainer.configs.get(0);
-        assertEquals(SmoothedLossConfig.dpo(0.2), c.loss());
+        assertEquals(LossConfig.Dpo.withBeta(0.2), c.loss());
         assertEquals(20, c.train().maxSteps());
         assertEquals(5, c.train().logEvery());
 

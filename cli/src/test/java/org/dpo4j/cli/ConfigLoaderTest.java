@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.dpo4j.trainer.config.SmoothedLossConfig;
+import org.dpo4j.trainer.config.LossConfig;
 import org.dpo4j.trainer.config.RunConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +49,7 @@ class ConfigLoaderTest {
         assertEquals(0.1, c.data().evalFraction());
         assertEquals(128, c.data().maxLength());
         assertEquals(64, c.data().maxPromptLength());
-        assertEquals(SmoothedLossConfig.dpo(0.1), c.loss());
+        assertEquals(LossConfig.Dpo.withBeta(0.1), c.loss());
         assertEquals(1.0e-3, c.optim().lr());
         assertEquals(List.of(0.9, 0.999), c.optim().betas());
         assertEquals(1.0e-8, c.optim().eps());
@@ -186,12 +186,12 @@ class ConfigLoaderTest {
         Path f = TestSupport.write(dir, "run.yaml",
                 "loss: {beta: 0.3}\ntrain: {max_steps: 50, seed: 7}\noutput: {dir: from-file}\n");
         RunConfig fileOnly = load(f);
-        assertEquals(0.3, ((SmoothedLossConfig) fileOnly.loss()).beta());
+        assertEquals(0.3, ((LossConfig.Dpo) fileOnly.loss()).beta());
         assertEquals(50, fileOnly.train().maxSteps());
         assertEquals(8, fileOnly.train().batchSize(), "keys the file leaves out keep the defaults");
 
         RunConfig withSet = load(f, "loss.beta=0.2", "train.max_steps=40");
-        assertEquals(0.2, ((SmoothedLossConfig) withSet.loss()).beta(), "--set wins over the file");
+        assertEquals(0.2, ((LossConfig.Dpo) withSet.loss()).beta(), "--set wins over the file");
         assertEquals(40, withSet.train().maxSteps());
         assertEquals(7L, withSet.train().seed());
 
@@ -207,7 +207,7 @@ class ConfigLoaderTest {
     void laterSetWinsAndSetValuesAreYaml() {
         RunConfig c = load(null, "loss.beta=0.5", "loss.beta=0.25", "optim.betas=[0.8, 0.95]",
                 "data.eval=held-out.jsonl", "data.eval=null", "train.device=cpu");
-        assertEquals(0.25, ((SmoothedLossConfig) c.loss()).beta());
+        assertEquals(0.25, ((LossConfig.Dpo) c.loss()).beta());
         assertEquals(List.of(0.8, 0.95), c.optim().betas());
         assertNull(c.data().eval());
         assertEquals("cpu", c.train().device());
@@ -217,9 +217,9 @@ class ConfigLoaderTest {
     void sameLossTypeMergesKeyByKey() throws IOException {
         Path f = TestSupport.write(dir, "run.yaml", "loss: {type: dpo}\n");
         Path g = TestSupport.write(dir, "run2.yaml", "loss: {beta: 0.7}\n");
-        assertEquals(SmoothedLossConfig.dpo(0.1), load(f).loss());
-        assertEquals(SmoothedLossConfig.dpo(0.7), load(g).loss());
-        assertEquals(SmoothedLossConfig.dpo(0.3), load(g, "loss.type=dpo", "loss.beta=0.3").loss());
+        assertEquals(LossConfig.Dpo.withBeta(0.1), load(f).loss());
+        assertEquals(LossConfig.Dpo.withBeta(0.7), load(g).loss());
+        assertEquals(LossConfig.Dpo.withBeta(0.3), load(g, "loss.type=dpo", "loss.beta=0.3").loss());
     }
 
     @Test

@@ -13,8 +13,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.dpo4j.losses.ConfigChoice;
+import org.dpo4j.losses.TdpoVariant;
 import org.dpo4j.trainer.config.DataConfig;
-import org.dpo4j.trainer.config.TdpoLossConfig;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -84,7 +85,7 @@ class ConfigSchemaTest {
         assertTrue(tdpo != null);
         assertEquals(0.5, tdpo.at("/properties/alpha/default").asDouble());
         assertEquals("tdpo2", tdpo.at("/properties/variant/default").asText());
-        assertTrue(strings(tdpo.at("/properties/variant/enum")).containsAll(TdpoLossConfig.VARIANTS));
+        assertTrue(strings(tdpo.at("/properties/variant/enum")).containsAll(ConfigChoice.configNames(TdpoVariant.class)));
         assertEquals("[\"type\"]", tdpo.get("required").toString());
         assertFalse(tdpo.get("additionalProperties").asBoolean());
     }

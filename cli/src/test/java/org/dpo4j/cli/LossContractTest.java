@@ -14,8 +14,6 @@ import java.util.stream.Stream;
 import org.dpo4j.losses.Divergence;
 import org.dpo4j.losses.NllRegularized;
 import org.dpo4j.losses.PreferenceLoss;
-import org.dpo4j.trainer.LossFactory;
-import org.dpo4j.trainer.config.FDpoLossConfig;
 import org.dpo4j.trainer.config.LossConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,8 +55,8 @@ class LossContractTest {
     void everyDivergenceAppearsInAConfigFile() {
         Set<String> used = new HashSet<>();
         configs.forEach(c -> {
-            if (c.config().loss() instanceof FDpoLossConfig f) {
-                used.add(f.divergence());
+            if (c.config().loss() instanceof LossConfig.FDpo f) {
+                used.add(f.divergence().configName());
             }
         });
         for (String name : Divergence.NAMES) {
@@ -70,7 +68,7 @@ class LossContractTest {
     void everyLossClassIsBuiltFromSomeConfig() {
         Set<Class<?>> built = new HashSet<>();
         for (ResolvedConfig c : configs) {
-            PreferenceLoss loss = LossFactory.create(c.config().loss());
+            PreferenceLoss loss = c.config().loss().create();
             built.add(loss.getClass());
             if (loss instanceof NllRegularized rpo) {
                 built.add(rpo.base().getClass());

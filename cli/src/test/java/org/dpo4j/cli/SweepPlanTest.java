@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.dpo4j.trainer.config.FDpoLossConfig;
+import org.dpo4j.trainer.config.LossConfig;
 import org.dpo4j.trainer.config.RunConfig;
-import org.dpo4j.trainer.config.TdpoLossConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,8 +49,8 @@ class SweepPlanTest {
         assertEquals(List.of("loss.divergence", "loss.beta", "loss.type", "loss.variant"), p.columns());
 
         RunConfig js05 = p.runs().get(3).config().config();
-        FDpoLossConfig loss = (FDpoLossConfig) js05.loss();
-        assertEquals("js", loss.divergence());
+        LossConfig.FDpo loss = (LossConfig.FDpo) js05.loss();
+        assertEquals("js", loss.divergence().configName());
         assertEquals(0.5, loss.beta());
         assertEquals(3, js05.train().maxSteps());     // overrides over the base's 7
         assertEquals(5, js05.train().seed());         // from the base
@@ -59,8 +58,8 @@ class SweepPlanTest {
 
         // the runs entry changes loss.type again: the loss node below it (fdpo, and the base's
         // beta 0.3 before that) is replaced whole, so beta is TDPO's default
-        TdpoLossConfig tdpo = (TdpoLossConfig) p.runs().get(4).config().config().loss();
-        assertEquals("tdpo1", tdpo.variant());
+        LossConfig.Tdpo tdpo = (LossConfig.Tdpo) p.runs().get(4).config().config().loss();
+        assertEquals("tdpo1", tdpo.variant().configName());
         assertEquals(0.1, tdpo.beta());
         assertEquals("", SweepPlan.valueAt(p.runs().get(4).config(), "loss.divergence"));
         assertEquals("js", SweepPlan.valueAt(p.runs().get(3).config(), "loss.divergence"));
@@ -75,7 +74,7 @@ class SweepPlanTest {
                 grid: {loss.label_smoothing: [0.1]}
                 """, "train.max_steps=9");
         RunConfig c = p.runs().get(0).config().config();
-        assertEquals(0.3, ((org.dpo4j.trainer.config.SmoothedLossConfig) c.loss()).beta()); // the base's, kept
+        assertEquals(0.3, ((LossConfig.Dpo) c.loss()).beta()); // the base's, kept
         assertEquals(9, c.train().maxSteps());
     }
 

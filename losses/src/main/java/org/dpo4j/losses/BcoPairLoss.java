@@ -2,8 +2,10 @@ package org.dpo4j.losses;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * BCO (pairwise form) of Jung et al. 2024, "Binary Classifier Optimization for Large Language
@@ -37,12 +39,18 @@ import java.util.Map;
  */
 public final class BcoPairLoss implements PreferenceLoss, StatefulLoss {
 
-    /** How the reward shift δ is chosen. */
-    public enum BcoDelta {
+    /** How the reward shift δ is chosen; config values {@code zero} and {@code running_mean}. */
+    public enum BcoDelta implements ConfigChoice {
         /** δ = 0 (TRL HEAD). */
         ZERO,
         /** δ = running mean over calls of the batch mean of the 2B detached rewards (TRL ≤ 0.28). */
-        RUNNING_MEAN
+        RUNNING_MEAN;
+
+        /** The δ a config file names, exactly. */
+        @JsonCreator
+        public static BcoDelta fromConfig(String configName) {
+            return ConfigChoice.parse(BcoDelta.class, configName);
+        }
     }
 
     private final double beta;
@@ -89,6 +97,12 @@ public final class BcoPairLoss implements PreferenceLoss, StatefulLoss {
     @Override
     public LossRequirements requirements() {
         return LossRequirements.POLICY_AND_REFERENCE;
+    }
+
+    /** This loss itself: its state is saved even with {@link BcoDelta#ZERO} (then always zero). */
+    @Override
+    public Optional<StatefulLoss> statefulPart() {
+        return Optional.of(this);
     }
 
     @Override

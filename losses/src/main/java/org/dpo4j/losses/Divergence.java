@@ -23,25 +23,23 @@ import java.util.List;
  * identity, so that f-DPO with reverse KL is DPO exactly. Scores with an exponential clamp their
  * exponent ({@link ExpClamp}), so that they are finite for any finite s.
  *
- * <p>Accepted ({@link #NAMES}): {@code reverse_kl} (DPO), {@code forward_kl}, {@code js},
- * {@code alpha} (the paper's α), and, beyond the paper's table, {@code jeffreys},
+ * <p>Accepted: the {@link DivergenceKind}s, {@code reverse_kl} (DPO), {@code forward_kl},
+ * {@code js}, {@code alpha} (the paper's α), and, beyond the paper's table, {@code jeffreys},
  * {@code squared_hellinger} and {@code neyman_chi_squared}, each meeting the condition above
  * (f'' > 0 on (0, ∞), so f' is strictly increasing, hence invertible; f'(u) → −∞ as u → 0⁺, so 0
- * is not in its domain). Refused by {@link #named}: Pearson χ² ({@code chi_squared},
- * f'(u) = 2(u − 1) is defined at 0), total variation ({@code total_variation}, f'(u) = sign(u − 1)/2
- * is not invertible) and squared Le Cam / triangular discrimination ({@code le_cam},
- * f'(u) = 1 − 4/(1 + u)² is defined at 0).
+ * is not in its domain). {@link DivergenceKind#named} refuses, with the reason, divergences that
+ * break it (Pearson χ², total variation, Le Cam).
  *
  * <p>Adding a divergence: one record implementing this interface (f, f', the score, c_f, the
- * perspective q·f(p/q) and the condition in its Javadoc), its name in {@link #NAMES} and in
- * {@link #named}, and a row in {@code DivergenceTest.cases()} and {@code TokenDivergenceTest.cases()}.
+ * perspective q·f(p/q) and the condition in its Javadoc) in the {@code permits} list, its constant
+ * in {@link DivergenceKind}, and a row in {@code DivergenceTest.cases()} and
+ * {@code TokenDivergenceTest.cases()}.
  */
 public sealed interface Divergence
         permits ReverseKl, ForwardKl, JensenShannon, AlphaDivergence, Jeffreys, SquaredHellinger, NeymanChiSquared {
 
     /** The names {@link #named} accepts, as config values ({@code loss.divergence}). */
-    public static final List<String> NAMES = List.of(
-            "reverse_kl", "forward_kl", "js", "alpha", "jeffreys", "squared_hellinger", "neyman_chi_squared");
+    public static final List<String> NAMES = ConfigChoice.configNames(DivergenceKind.class);
 
     /** The config name of this divergence, one of {@link #NAMES}. */
     String name();
@@ -71,7 +69,7 @@ public sealed interface Divergence
     NDArray pointwise(NDArray logP, NDArray logQ);
 
     /**
-     * The divergence a config names.
+     * The divergence a name means: {@link DivergenceKind#named} then {@link DivergenceKind#create}.
      *
      * @param name  one of {@link #NAMES}
      * @param alpha the paper's α, used by {@code alpha} only (must then be finite and > 0)
@@ -80,33 +78,6 @@ public sealed interface Divergence
      *     (saying why), for an unknown name (listing the allowed ones), or for a bad α
      */
     static Divergence named(String name, double alpha) {
-        if (name == null) {
-            throw new IllegalArgumentException("no divergence given; allowed: " + String.join(", ", NAMES));
-        }
-        return switch (name) {
-            case "reverse_kl" -> new ReverseKl();
-            case "forward_kl" -> new ForwardKl();
-            case "js" -> new JensenShannon();
-            case "alpha" -> new AlphaDivergence(alpha);
-            case "jeffreys" -> new Jeffreys();
-            case "squared_hellinger" -> new SquaredHellinger();
-            case "neyman_chi_squared" -> new NeymanChiSquared();
-            case "chi_squared", "pearson_chi_squared" -> throw refused(name,
-                    "Pearson chi-squared has f'(u) = 2(u - 1), which is defined at u = 0, so the optimal policy"
-                            + " has no closed-form reward (f-DPO needs 0 outside the domain of f')");
-            case "total_variation" -> throw refused(name,
-                    "total variation has f'(u) = sign(u - 1)/2, which is not invertible (f-DPO needs an"
-                            + " invertible f')");
-            case "le_cam", "triangular" -> throw refused(name,
-                    "the triangular (Le Cam) divergence has f'(u) = 1 - 4/(1 + u)^2, which is defined at"
-                            + " u = 0 (f-DPO needs 0 outside the domain of f')");
-            default -> throw new IllegalArgumentException(
-                    "unknown divergence '" + name + "'; allowed: " + String.join(", ", NAMES));
-        };
-    }
-
-    private static IllegalArgumentException refused(String name, String why) {
-        return new IllegalArgumentException("divergence '" + name + "' cannot be used with f-DPO: " + why
-                + "; allowed: " + String.join(", ", NAMES));
+        return DivergenceKind.named(name).create(alpha);
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A preference loss plus a weighted NLL term on the chosen completions: RPO, as TRL computes it
@@ -18,7 +19,7 @@ import java.util.Objects;
  *   loss = base.loss + weight·NLL
  * </pre>
  *
- * Per-pair losses, rewards, name and requirements are the base loss's (the NLL needs only the
+ * Per-pair losses, rewards, name, requirements and state are the base loss's (the NLL needs only the
  * policy's chosen log-probs, which every loss has). With base = DPO and weight = {@code rpo_alpha}
  * this is the golden {@code dpo_rpo}. Adds the metric {@code nll_loss} (the batch NLL, repeated per
  * pair) unless the base reports one.
@@ -46,6 +47,11 @@ public record NllRegularized(PreferenceLoss base, double weight) implements Pref
     @Override
     public boolean pairLossesBelongToPairs() {
         return base.pairLossesBelongToPairs();
+    }
+
+    @Override
+    public Optional<StatefulLoss> statefulPart() {
+        return base.statefulPart();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.dpo4j.losses;
 
+import java.util.Optional;
+
 /**
  * A preference loss over a batch of (chosen, rejected) pairs. Implementations are small,
  * stateless and numerically stable; each documents its formula with the paper and equation.
@@ -29,5 +31,13 @@ public sealed interface PreferenceLoss permits DpoSigmoidLoss,
      */
     default boolean pairLossesBelongToPairs() {
         return true;
+    }
+
+    /**
+     * The part of this loss that carries state from call to call and is saved in training
+     * checkpoints ({@link BcoPairLoss}), seen through wrappers; empty for a stateless loss.
+     */
+    default Optional<StatefulLoss> statefulPart() {
+        return Optional.empty();
     }
 }

@@ -81,7 +81,7 @@ public record TdpoLoss(double beta, double alpha, TdpoVariant variant, Divergenc
 
     @Override
     public LossRequirements requirements() {
-        return LossRequirements.WITH_TOKEN_KL;
+        return LossRequirements.withTokenDivergence(tokenDivergence);
     }
 
     @Override

@@ -108,7 +108,7 @@ public final class Benchmark {
                 batchSize * accumulation * drawnSteps, seqLen, architecture.vocabSize(), seed);
         Batcher batcher = new Batcher(0); // rows are never padded: the pad id is never written
 
-        PreferenceLoss loss = LossFactory.create(config.loss());
+        PreferenceLoss loss = config.loss().create();
         LossRequirements needs = loss.requirements();
         BatchForward forward = BatchForward.of(config.train().sharePrompts());
         LiveReference live = new LiveReference(models.reference(), forward);

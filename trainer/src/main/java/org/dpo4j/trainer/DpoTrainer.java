@@ -109,7 +109,7 @@ public final class DpoTrainer implements AutoCloseable {
             RunModels models = RunModels.load(config, policyFolder, tokenizer, manager, warnings);
             ModelWeights policyWeights = models.policy().weights();
             PolicySaver saver = PolicySaver.create(config.output(), models.policy().architecture(), tokenizer, policyFolder);
-            PreferenceLoss loss = LossFactory.create(config.loss());
+            PreferenceLoss loss = config.loss().create();
             Batcher batcher = new Batcher(tokenizer.padId());
             BatchForward forward = BatchForward.of(train.sharePrompts());
             ReferenceSetup reference = ReferenceSetup.create(config.reference(), models, data, loss, batcher,

@@ -77,7 +77,7 @@ public final class ModelEvaluation {
         DjlEnvironment.configure();
         RunConfig config = request.config();
         Path folder = ModelFolders.resolve(config.model().path(), "--model");
-        PreferenceLoss loss = LossFactory.create(config.loss());
+        PreferenceLoss loss = config.loss().create();
         try (HfTokenizer tokenizer = HfTokenizer.load(folder);
                 NDManager manager = NDManager.newBaseManager(Devices.resolve(config.train().device()))) {
             PreparedData data = PreparedData.evaluationSet(config.data(), tokenizer, folder, "--data");

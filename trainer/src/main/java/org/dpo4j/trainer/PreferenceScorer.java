@@ -6,9 +6,6 @@ import java.util.List;
 import java.util.Map;
 import org.dpo4j.losses.Divergence;
 import org.dpo4j.losses.LossInputs;
-import org.dpo4j.losses.NllRegularized;
-import org.dpo4j.losses.TdpoLoss;
-import org.dpo4j.trainer.config.TdpoLossConfig;
 import org.dpo4j.losses.LossOutput;
 import org.dpo4j.losses.LossRequirements;
 import org.dpo4j.losses.PreferenceLoss;
@@ -135,7 +132,7 @@ final class PreferenceScorer {
         String chosen = "0:" + pairs;
         String rejected = pairs + ":" + 2 * pairs;
         NDArray tokenKl = needs.tokenKl()
-                ? tokenKl(tokens.logProbs(), reference.tokenLogProbs(), at, batch.lossMask(), tokenDivergence(loss))
+                ? tokenKl(tokens.logProbs(), reference.tokenLogProbs(), at, batch.lossMask(), needs.tokenDivergence())
                 : null;
         SequenceLogProbs attended = needs.attendedChosenLogProbs()
                 ? SequenceStats.fromTokenLogProbs(tokenLogps.get(chosen), batch.attentionMask().get(chosen))
@@ -156,7 +153,8 @@ final class PreferenceScorer {
     }
 
     /**
-     * TDPO's sequence KL from the log-distributions at the gathered positions, as
+     * TDPO's sequence sums of the loss's token divergence ({@link LossRequirements#tokenDivergence},
+     * KL by default) from the log-distributions at the gathered positions, as
      * {@link SequenceStats#tokenDivergence} computes it on the full grid:
      * seq_n = Σ_t lossMask[n, t+1]·D(π(·|t) ‖ π_ref(·|t)).
      *
@@ -173,18 +171,6 @@ final class PreferenceScorer {
         NDArray perPosition = at.scatter(SequenceStats.distributionDivergence(policyLogProbs, referenceLogProbs, divergence));
         long seqLen = lossMask.getShape().get(1);
         return perPosition.mul(lossMask.get(":, 1:" + seqLen).toType(perPosition.getDataType(), false)).sum(new int[] {1});
-    }
-
-    /**
-     * The per-token constraint the loss's {@code tokenKl} requirement means: TDPO's configured
-     * divergence (the paper's KL(π_ref ‖ π) by default), seen through an added NLL term.
-     */
-    private static Divergence tokenDivergence(PreferenceLoss loss) {
-        PreferenceLoss base = loss instanceof NllRegularized rpo ? rpo.base() : loss;
-        if (base instanceof TdpoLoss tdpo) {
-            return tdpo.tokenDivergence();
-        }
-        return Divergence.named(TdpoLossConfig.PAPER_TOKEN_DIVERGENCE, 0.5);
     }
 
     /**

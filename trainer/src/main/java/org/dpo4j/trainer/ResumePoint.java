@@ -189,7 +189,7 @@ public final class ResumePoint {
             }
             optimizer.restoreSteps(optimizerSteps(file, moments.metadata()));
         }
-        StatefulLoss stateful = TrainerState.statefulPart(loss);
+        StatefulLoss stateful = loss.statefulPart().orElse(null);
         if (stateful != null) {
             try {
                 stateful.restoreState(state.lossState());

@@ -66,7 +66,7 @@ public record RunCheck(
                 referenceSource = referenceFolder.toString();
             }
             PreparedData data = PreparedData.prepare(config.data(), tokenizer, policyFolder, config.train().seed());
-            PreferenceLoss loss = LossFactory.create(config.loss());
+            PreferenceLoss loss = config.loss().create();
             MemoryEstimate.ReferenceMode mode = referenceMode(loss.requirements(), config.reference().precompute());
             MemoryEstimate memory = MemoryEstimate.of(policy, reference, mode, loss.requirements().tokenKl(),
                     config.train().batchSize(), maxLength,

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.dpo4j.losses.NllRegularized;
 import org.dpo4j.losses.PreferenceLoss;
 import org.dpo4j.losses.StatefulLoss;
 import org.dpo4j.trainer.data.PairSampler;
@@ -80,19 +79,11 @@ record TrainerState(
         /** The state after {@code step}, given the loop's counters. */
         TrainerState stateAt(int step, int skippedSteps, PairSampler.Position data, long tokensSeen,
                 MetricsWindow.Sums logWindow, long metricsBytes) {
-            StatefulLoss stateful = statefulPart(loss);
+            StatefulLoss stateful = loss.statefulPart().orElse(null);
             Map<String, Double> lossState = stateful == null ? Map.of() : stateful.state();
             return new TrainerState(step, maxSteps, skippedSteps, data, trainPairs, tokensSeen, logWindow, lossState,
                     metricsBytes, config);
         }
-    }
-
-    /** The part of {@code loss} that keeps state (the loss, or the base of an RPO-wrapped one), or null. */
-    static StatefulLoss statefulPart(PreferenceLoss loss) {
-        if (loss instanceof StatefulLoss stateful) {
-            return stateful;
-        }
-        return loss instanceof NllRegularized rpo ? statefulPart(rpo.base()) : null;
     }
 
     /** The JSON text of {@code trainer_state.json}. */

@@ -1,17 +1,15 @@
 package org.dpo4j.trainer;
 
+import org.dpo4j.losses.DivergenceKind;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.dpo4j.trainer.config.BetaLossConfig;
-import org.dpo4j.trainer.config.FDpoLossConfig;
 import org.dpo4j.trainer.config.LossConfig;
 import org.dpo4j.trainer.config.RunConfig;
-import org.dpo4j.trainer.config.SimPoLossConfig;
-import org.dpo4j.trainer.config.TdpoLossConfig;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,11 +25,11 @@ class LossWiringTest {
 
     static List<LossConfig> losses() {
         return List.of(
-                new TdpoLossConfig("tdpo", null, null, null, null, null, null),
-                new TdpoLossConfig("tdpo", null, null, null, "js", null, null),
-                new SimPoLossConfig("simpo", null, null, null, null),
-                new BetaLossConfig("orpo", null, null),
-                new FDpoLossConfig("fdpo", null, "js", null, 0.5));
+                new LossConfig.Tdpo(null, null, null, null, null, null),
+                new LossConfig.Tdpo(null, null, null, DivergenceKind.JS, null, null),
+                new LossConfig.SimPo(null, null, null, null),
+                new LossConfig.Orpo(null, null),
+                new LossConfig.FDpo(null, DivergenceKind.JS, null, 0.5));
     }
 
     @ParameterizedTest
@@ -52,13 +50,13 @@ class LossWiringTest {
             r.values().forEach((name, value) -> assertTrue(Double.isFinite(value), loss.type() + " " + name + " = " + value));
         }
         summary.finalEval().values().forEach((name, value) -> assertTrue(Double.isFinite(value), name));
-        if (loss instanceof TdpoLossConfig) {
+        if (loss instanceof LossConfig.Tdpo) {
             // Policy = reference at step 1: every per-token divergence (KL or JS) is 0, and
             // TDPO is DPO: ln 2.
             assertEquals(0.0, logged.get(0).get("kl/chosen"), 1e-6);
             assertEquals(Math.log(2), logged.get(0).get(MetricNames.LOSS), 1e-5);
         }
-        if (loss instanceof FDpoLossConfig) {
+        if (loss instanceof LossConfig.FDpo) {
             // rpo_alpha 0.5 adds half the chosen NLL to f-DPO's ln 2 at step 1.
             double nll = logged.get(0).get("nll_loss");
             assertTrue(nll > 0, "nll_loss " + nll);

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.dpo4j.trainer.checkpoint.SafetensorsFile;
 import org.dpo4j.trainer.checkpoint.StepCheckpoints;
+import org.dpo4j.trainer.config.NanPolicy;
 import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.config.SaveConfig;
 import org.dpo4j.trainer.config.ScheduleConfig;
@@ -35,7 +36,7 @@ class NanPolicyTest {
         RunConfig base = TestConfigs.tiny(steps, 1e30, 1);
         return new RunConfig(base.model(), base.reference(), base.data(), base.loss(), base.optim(),
                 new ScheduleConfig("constant", 0, 0.0),
-                new TrainConfig(8, 1, steps, null, true, 42L, "cpu", 1, nanPolicy),
+                new TrainConfig(8, 1, steps, null, true, 42L, "cpu", 1, NanPolicy.fromConfig(nanPolicy)),
                 base.eval(), new SaveConfig(1, 10), base.output());
     }
 

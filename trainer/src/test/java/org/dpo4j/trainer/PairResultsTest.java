@@ -16,9 +16,6 @@ import java.util.stream.Stream;
 import org.dpo4j.trainer.config.LossConfig;
 import org.dpo4j.trainer.config.ReferenceConfig;
 import org.dpo4j.trainer.config.RunConfig;
-import org.dpo4j.trainer.config.SimPoLossConfig;
-import org.dpo4j.trainer.config.SmoothedLossConfig;
-import org.dpo4j.trainer.config.TdpoLossConfig;
 import org.dpo4j.trainer.data.PreparedData;
 import org.dpo4j.trainer.data.TokenizedPair;
 import org.dpo4j.trainer.tokenizer.ByteTokenizer;
@@ -83,7 +80,7 @@ class PairResultsTest {
 
     @Test
     void everyEvaluationWritesOneLinePerHeldOutPairWhoseMeansAreTheEvalMetrics() throws IOException {
-        Run run = train(SmoothedLossConfig.dpo(0.1), 4, 2);
+        Run run = train(LossConfig.Dpo.withBeta(0.1), 4, 2);
         assertEquals(List.of(2, 4), run.evals().stream().map(MetricsRecord::step).toList());
         List<String> heldOut = run.heldOutIds();
         assertEquals(12, heldOut.size(), "a quarter of 48 pairs, held out by prompt");
@@ -123,7 +120,7 @@ class PairResultsTest {
 
     @Test
     void tdpoAddsTheSequenceKlsWhoseMeansAreTheKlMetrics() throws IOException {
-        Run run = train(new TdpoLossConfig("tdpo", null, null, null, null, null, null), 2, 0);
+        Run run = train(new LossConfig.Tdpo(null, null, null, null, null, null), 2, 0);
         MetricsRecord eval = run.evals().get(0);
         List<JsonNode> lines = run.lines(2);
         assertEquals(run.heldOutIds().size(), lines.size());
@@ -137,7 +134,7 @@ class PairResultsTest {
 
     @Test
     void aReferenceFreeLossHasNoReferenceFields() throws IOException {
-        Run run = train(new SimPoLossConfig("simpo", null, null, null, null), 1, 0);
+        Run run = train(new LossConfig.SimPo(null, null, null, null), 1, 0);
         List<JsonNode> lines = run.lines(1);
         assertEquals(List.of("pair_id", "chosen_reward", "rejected_reward", "margin", "chosen_logp", "rejected_logp", "loss"),
                 fields(lines.get(0)));
@@ -146,7 +143,7 @@ class PairResultsTest {
 
     @Test
     void aotHasNoPerPairLossBecauseItsTermsAreByRank() throws IOException {
-        Run run = train(new SmoothedLossConfig("aot", 0.1, null, null), 1, 0);
+        Run run = train(new LossConfig.Aot(0.1, null, null), 1, 0);
         List<JsonNode> lines = run.lines(1);
         assertEquals(List.of("pair_id", "chosen_reward", "rejected_reward", "margin", "chosen_logp", "rejected_logp",
                 "ref_chosen_logp", "ref_rejected_logp"), fields(lines.get(0)));

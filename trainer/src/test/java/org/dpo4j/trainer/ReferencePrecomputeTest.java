@@ -13,11 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.dpo4j.trainer.checkpoint.RandomModelFolder;
+import org.dpo4j.trainer.config.LossConfig;
 import org.dpo4j.trainer.config.ModelConfig;
 import org.dpo4j.trainer.config.ReferenceConfig;
 import org.dpo4j.trainer.config.RunConfig;
-import org.dpo4j.trainer.config.SmoothedLossConfig;
-import org.dpo4j.trainer.config.TdpoLossConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -139,7 +138,7 @@ class ReferencePrecomputeTest {
         assertEquals(11, fewer.forwardsAfter(), "⌈44 / 4⌉");
         assertEquals(2, cacheFiles().size());
         // the same pairs split differently: their order (train, then held out) is part of the key
-        Outcome resplit = train(SmallRuns.run(data, 0.5, 2, 0, PRECOMPUTED, SmoothedLossConfig.dpo(0.1)), "resplit");
+        Outcome resplit = train(SmallRuns.run(data, 0.5, 2, 0, PRECOMPUTED, LossConfig.Dpo.withBeta(0.1)), "resplit");
         assertEquals(BUILD_FORWARDS, resplit.forwardsAfter());
         assertEquals(3, cacheFiles().size());
         assertArrayEquals(bytes, Files.readAllBytes(file));
@@ -192,7 +191,7 @@ class ReferencePrecomputeTest {
     @Test
     void tdpoKeepsTheLiveReferenceAndSaysSo() throws IOException {
         Path data = SmallRuns.writePairs(dir, PAIRS);
-        RunConfig config = SmallRuns.run(data, 0.25, 1, 0, PRECOMPUTED, new TdpoLossConfig("tdpo", null, null, null, null, null, null));
+        RunConfig config = SmallRuns.run(data, 0.25, 1, 0, PRECOMPUTED, new LossConfig.Tdpo(null, null, null, null, null, null));
         Outcome tdpo = train(config, "tdpo");
         assertEquals(List.of("reference.precompute: loss tdpo needs the reference's per-token distribution (token KL),"
                 + " so the reference model runs live on every batch; nothing is cached"), tdpo.notes());

@@ -1,5 +1,7 @@
 package org.dpo4j.trainer;
 
+import org.dpo4j.losses.BcoPairLoss.BcoDelta;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.dpo4j.trainer.checkpoint.StepCheckpoints;
-import org.dpo4j.trainer.config.BcoPairLossConfig;
 import org.dpo4j.trainer.config.DataConfig;
 import org.dpo4j.trainer.config.EvalConfig;
 import org.dpo4j.trainer.config.LossConfig;
@@ -24,7 +25,6 @@ import org.dpo4j.trainer.config.ReferenceConfig;
 import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.config.SaveConfig;
 import org.dpo4j.trainer.config.ScheduleConfig;
-import org.dpo4j.trainer.config.SmoothedLossConfig;
 import org.dpo4j.trainer.config.TrainConfig;
 import org.dpo4j.trainer.data.PreferencePair;
 import org.dpo4j.trainer.data.TinyPrefs;
@@ -89,7 +89,7 @@ class ResumeTest {
     }
 
     static LossConfig bcoRunningMean() {
-        return new BcoPairLossConfig("bco_pair", 0.1, "running_mean", null);
+        return new LossConfig.BcoPair(0.1, BcoDelta.RUNNING_MEAN, null);
     }
 
     private static Path dir(String name) throws IOException {
@@ -142,7 +142,7 @@ class ResumeTest {
      */
     @Test
     void aTrDpoRunResumesWithItsSyncedReference() throws IOException {
-        RunConfig config = config(SmoothedLossConfig.dpo(0.1), 8, new ReferenceConfig(null, false, 3, 0.5));
+        RunConfig config = config(LossConfig.Dpo.withBeta(0.1), 8, new ReferenceConfig(null, false, 3, 0.5));
         Path whole = dir("sync-whole");
         DpoTrainer.train(config, whole, TrainingListener.NONE);
 
@@ -159,7 +159,7 @@ class ResumeTest {
 
     @Test
     void stopSignalCheckpointsTheStepAndResumeIsTheUninterruptedRun() throws IOException {
-        RunConfig config = config(SmoothedLossConfig.dpo(0.1), STEPS);
+        RunConfig config = config(LossConfig.Dpo.withBeta(0.1), STEPS);
         Path whole = dir("dpo-whole");
         DpoTrainer.train(config, whole, TrainingListener.NONE);
 
@@ -186,7 +186,7 @@ class ResumeTest {
 
     @Test
     void aResumeMayOnlyGrowTheRunOrWriteElsewhere() throws IOException {
-        RunConfig config = config(SmoothedLossConfig.dpo(0.1), 8);
+        RunConfig config = config(LossConfig.Dpo.withBeta(0.1), 8);
         Path first = dir("grow-first");
         DpoTrainer.train(config, first, TrainingListener.NONE);
         ResumePoint end = ResumePoint.latest(first);
@@ -194,7 +194,7 @@ class ResumeTest {
         ResumePoint middle = ResumePoint.open(StepCheckpoints.folder(first, 4));
 
         UserInputException beta = assertThrows(UserInputException.class,
-                () -> middle.checkConfig(config(SmoothedLossConfig.dpo(0.2), 8)));
+                () -> middle.checkConfig(config(LossConfig.Dpo.withBeta(0.2), 8)));
         assertTrue(beta.getMessage().contains("the config differs: loss.beta is 0.2, the checkpoint's is 0.1"), beta.getMessage());
         UserInputException loss = assertThrows(UserInputException.class,
                 () -> middle.checkConfig(config(bcoRunningMean(), 8)));
@@ -208,7 +208,7 @@ class ResumeTest {
         assertTrue(behind.getMessage().contains("it has the later checkpoints/step-8"), behind.getMessage());
 
         // longer, into another directory: the new log starts with the old one's lines up to step 8
-        RunConfig longer = config(SmoothedLossConfig.dpo(0.1), 10);
+        RunConfig longer = config(LossConfig.Dpo.withBeta(0.1), 10);
         middle.checkConfig(longer);
         Path grown = dir("grow-second");
         TrainingSummary summary = DpoTrainer.train(longer, grown, TrainingListener.NONE, new RunOptions(end, new StopSignal()));

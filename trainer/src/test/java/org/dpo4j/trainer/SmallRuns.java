@@ -18,7 +18,6 @@ import org.dpo4j.trainer.config.OutputConfig;
 import org.dpo4j.trainer.config.ReferenceConfig;
 import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.config.ScheduleConfig;
-import org.dpo4j.trainer.config.SmoothedLossConfig;
 import org.dpo4j.trainer.config.TrainConfig;
 import org.dpo4j.trainer.data.PreferencePair;
 import org.dpo4j.trainer.data.TinyPrefs;
@@ -49,7 +48,7 @@ final class SmallRuns {
     }
 
     static RunConfig dpo(Path data, int maxSteps, int evalEvery, ReferenceConfig reference) {
-        return run(data, 0.25, maxSteps, evalEvery, reference, SmoothedLossConfig.dpo(0.1));
+        return run(data, 0.25, maxSteps, evalEvery, reference, LossConfig.Dpo.withBeta(0.1));
     }
 
     static RunConfig run(Path data, double evalFraction, int maxSteps, int evalEvery, ReferenceConfig reference,

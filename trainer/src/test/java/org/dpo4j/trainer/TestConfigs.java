@@ -1,9 +1,9 @@
 package org.dpo4j.trainer;
 
 import java.util.List;
+import org.dpo4j.trainer.config.LossConfig;
 import org.dpo4j.trainer.config.ColumnsConfig;
 import org.dpo4j.trainer.config.DataConfig;
-import org.dpo4j.trainer.config.SmoothedLossConfig;
 import org.dpo4j.trainer.config.EvalConfig;
 import org.dpo4j.trainer.config.ModelConfig;
 import org.dpo4j.trainer.config.OptimConfig;
@@ -24,7 +24,7 @@ final class TestConfigs {
                 new ReferenceConfig(null),
                 new DataConfig(List.of("builtin:tiny-prefs"), null, "auto", new ColumnsConfig("prompt", "chosen", "rejected"), "auto",
                         0.1, 128, 64, "keep_start", "error"),
-                SmoothedLossConfig.dpo(0.1),
+                LossConfig.Dpo.withBeta(0.1),
                 new OptimConfig(lr, List.of(0.9, 0.999), 1e-8, 0.0, 1.0),
                 new ScheduleConfig("cosine", 10, 0.0),
                 new TrainConfig(8, 1, maxSteps, null, true, 42L, "cpu", logEvery),

@@ -12,10 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import org.dpo4j.trainer.config.LossConfig;
 import org.dpo4j.trainer.config.OutputConfig;
+import org.dpo4j.trainer.config.NanPolicy;
 import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.config.SaveConfig;
-import org.dpo4j.trainer.config.SmoothedLossConfig;
 import org.dpo4j.trainer.config.TrainConfig;
 import org.dpo4j.trainer.data.PairSampler;
 import org.junit.jupiter.api.Test;
@@ -91,16 +92,16 @@ class TrainerStateTest {
         assertEquals(Optional.empty(), ConfigFingerprint.of(byEpochs).firstDifference(saved));
 
         RunConfig rowsWhole = new RunConfig(base.model(), base.reference(), base.data(), base.loss(), base.optim(),
-                base.schedule(), new TrainConfig(8, 1, 12, null, true, 42L, "cpu", 3, "stop", false), base.eval(),
+                base.schedule(), new TrainConfig(8, 1, 12, null, true, 42L, "cpu", 3, NanPolicy.STOP, false), base.eval(),
                 base.output());
         assertEquals(saved.sha256(), ConfigFingerprint.of(rowsWhole).sha256(), "share_prompts changes only rounding");
 
         assertEquals(Optional.of("loss.beta is 0.2, the checkpoint's is 0.1"),
-                ConfigFingerprint.of(new RunConfig(base.model(), base.reference(), base.data(), SmoothedLossConfig.dpo(0.2),
+                ConfigFingerprint.of(new RunConfig(base.model(), base.reference(), base.data(), LossConfig.Dpo.withBeta(0.2),
                         base.optim(), base.schedule(), base.train(), base.eval(), base.output())).firstDifference(saved));
         assertEquals(Optional.of("train.nan_policy is skip_step, the checkpoint's is stop"),
                 ConfigFingerprint.of(new RunConfig(base.model(), base.reference(), base.data(), base.loss(), base.optim(),
-                        base.schedule(), new TrainConfig(8, 1, 12, null, true, 42L, "cpu", 3, "skip_step"), base.eval(),
+                        base.schedule(), new TrainConfig(8, 1, 12, null, true, 42L, "cpu", 3, NanPolicy.SKIP_STEP), base.eval(),
                         base.output())).firstDifference(saved));
         // the first difference in the config's order: train before save
         assertEquals(Optional.of("train.log_every is 5, the checkpoint's is 3"),

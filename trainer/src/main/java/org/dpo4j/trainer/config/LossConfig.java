@@ -2,45 +2,649 @@ package org.dpo4j.trainer.config;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import org.dpo4j.losses.AotLoss;
+import org.dpo4j.losses.ApoDownLoss;
+import org.dpo4j.losses.ApoZeroLoss;
+import org.dpo4j.losses.BcoPairLoss;
+import org.dpo4j.losses.BcoPairLoss.BcoDelta;
+import org.dpo4j.losses.CpoLoss;
+import org.dpo4j.losses.DiscoPopLoss;
+import org.dpo4j.losses.DivergenceKind;
+import org.dpo4j.losses.DpoSigmoidLoss;
+import org.dpo4j.losses.ExoPairLoss;
+import org.dpo4j.losses.FDpoLoss;
+import org.dpo4j.losses.HDpoLoss;
+import org.dpo4j.losses.HingeLoss;
+import org.dpo4j.losses.IpoLoss;
+import org.dpo4j.losses.NcaPairLoss;
+import org.dpo4j.losses.NllRegularized;
+import org.dpo4j.losses.OrpoLoss;
+import org.dpo4j.losses.PreferenceLoss;
+import org.dpo4j.losses.ReferenceFreeDpoLoss;
+import org.dpo4j.losses.RobustDpoLoss;
+import org.dpo4j.losses.SftLoss;
+import org.dpo4j.losses.SigmoidNormLoss;
+import org.dpo4j.losses.SimPoLoss;
+import org.dpo4j.losses.SppoHardLoss;
+import org.dpo4j.losses.TdpoLoss;
+import org.dpo4j.losses.TdpoVariant;
 
 /**
- * The loss node, polymorphic by {@code type}. Losses that take the same parameters share one
- * record, which keeps its {@code type}; every type has its own documented defaults (TRL's).
- * Every type also takes {@code rpo_alpha}: when set, the token-mean NLL of the chosen
- * completions is added with that weight (RPO).
+ * The {@code loss} node, polymorphic by {@code type}: one record per loss type, nested here so
+ * that a loss's config, its registration under its {@code type} name and the loss it builds are
+ * one place. Defaults are TRL's; each record's Javadoc lists its keys with their defaults, in the
+ * order they are written ({@code type} first). Every type but {@code sft} also takes
+ * {@code rpo_alpha}: when set, the token-mean NLL of the chosen completions is added with that
+ * weight (RPO, {@link NllRegularized}).
+ *
+ * <p>Adding a loss: its class in the losses module (and its {@code permits} entry there), a
+ * record here with its {@code @JsonSubTypes.Type} line, and an example under
+ * {@code configs/losses/}; {@code LossConfigContractTest} checks that none is missing.
  */
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXISTING_PROPERTY, property = "type", visible = true)
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
-    @JsonSubTypes.Type(value = SmoothedLossConfig.class, names = {"dpo", "robust", "exo_pair", "aot", "aot_pair"}),
-    @JsonSubTypes.Type(value = BetaLossConfig.class, names = {
-        "ipo", "ipo_sum", "sigmoid_norm", "dpo_reference_free", "hinge", "nca_pair", "sppo_hard", "apo_zero",
-        "apo_down", "orpo"}),
-    @JsonSubTypes.Type(value = BcoPairLossConfig.class, name = "bco_pair"),
-    @JsonSubTypes.Type(value = DiscoPopLossConfig.class, name = "discopop"),
-    @JsonSubTypes.Type(value = HDpoLossConfig.class, name = "hdpo"),
-    @JsonSubTypes.Type(value = SimPoLossConfig.class, name = "simpo"),
-    @JsonSubTypes.Type(value = CpoLossConfig.class, name = "cpo"),
-    @JsonSubTypes.Type(value = FDpoLossConfig.class, name = "fdpo"),
-    @JsonSubTypes.Type(value = TdpoLossConfig.class, name = "tdpo"),
-    @JsonSubTypes.Type(value = SftLossConfig.class, name = "sft")
+    @JsonSubTypes.Type(value = LossConfig.Dpo.class, name = "dpo"),
+    @JsonSubTypes.Type(value = LossConfig.Robust.class, name = "robust"),
+    @JsonSubTypes.Type(value = LossConfig.ExoPair.class, name = "exo_pair"),
+    @JsonSubTypes.Type(value = LossConfig.Aot.class, name = "aot"),
+    @JsonSubTypes.Type(value = LossConfig.AotPair.class, name = "aot_pair"),
+    @JsonSubTypes.Type(value = LossConfig.Ipo.class, name = "ipo"),
+    @JsonSubTypes.Type(value = LossConfig.IpoSum.class, name = "ipo_sum"),
+    @JsonSubTypes.Type(value = LossConfig.SigmoidNorm.class, name = "sigmoid_norm"),
+    @JsonSubTypes.Type(value = LossConfig.DpoReferenceFree.class, name = "dpo_reference_free"),
+    @JsonSubTypes.Type(value = LossConfig.Hinge.class, name = "hinge"),
+    @JsonSubTypes.Type(value = LossConfig.NcaPair.class, name = "nca_pair"),
+    @JsonSubTypes.Type(value = LossConfig.SppoHard.class, name = "sppo_hard"),
+    @JsonSubTypes.Type(value = LossConfig.ApoZero.class, name = "apo_zero"),
+    @JsonSubTypes.Type(value = LossConfig.ApoDown.class, name = "apo_down"),
+    @JsonSubTypes.Type(value = LossConfig.Orpo.class, name = "orpo"),
+    @JsonSubTypes.Type(value = LossConfig.BcoPair.class, name = "bco_pair"),
+    @JsonSubTypes.Type(value = LossConfig.DiscoPop.class, name = "discopop"),
+    @JsonSubTypes.Type(value = LossConfig.HDpo.class, name = "hdpo"),
+    @JsonSubTypes.Type(value = LossConfig.SimPo.class, name = "simpo"),
+    @JsonSubTypes.Type(value = LossConfig.Cpo.class, name = "cpo"),
+    @JsonSubTypes.Type(value = LossConfig.FDpo.class, name = "fdpo"),
+    @JsonSubTypes.Type(value = LossConfig.Tdpo.class, name = "tdpo"),
+    @JsonSubTypes.Type(value = LossConfig.Sft.class, name = "sft")
 })
-public sealed interface LossConfig
-        permits SmoothedLossConfig, BetaLossConfig, BcoPairLossConfig, DiscoPopLossConfig, HDpoLossConfig,
-                SimPoLossConfig, CpoLossConfig, FDpoLossConfig, TdpoLossConfig, SftLossConfig {
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public sealed interface LossConfig {
 
-    /** The config name of the loss, e.g. {@code dpo}. */
-    String type();
+    /** β of every loss but SimPO (TRL's default). */
+    double DEFAULT_BETA = 0.1;
+
+    /** Label smoothing ε where a loss takes it, except {@code exo_pair}: none. */
+    double DEFAULT_LABEL_SMOOTHING = 0.0;
+
+    /** The config name of the loss, e.g. {@code dpo}: its {@code @JsonSubTypes} name. */
+    default String type() {
+        for (JsonSubTypes.Type sub : LossConfig.class.getAnnotation(JsonSubTypes.class).value()) {
+            if (sub.value() == getClass()) {
+                return sub.name();
+            }
+        }
+        throw new IllegalStateException(getClass() + " has no @JsonSubTypes entry on LossConfig");
+    }
 
     /** Weight of the added chosen-NLL term (RPO), or null for none. */
     Double rpoAlpha();
 
+    /** The loss this config names, without the RPO term. */
+    PreferenceLoss createBase();
+
+    /** The loss this config names, with the RPO term ({@link NllRegularized}) when {@code rpo_alpha} is set. */
+    default PreferenceLoss create() {
+        PreferenceLoss loss = createBase();
+        Double rpoAlpha = rpoAlpha();
+        return rpoAlpha == null ? loss : new NllRegularized(loss, rpoAlpha);
+    }
+
     /** Checks the shared {@code rpo_alpha} key: absent, or a finite number >= 0. */
-    static Double checkRpoAlpha(Double rpoAlpha) {
+    private static Double checkRpoAlpha(Double rpoAlpha) {
         return rpoAlpha == null ? null : Check.nonNegative("rpo_alpha", rpoAlpha);
     }
 
+    /** Checks {@code beta}, {@link #DEFAULT_BETA} when left out: a finite number > 0. */
+    private static double checkBeta(Double beta) {
+        return checkBeta(beta, DEFAULT_BETA);
+    }
+
+    private static double checkBeta(Double beta, double fallback) {
+        return Check.positive("beta", orDefault(beta, fallback));
+    }
+
+    /** Checks {@code label_smoothing}: in [0, 0.5). */
+    private static double checkLabelSmoothing(Double labelSmoothing, double fallback) {
+        return Check.halfOpen("label_smoothing", orDefault(labelSmoothing, fallback), 0.0, 0.5);
+    }
+
+    /** Checks a key that is an α in (0, 1], {@code fallback} when left out. */
+    private static double checkUnitAlpha(String key, Double alpha, double fallback) {
+        double value = orDefault(alpha, fallback);
+        if (!(value > 0 && value <= 1)) {
+            throw new ConfigValueException(key, "must be in (0, 1], got " + value);
+        }
+        return value;
+    }
+
     /** {@code value}, or {@code fallback} when the key was left out. */
-    static double orDefault(Double value, double fallback) {
+    private static double orDefault(Double value, double fallback) {
         return value == null ? fallback : value;
+    }
+
+    /** {@code value}, or {@code fallback} when the key was left out. */
+    private static <T> T orDefault(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+
+    // ---- β and label smoothing ε --------------------------------------------------------------
+
+    /**
+     * {@code dpo}: DPO's sigmoid loss ({@link DpoSigmoidLoss}); ε > 0 is conservative DPO.
+     *
+     * @param beta           β, default 0.1
+     * @param labelSmoothing ε in [0, 0.5), default 0
+     * @param rpoAlpha       weight of the chosen-NLL term, or null (default)
+     */
+    record Dpo(Double beta, Double labelSmoothing, Double rpoAlpha) implements LossConfig {
+
+        public Dpo {
+            beta = checkBeta(beta);
+            labelSmoothing = checkLabelSmoothing(labelSmoothing, DEFAULT_LABEL_SMOOTHING);
+            rpoAlpha = checkRpoAlpha(rpoAlpha);
+        }
+
+        /** {@code loss: {type: dpo, beta: β}}. */
+        public static Dpo withBeta(double beta) {
+            return new Dpo(beta, null, null);
+        }
+
+        @Override
+        public PreferenceLoss createBase() {
+            return new DpoSigmoidLoss(beta, labelSmoothing);
+        }
+    }
+
+    /**
+     * {@code robust}: robust DPO under label noise ({@link RobustDpoLoss}).
+     *
+     * @param beta           β, default 0.1
+     * @param labelSmoothing ε, the label-flip probability, in [0, 0.5), default 0
+     * @param rpoAlpha       weight of the chosen-NLL term, or null (default)
+     */
+    record Robust(Double beta, Double labelSmoothing, Double rpoAlpha) implements LossConfig {
+
+        public Robust {
+            beta = checkBeta(beta);
+            labelSmoothing = checkLabelSmoothing(labelSmoothing, DEFAULT_LABEL_SMOOTHING);
+            rpoAlpha = checkRpoAlpha(rpoAlpha);
+        }
+
+        @Override
+        public PreferenceLoss createBase() {
+            return new RobustDpoLoss(beta, labelSmoothing);
+        }
+    }
+
+    /**
+     * {@code exo_pair}: EXO, pairwise ({@link ExoPairLoss}).
+     *
+     * @param beta           β, default 0.1
+     * @param labelSmoothing ε in (0, 0.5), default 1e-3 (the loss takes log ε, so 0 is refused)
+     * @param rpoAlpha       weight of the chosen-NLL term, or null (default)
+     */
+    record ExoPair(Double beta, Double labelSmoothing, Double rpoAlpha) implements LossConfig {
+
+        /** EXO's (and TRL's) ε. */
+        public static final double DEFAULT_EXO_SMOOTHING = 1e-3;
+
+        public ExoPair {
+            beta = checkBeta(beta);
+            labelSmoothing = checkLabelSmoothing(labelSmoothing, DEFAULT_EXO_SMOOTHING);
+            if (labelSmoothing == 0) {
+                throw new ConfigValueException("label_smoothing", "must be > 0 for exo_pair (its loss has log(ε)), got 0.0");
+            }
+            rpoAlpha = checkRpoAlpha(rpoAlpha);
+        }
+
+        @Override
+        public PreferenceLoss createBase() {
+            return new ExoPairLoss(beta, labelSmoothing);
+        }
+    }
+
+    /**
+     * {@code aot}: alignment via optimal transport, unpaired ({@link AotLoss}).
+     *
+     * @param beta           β, default 0.1
+     * @param labelSmoothing ε in [0, 0.5), default 0
+     * @param rpoAlpha       weight of the chosen-NLL term, or null (default)
+     */
+    record Aot(Double beta, Double labelSmoothing, Double rpoAlpha) implements LossConfig {
+
+        public Aot {
+            beta = checkBeta(beta);
+            labelSmoothing = checkLabelSmoothing(labelSmoothing, DEFAULT_LABEL_SMOOTHING);
+            rpoAlpha = checkRpoAlpha(rpoAlpha);
+        }
+
+        @Override
+        public PreferenceLoss createBase() {
+            return new AotLoss(beta, labelSmoothing, false);
+        }
+    }
+
+    /**
+     * {@code aot_pair}: alignment via optimal transport, paired ({@link AotLoss}).
+     *
+     * @param beta           β, default 0.1
+     * @param labelSmoothing ε in [0, 0.5), default 0
+     * @param rpoAlpha       weight of the chosen-NLL term, or null (default)
+     */
+    record AotPair(Double beta, Double labelSmoothing, Double rpoAlpha) implements LossConfig {
+
+        public AotPair {
+            beta = checkBeta(beta);
+            labelSmoothing = checkLabelSmoothing(labelSmoothing, DEFAULT_LABEL_SMOOTHING);
+            rpoAlpha = checkRpoAlpha(rpoAlpha);
+        }
+
+        @Override
+        public PreferenceLoss createBase() {
+            return new AotLoss(beta, labelSmoothing, true);
+        }
+    }
+
+    // ---- β only -------------------------------------------------------------------------------
+
+    /**
+     * {@code ipo}: IPO on length-normalised log-ratios, as TRL ({@link IpoLoss}).
+     *
+     * @param beta     β (IPO's τ), default 0.1
+     * @param rpoAlpha weight of the chosen-NLL term, or null (default)
+     */
+    record Ipo(Double beta, Double rpoAlpha) implements LossConfig {
+
+        public Ipo {
+            beta = checkBeta(beta);
+            rpoAlpha = checkRpoAlpha(rpoAlpha);
+        }
+
+        @Override
+        public PreferenceLoss createBase() {
+            return new IpoLoss(beta, true);
+        }
+    }
+
+    /**
+     * {@code ipo_sum}: IPO on summed log-probs, as the original DPO code ({@link IpoLoss}).
+     *
+     * @param beta     β (IPO's τ), default 0.1
+     * @param rpoAlpha weight of the chosen-NLL term, or null (default)
+     */
+    record IpoSum(Double beta, Double rpoAlpha) implements LossConfig {
+
+        public IpoSum {
+            beta = checkBeta(beta);
+            rpoAlpha = checkRpoAlpha(rpoAlpha);
+        }
+
+        @Override
+        public PreferenceLoss createBase() {
+            return new IpoLoss(beta, false);
+        }
+    }
+
+    /**
+     * {@code sigmoid_norm} ({@link SigmoidNormLoss}).
+     *
+     * @param beta     β, default 0.1
+     * @param rpoAlpha weight of the chosen-NLL term, or null (default)
+     */
+    record SigmoidNorm(Double beta, Double rpoAlpha) implements LossConfig {
+
+        public SigmoidNorm {
+            beta = checkBeta(beta);
+            rpoAlpha = checkRpoAlpha(rpoAlpha);
+        }
+
+        @Override
+        public PreferenceLoss createBase() {
+            return new SigmoidNormLoss(beta);
+        }
+    }
+
+    /**
+     * {@code dpo_reference_free}: DPO against a uniform reference ({@link ReferenceFreeDpoLoss}).
+     *
+     * @param beta     β, default 0.1
+     * @param rpoAlpha weight of the chosen-NLL term, or null (default)
+     */
+    record DpoReferenceFree(Double beta, Double rpoAlpha) implements LossConfig {
+
+        public DpoReferenceFree {
+            beta = checkBeta(beta);
+            rpoAlpha = checkRpoAlpha(rpoAlpha);
+        }
+
+        @Override
+        public PreferenceLoss createBase() {
+            return new ReferenceFreeDpoLoss(beta);
+        }
+    }
+
+    /**
+     * {@code hinge}: SLiC's hinge loss ({@link HingeLoss}).
+     *
+     * @param beta     β, default 0.1
+     * @param rpoAlpha weight of the chosen-NLL term, or null (default)
+     */
+    record Hinge(Double beta, Double rpoAlpha) implements LossConfig {
+
+        public Hinge {
+            beta = checkBeta(beta);
+            rpoAlpha = checkRpoAlpha(rpoAlpha);
+        }
+
+        @Override
+        public PreferenceLoss createBase() {
+            return new HingeLoss(beta);
+        }
+    }
+
+    /**
+     * {@code nca_pair} ({@link NcaPairLoss}).
+     *
+     * @param beta     β, default 0.1
+     * @param rpoAlpha weight of the chosen-NLL term, or null (default)
+     */
+    record NcaPair(Double beta, Double rpoAlpha) implements LossConfig {
+
+        public NcaPair {
+            beta = checkBeta(beta);
+            rpoAlpha = checkRpoAlpha(rpoAlpha);
+        }
+
+        @Override
+        public PreferenceLoss createBase() {
+            return new NcaPairLoss(beta);
+        }
+    }
+
+    /**
+     * {@code sppo_hard} ({@link SppoHardLoss}).
+     *
+     * @param beta     β, default 0.1
+     * @param rpoAlpha weight of the chosen-NLL term, or null (default)
+     */
+    record SppoHard(Double beta, Double rpoAlpha) implements LossConfig {
+
+        public SppoHard {
+            beta = checkBeta(beta);
+            rpoAlpha = checkRpoAlpha(rpoAlpha);
+        }
+
+        @Override
+        public PreferenceLoss createBase() {
+            return new SppoHardLoss(beta);
+        }
+    }
+
+    /**
+     * {@code apo_zero} ({@link ApoZeroLoss}).
+     *
+     * @param beta     β, default 0.1
+     * @param rpoAlpha weight of the chosen-NLL term, or null (default)
+     */
+    record ApoZero(Double beta, Double rpoAlpha) implements LossConfig {
+
+        public ApoZero {
+            beta = checkBeta(beta);
+            rpoAlpha = checkRpoAlpha(rpoAlpha);
+        }
+
+        @Override
+        public PreferenceLoss createBase() {
+            return new ApoZeroLoss(beta);
+        }
+    }
+
+    /**
+     * {@code apo_down} ({@link ApoDownLoss}).
+     *
+     * @param beta     β, default 0.1
+     * @param rpoAlpha weight of the chosen-NLL term, or null (default)
+     */
+    record ApoDown(Double beta, Double rpoAlpha) implements LossConfig {
+
+        public ApoDown {
+            beta = checkBeta(beta);
+            rpoAlpha = checkRpoAlpha(rpoAlpha);
+        }
+
+        @Override
+        public PreferenceLoss createBase() {
+            return new ApoDownLoss(beta);
+        }
+    }
+
+    /**
+     * {@code orpo}: reference-free odds-ratio loss plus the chosen NLL ({@link OrpoLoss}).
+     *
+     * @param beta     ORPO's λ, default 0.1
+     * @param rpoAlpha weight of an extra chosen-NLL term, or null (default)
+     */
+    record Orpo(Double beta, Double rpoAlpha) implements LossConfig {
+
+        public Orpo {
+            beta = checkBeta(beta);
+            rpoAlpha = checkRpoAlpha(rpoAlpha);
+        }
+
+        @Override
+        public PreferenceLoss createBase() {
+            return new OrpoLoss(beta);
+        }
+    }
+
+    // ---- own parameters -----------------------------------------------------------------------
+
+    /**
+     * {@code bco_pair}: BCO, pairwise ({@link BcoPairLoss}).
+     *
+     * @param beta     β, default 0.1
+     * @param delta    {@code zero} (TRL's current default, the default) or {@code running_mean}
+     *                 (TRL ≤ 0.28: a running mean of the detached rewards across steps)
+     * @param rpoAlpha weight of the chosen-NLL term, or null (default)
+     */
+    record BcoPair(Double beta, BcoDelta delta, Double rpoAlpha) implements LossConfig {
+
+        public BcoPair {
+            beta = checkBeta(beta);
+            delta = orDefault(delta, BcoDelta.ZERO);
+            rpoAlpha = checkRpoAlpha(rpoAlpha);
+        }
+
+        @Override
+        public PreferenceLoss createBase() {
+            return new BcoPairLoss(beta, delta);
+        }
+    }
+
+    /**
+     * {@code discopop} ({@link DiscoPopLoss}).
+     *
+     * @param beta     β, default 0.1
+     * @param tau      temperature τ of the log-ratio modulation, default 0.05
+     * @param rpoAlpha weight of the chosen-NLL term, or null (default)
+     */
+    record DiscoPop(Double beta, Double tau, Double rpoAlpha) implements LossConfig {
+
+        public DiscoPop {
+            beta = checkBeta(beta);
+            tau = Check.positive("tau", orDefault(tau, 0.05));
+            rpoAlpha = checkRpoAlpha(rpoAlpha);
+        }
+
+        @Override
+        public PreferenceLoss createBase() {
+            return new DiscoPopLoss(beta, tau);
+        }
+    }
+
+    /**
+     * {@code hdpo}: H-DPO's entropy control ({@link HDpoLoss}).
+     *
+     * @param beta     β, default 0.1
+     * @param alpha    α multiplying the policy log-probs (< 1 sharpens), default 0.95
+     * @param rpoAlpha weight of the chosen-NLL term, or null (default)
+     */
+    record HDpo(Double beta, Double alpha, Double rpoAlpha) implements LossConfig {
+
+        public HDpo {
+            beta = checkBeta(beta);
+            alpha = Check.positive("alpha", orDefault(alpha, 0.95));
+            rpoAlpha = checkRpoAlpha(rpoAlpha);
+        }
+
+        @Override
+        public PreferenceLoss createBase() {
+            return new HDpoLoss(beta, alpha);
+        }
+    }
+
+    /**
+     * {@code simpo}: reference-free, length-normalised, with a target margin ({@link SimPoLoss}).
+     *
+     * @param beta           β, default 2.0
+     * @param gamma          the target reward margin γ (not SimPO's γ/β ratio), default 0.5
+     * @param labelSmoothing ε in [0, 0.5), default 0
+     * @param rpoAlpha       weight of the chosen-NLL term, or null (default)
+     */
+    record SimPo(Double beta, Double gamma, Double labelSmoothing, Double rpoAlpha) implements LossConfig {
+
+        /** SimPO's β (TRL's {@code simpo} default). */
+        public static final double DEFAULT_SIMPO_BETA = 2.0;
+
+        public SimPo {
+            beta = checkBeta(beta, DEFAULT_SIMPO_BETA);
+            gamma = Check.nonNegative("gamma", orDefault(gamma, 0.5));
+            labelSmoothing = checkLabelSmoothing(labelSmoothing, DEFAULT_LABEL_SMOOTHING);
+            rpoAlpha = checkRpoAlpha(rpoAlpha);
+        }
+
+        @Override
+        public PreferenceLoss createBase() {
+            return new SimPoLoss(beta, gamma, labelSmoothing);
+        }
+    }
+
+    /**
+     * {@code cpo}: reference-free preference loss plus a chosen-NLL term ({@link CpoLoss}).
+     *
+     * @param beta           β, default 0.1
+     * @param labelSmoothing ε in [0, 0.5), default 0
+     * @param cpoAlpha       weight of CPO's own NLL term, default 1.0
+     * @param rpoAlpha       weight of an extra chosen-NLL term, or null (default)
+     */
+    record Cpo(Double beta, Double labelSmoothing, Double cpoAlpha, Double rpoAlpha) implements LossConfig {
+
+        public Cpo {
+            beta = checkBeta(beta);
+            labelSmoothing = checkLabelSmoothing(labelSmoothing, DEFAULT_LABEL_SMOOTHING);
+            cpoAlpha = Check.nonNegative("cpo_alpha", orDefault(cpoAlpha, 1.0));
+            rpoAlpha = checkRpoAlpha(rpoAlpha);
+        }
+
+        @Override
+        public PreferenceLoss createBase() {
+            return new CpoLoss(beta, labelSmoothing, cpoAlpha);
+        }
+    }
+
+    /**
+     * {@code fdpo}: DPO under an f-divergence constraint (Wang et al. 2023, {@link FDpoLoss}).
+     *
+     * @param beta       β, default 0.1
+     * @param divergence a {@link DivergenceKind}, default {@code reverse_kl} (= DPO)
+     * @param alpha      the paper's α of the {@code alpha} divergence, f'(u) = (1 − u^−α)/α, in
+     *                   (0, 1], default 0.5 (TRL ≥ 0.29 calls 1 − α its coefficient)
+     * @param rpoAlpha   weight of the chosen-NLL term, or null (default)
+     */
+    record FDpo(Double beta, DivergenceKind divergence, Double alpha, Double rpoAlpha) implements LossConfig {
+
+        public FDpo {
+            beta = checkBeta(beta);
+            divergence = orDefault(divergence, DivergenceKind.REVERSE_KL);
+            alpha = checkUnitAlpha("alpha", alpha, 0.5);
+            rpoAlpha = checkRpoAlpha(rpoAlpha);
+        }
+
+        @Override
+        public PreferenceLoss createBase() {
+            return new FDpoLoss(beta, divergence.create(alpha));
+        }
+    }
+
+    /**
+     * {@code tdpo}: token-level DPO (Zeng et al. 2024, {@link TdpoLoss}) with a per-token
+     * KL(π_ref ‖ π) constraint.
+     *
+     * @param beta                 β, default 0.1
+     * @param alpha                α weighting the sequence-KL difference in TDPO2, default
+     *                             {@link TdpoLoss#DEFAULT_ALPHA} (TDPO1 ignores it)
+     * @param variant              {@code tdpo1} or {@code tdpo2}; default {@link TdpoLoss#DEFAULT_VARIANT}
+     * @param tokenDivergence      the per-token constraint, a {@link DivergenceKind}; default
+     *                             {@code forward_kl}, i.e. KL(π_ref ‖ π) exactly as in the paper. Any
+     *                             other name is dpo4j's extension beyond the paper (a heuristic: the
+     *                             paper's derivation holds for KL only)
+     * @param tokenDivergenceAlpha the α of {@code token_divergence: alpha}, in (0, 1], default 0.5
+     * @param rpoAlpha             weight of the chosen-NLL term, or null (default)
+     */
+    record Tdpo(
+            Double beta,
+            Double alpha,
+            TdpoVariant variant,
+            DivergenceKind tokenDivergence,
+            Double tokenDivergenceAlpha,
+            Double rpoAlpha)
+            implements LossConfig {
+
+        /** The paper's per-token constraint, KL(π_ref ‖ π), under its f-DPO name. */
+        public static final DivergenceKind PAPER_TOKEN_DIVERGENCE = DivergenceKind.FORWARD_KL;
+
+        public Tdpo {
+            beta = checkBeta(beta);
+            alpha = Check.nonNegative("alpha", orDefault(alpha, TdpoLoss.DEFAULT_ALPHA));
+            variant = orDefault(variant, TdpoLoss.DEFAULT_VARIANT);
+            tokenDivergence = orDefault(tokenDivergence, PAPER_TOKEN_DIVERGENCE);
+            tokenDivergenceAlpha = checkUnitAlpha("token_divergence_alpha", tokenDivergenceAlpha, 0.5);
+            rpoAlpha = checkRpoAlpha(rpoAlpha);
+        }
+
+        @Override
+        public PreferenceLoss createBase() {
+            return new TdpoLoss(beta, alpha, variant, tokenDivergence.create(tokenDivergenceAlpha));
+        }
+    }
+
+    /**
+     * {@code sft}: supervised fine-tuning on the chosen completions (token-mean NLL, {@link SftLoss}),
+     * e.g. before preference training. Takes no keys; {@code rpo_alpha} is not allowed.
+     */
+    record Sft() implements LossConfig {
+
+        /** None: SFT is the NLL itself. */
+        @Override
+        public Double rpoAlpha() {
+            return null;
+        }
+
+        @Override
+        public PreferenceLoss createBase() {
+            return new SftLoss();
+        }
     }
 }

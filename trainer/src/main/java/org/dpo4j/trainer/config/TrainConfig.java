@@ -3,6 +3,7 @@ package org.dpo4j.trainer.config;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
+import org.dpo4j.losses.ConfigChoice;
 
 /**
  * The loop. The run's length is given by exactly one of {@code maxSteps} and {@code epochs};
@@ -19,9 +20,9 @@ import java.util.List;
  * @param device                    {@code auto} (GPU when the engine sees one), {@code cpu},
  *                                  {@code gpu} or {@code gpu:N}
  * @param logEvery                  optimizer steps between metric records
- * @param nanPolicy                 what a non-finite loss or gradient norm does: {@code stop} (the
- *                                  run fails, naming the step) or {@code skip_step} (that step's
- *                                  update is discarded and counted in {@code skipped_steps})
+ * @param nanPolicy                 what a non-finite loss or gradient norm does ({@link NanPolicy}):
+ *                                  {@code stop} (the run fails, naming the step) or {@code skip_step}
+ *                                  (that step's update is discarded and counted in {@code skipped_steps})
  * @param sharePrompts              run each pair's prompt through the model once for both of its
  *                                  rows when that computes fewer positions
  *                                  ({@link org.dpo4j.trainer.model.SharedPromptLayout}); the
@@ -37,11 +38,11 @@ public record TrainConfig(
         Long seed,
         String device,
         Integer logEvery,
-        String nanPolicy,
+        NanPolicy nanPolicy,
         Boolean sharePrompts) {
 
     /** The values {@code nan_policy} allows. */
-    public static final List<String> NAN_POLICIES = List.of("stop", "skip_step");
+    public static final List<String> NAN_POLICIES = ConfigChoice.configNames(NanPolicy.class);
 
     /** The values {@code device} allows, as a regular expression. */
     public static final String DEVICE_PATTERN = "auto|cpu|gpu(:\\d+)?";
@@ -72,13 +73,13 @@ public record TrainConfig(
                     "device", "must be auto, cpu, gpu or gpu:N, got '" + device + "'");
         }
         Check.atLeast("log_every", logEvery, 1);
-        Check.oneOf("nan_policy", nanPolicy, NAN_POLICIES);
+        Check.required("nan_policy", nanPolicy);
         Check.required("share_prompts", sharePrompts);
     }
 
     /** The loop with shared prompts. */
     public TrainConfig(Integer batchSize, Integer gradientAccumulationSteps, Integer maxSteps, Integer epochs,
-            Boolean groupByLength, Long seed, String device, Integer logEvery, String nanPolicy) {
+            Boolean groupByLength, Long seed, String device, Integer logEvery, NanPolicy nanPolicy) {
         this(batchSize, gradientAccumulationSteps, maxSteps, epochs, groupByLength, seed, device, logEvery, nanPolicy,
                 true);
     }
@@ -86,11 +87,11 @@ public record TrainConfig(
     /** The loop with {@code nan_policy: stop}. */
     public TrainConfig(Integer batchSize, Integer gradientAccumulationSteps, Integer maxSteps, Integer epochs,
             Boolean groupByLength, Long seed, String device, Integer logEvery) {
-        this(batchSize, gradientAccumulationSteps, maxSteps, epochs, groupByLength, seed, device, logEvery, "stop");
+        this(batchSize, gradientAccumulationSteps, maxSteps, epochs, groupByLength, seed, device, logEvery, NanPolicy.STOP);
     }
 
     /** Whether a non-finite step is skipped rather than ending the run. */
     public boolean skipsNonFiniteSteps() {
-        return nanPolicy.equals("skip_step");
+        return nanPolicy == NanPolicy.SKIP_STEP;
     }
 }
