@@ -20,7 +20,7 @@ import java.util.Objects;
  * finite for any finite z.
  *
  * @param beta       β > 0 (TRL default 0.1)
- * @param divergence the constraint, e.g. {@code Divergence.named("js", 0)}
+ * @param divergence the constraint, e.g. {@code DivergenceKind.JS.create(0)}
  */
 public record FDpoLoss(double beta, Divergence divergence) implements PreferenceLoss {
 
