@@ -11,8 +11,8 @@ import java.util.stream.Stream;
 import org.dpo4j.trainer.UserInputException;
 import org.dpo4j.trainer.model.ModelArchitecture;
 import org.dpo4j.trainer.model.ModelInitializer;
-import org.dpo4j.trainer.model.ModelPresets;
 import org.dpo4j.trainer.model.ModelWeights;
+import org.dpo4j.trainer.model.registry.ModelPresets;
 import org.dpo4j.trainer.tokenizer.ByteLevelBpe;
 import org.dpo4j.trainer.tokenizer.HfTokenizer;
 
@@ -45,7 +45,7 @@ public final class RandomModelFolder {
         out = out.toAbsolutePath().normalize(); // "." or "a/..": name the folder itself, not an entry "." in it
         checkTarget(out);
         ModelArchitecture architecture = ModelPresets.of(arch, preset, vocabSize(preset));
-        ByteLevelBpe.Style style = arch.equals("gpt2") ? ByteLevelBpe.Style.GPT2 : ByteLevelBpe.Style.LLAMA;
+        ByteLevelBpe.Style style = architecture.family().tokenizerStyle();
         Map<String, byte[]> tokenizerFiles = TokenizerFiles.utf8(ByteLevelBpe.train(
                 ByteLevelBpe.defaultCorpus(), architecture.vocabSize(), style, architecture.maxPositions()));
         Path staging = Folders.staging(out);
