@@ -1,7 +1,6 @@
 package org.dpo4j.trainer.model;
 
 import java.util.List;
-import org.dpo4j.trainer.tokenizer.ByteLevelBpe;
 
 /**
  * One family of decoder-only models that share a forward pass (Llama-style, GPT-2): what dpo4j
@@ -57,6 +56,6 @@ public interface ModelFamily {
     /** Whether parameter {@code tensorName} is a norm's scale, initialised to 1 rather than drawn. */
     boolean isNormScale(String tensorName);
 
-    /** The byte-level BPE conventions of this family's tokenizers ({@code init-model}). */
-    ByteLevelBpe.Style tokenizerStyle();
+    /** The special tokens of this family's tokenizers ({@code init-model}). */
+    SpecialTokenStyle specialTokens();
 }

@@ -5,7 +5,7 @@ import org.dpo4j.trainer.model.HfConfigJson;
 import org.dpo4j.trainer.model.ModelFamily;
 import org.dpo4j.trainer.model.ModelPreset;
 import org.dpo4j.trainer.model.ModelSize;
-import org.dpo4j.trainer.tokenizer.ByteLevelBpe;
+import org.dpo4j.trainer.model.SpecialTokenStyle;
 
 /** GPT-2 ({@code GPT2LMHeadModel}): {@link Gpt2Config} run by {@link Gpt2Model}. */
 final class Gpt2Family implements ModelFamily {
@@ -81,7 +81,7 @@ final class Gpt2Family implements ModelFamily {
     }
 
     @Override
-    public ByteLevelBpe.Style tokenizerStyle() {
-        return ByteLevelBpe.Style.GPT2;
+    public SpecialTokenStyle specialTokens() {
+        return SpecialTokenStyle.GPT2;
     }
 }

@@ -6,7 +6,7 @@ import org.dpo4j.trainer.model.HfConfigJson;
 import org.dpo4j.trainer.model.ModelFamily;
 import org.dpo4j.trainer.model.ModelPreset;
 import org.dpo4j.trainer.model.ModelSize;
-import org.dpo4j.trainer.tokenizer.ByteLevelBpe;
+import org.dpo4j.trainer.model.SpecialTokenStyle;
 
 /**
  * Llama, Mistral and Qwen2 (and the models built on them: SmolLM, TinyLlama, Qwen2.5): one
@@ -100,11 +100,12 @@ final class LlamaFamily implements ModelFamily {
         ModelSize s = preset.size();
         int headDim = s.hiddenSize() / s.numHeads();
         return switch (LlamaVariant.of(arch)) {
+            case LLAMA -> LlamaConfig.llama(vocabSize, s.hiddenSize(), s.numLayers(), s.numHeads(), s.groupedKvHeads(),
+                    s.intermediateSize(), 1e-5, 10_000.0, 2048, false);
             case QWEN2 -> new LlamaConfig("qwen2", vocabSize, s.hiddenSize(), s.numLayers(), s.numHeads(),
                     s.groupedKvHeads(), headDim, s.intermediateSize(), 1e-6, 1_000_000.0, 32768,
                     preset == ModelPreset.TINY, true, false, false);
-            default -> LlamaConfig.llama(vocabSize, s.hiddenSize(), s.numLayers(), s.numHeads(), s.groupedKvHeads(),
-                    s.intermediateSize(), 1e-5, 10_000.0, 2048, false);
+            case MISTRAL -> throw new IllegalArgumentException("no preset of " + arch + "; one of " + presetArches());
         };
     }
 
@@ -136,7 +137,7 @@ final class LlamaFamily implements ModelFamily {
     }
 
     @Override
-    public ByteLevelBpe.Style tokenizerStyle() {
-        return ByteLevelBpe.Style.LLAMA;
+    public SpecialTokenStyle specialTokens() {
+        return SpecialTokenStyle.LLAMA;
     }
 }

@@ -115,7 +115,7 @@ class ModelFamilyContractTest {
             assertEquals(name, family.canonicalTensorName(name), "its own names are canonical");
             assertFalse(family.isBuffer(name), name + " is a parameter, not a buffer");
         }
-        assertNotNull(family.tokenizerStyle());
+        assertNotNull(family.specialTokens());
     }
 
     /**
