@@ -29,7 +29,7 @@ import org.dpo4j.trainer.data.TokenizedPair;
 import org.dpo4j.trainer.model.CausalLm;
 import org.dpo4j.trainer.model.ModelArchitecture;
 import org.dpo4j.trainer.model.ModelInitializer;
-import org.dpo4j.trainer.model.ModelPresets;
+import org.dpo4j.trainer.model.registry.ModelPresets;
 import org.dpo4j.trainer.model.ModelWeights;
 import org.dpo4j.trainer.optim.AdamW;
 import org.dpo4j.trainer.optim.LearningRateSchedule;
@@ -135,14 +135,14 @@ public final class Benchmark {
         ModelWeights weights = models.policy().weights();
         OptimConfig optim = config.optim();
         ScheduleConfig scheduleConfig = config.schedule();
-        AdamW optimizer = new AdamW(weights.list(), manager, optim.beta1(), optim.beta2(), optim.eps(), optim.weightDecay());
+        AdamW optimizer = new AdamW(weights.trainable().tensors(), manager, optim.beta1(), optim.beta2(), optim.eps(), optim.weightDecay());
         LearningRateSchedule schedule = LearningRateSchedule.of(scheduleConfig.type(), optim.lr(),
                 scheduleConfig.warmupSteps(), scheduleConfig.warmupRatio(), totalSteps);
         // only optimizerStep runs, never run(): no evaluator, log or checkpoint writer is needed
         PreferenceScorer scorer = new PreferenceScorer(models.policy(), source, loss, forward);
         TrainingLoop loop = new TrainingLoop(
                 new TrainingLoop.Parts(scorer, batcher,
-                        new PairSampler(pairs, batchSize, false, seed), optimizer, weights.list(), schedule,
+                        new PairSampler(pairs, batchSize, false, seed), optimizer, weights.trainable().tensors(), schedule,
                         null, manager),
                 new TrainingLoop.Cadence(totalSteps, accumulation, totalSteps, 0, optim.maxGradNorm()),
                 new TrainingLoop.Safeguards(null, 0, new StopSignal(), config.train().skipsNonFiniteSteps(), null),

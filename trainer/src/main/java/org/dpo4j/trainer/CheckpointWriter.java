@@ -77,7 +77,7 @@ final class CheckpointWriter {
                         Map.of(STEP_METADATA, Integer.toString(optimizer.steps())));
                 if (syncedReference != null) {
                     Path reference = Files.createDirectories(folder.resolve(REFERENCE));
-                    SafetensorsWriter.write(reference.resolve(CheckpointFiles.SINGLE_FILE), syncedReference.all(), SaveDtype.F32);
+                    SafetensorsWriter.write(reference.resolve(CheckpointFiles.SINGLE_FILE), syncedReference.saved().byName(), SaveDtype.F32);
                 }
                 AtomicFiles.writeString(folder.resolve(StepCheckpoints.STATE_FILE), state.toJson());
             });
@@ -90,7 +90,7 @@ final class CheckpointWriter {
     /** NAME.exp_avg, NAME.exp_avg_sq for each parameter, in parameter order. */
     private Map<String, NDArray> moments() {
         Map<String, NDArray> out = new LinkedHashMap<>();
-        List<String> names = List.copyOf(policy.all().keySet());
+        List<String> names = policy.trainable().names();
         for (int i = 0; i < names.size(); i++) {
             out.put(names.get(i) + FIRST_MOMENT, optimizer.firstMoment(i));
             out.put(names.get(i) + SECOND_MOMENT, optimizer.secondMoment(i));

@@ -118,14 +118,14 @@ public final class DpoTrainer implements AutoCloseable {
             OptimConfig optim = config.optim();
             ScheduleConfig schedule = config.schedule();
             AdamW optimizer = new AdamW(
-                    policyWeights.list(), manager, optim.beta1(), optim.beta2(), optim.eps(), optim.weightDecay());
+                    policyWeights.trainable().tensors(), manager, optim.beta1(), optim.beta2(), optim.eps(), optim.weightDecay());
             TrainingLoop loop = new TrainingLoop(
                     new TrainingLoop.Parts(
                             scorer,
                             batcher,
                             new PairSampler(data.train(), train.batchSize(), train.groupByLength(), train.seed()),
                             optimizer,
-                            policyWeights.list(),
+                            policyWeights.trainable().tensors(),
                             LearningRateSchedule.of(
                                     schedule.type(), optim.lr(), schedule.warmupSteps(), schedule.warmupRatio(), maxSteps),
                             new Evaluator(scorer, batcher, data.eval(), train.batchSize(),

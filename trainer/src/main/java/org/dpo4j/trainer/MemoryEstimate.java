@@ -1,7 +1,5 @@
 package org.dpo4j.trainer;
 
-import org.dpo4j.trainer.model.Gpt2Config;
-import org.dpo4j.trainer.model.LlamaConfig;
 import org.dpo4j.trainer.model.ModelArchitecture;
 
 /**
@@ -32,7 +30,8 @@ import org.dpo4j.trainer.model.ModelArchitecture;
  * <p>saved(T) = T·L·s + L·H·T² + T·(d + k·V), with L layers, width d, H query heads, the
  * (H, T, T) softmax output per layer, and the head's saved arrays at every position (an upper
  * bound: only scored positions run the head): its input (d) and log-softmax (V), k = 2 with a
- * per-token KL (the divergence's product too), else 1. Per token per layer, s is:
+ * per-token KL (the divergence's product too), else 1. Per token per layer, s is each family's
+ * {@link ModelArchitecture#savedFloatsPerTokenPerLayer()}:
  * <ul>
  *   <li>Llama family, heads of size h, MLP width I: 5d (two RMSNorms' inputs and normalised
  *       outputs, the attention output projection's input) + 3·H·h (the rotated queries and the
@@ -145,23 +144,10 @@ public record MemoryEstimate(
 
     /** s: floats a decoder block saves per token (see the class comment). */
     static long savedPerTokenPerLayer(ModelArchitecture model) {
-        long d = model.hiddenSize();
-        if (model instanceof LlamaConfig c) {
-            return 5 * d + 3L * c.numHeads() * c.headDim() + 5L * c.intermediateSize();
-        }
-        if (model instanceof Gpt2Config c) {
-            return 8 * d + 5L * c.innerSize();
-        }
-        throw new IllegalArgumentException("no memory model for " + model.modelType());
+        return model.savedFloatsPerTokenPerLayer();
     }
 
     private static long queryHeads(ModelArchitecture model) {
-        if (model instanceof LlamaConfig c) {
-            return c.numHeads();
-        }
-        if (model instanceof Gpt2Config c) {
-            return c.numHeads();
-        }
-        throw new IllegalArgumentException("no memory model for " + model.modelType());
+        return model.numHeads();
     }
 }

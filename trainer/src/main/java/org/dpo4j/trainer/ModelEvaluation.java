@@ -21,7 +21,7 @@ import org.dpo4j.trainer.data.PreparedData;
 import org.dpo4j.trainer.model.CausalLm;
 import org.dpo4j.trainer.model.ModelArchitecture;
 import org.dpo4j.trainer.model.ModelInitializer;
-import org.dpo4j.trainer.model.ModelPresets;
+import org.dpo4j.trainer.model.registry.ModelPresets;
 import org.dpo4j.trainer.tokenizer.ByteTokenizer;
 import org.dpo4j.trainer.tokenizer.HfTokenizer;
 

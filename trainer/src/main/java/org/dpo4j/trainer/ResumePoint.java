@@ -179,7 +179,7 @@ public final class ResumePoint {
         }
         Path file = folder.resolve(CheckpointWriter.OPTIMIZER);
         try (SafetensorsFile moments = SafetensorsFile.open(file)) {
-            List<String> names = List.copyOf(policy.all().keySet());
+            List<String> names = policy.trainable().names();
             for (int i = 0; i < names.size(); i++) {
                 try (NDManager temp = manager.newSubManager()) {
                     NDArray first = moment(moments, names.get(i) + CheckpointWriter.FIRST_MOMENT, policy.get(names.get(i)), temp);
@@ -201,7 +201,7 @@ public final class ResumePoint {
 
     /** Every tensor of {@code weights}, bit for bit from {@code files}. */
     private static void copyInto(ModelWeights weights, CheckpointFiles files, NDManager manager) {
-        for (Map.Entry<String, NDArray> e : weights.all().entrySet()) {
+        for (Map.Entry<String, NDArray> e : weights.saved().byName().entrySet()) {
             try (NDManager temp = manager.newSubManager()) {
                 ModelWeights.copyInto(e.getValue(), files.load(e.getKey(), e.getValue().getShape(), temp));
             }

@@ -7,9 +7,9 @@ import org.dpo4j.trainer.checkpoint.HfModelLoader;
 import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.data.DataReport;
 import org.dpo4j.trainer.data.PreparedData;
-import org.dpo4j.trainer.model.HfConfigReader;
+import org.dpo4j.trainer.model.registry.HfConfigReader;
 import org.dpo4j.trainer.model.ModelArchitecture;
-import org.dpo4j.trainer.model.ModelPresets;
+import org.dpo4j.trainer.model.registry.ModelPresets;
 import org.dpo4j.trainer.tokenizer.TextTokenizer;
 
 /**

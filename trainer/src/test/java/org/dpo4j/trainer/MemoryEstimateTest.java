@@ -2,8 +2,8 @@ package org.dpo4j.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.dpo4j.trainer.model.Gpt2Config;
-import org.dpo4j.trainer.model.LlamaConfig;
+import org.dpo4j.trainer.model.gpt2.Gpt2Config;
+import org.dpo4j.trainer.model.llama.LlamaConfig;
 import org.junit.jupiter.api.Test;
 
 /** The estimate's formula against hand-derived counts for two toy architectures. */

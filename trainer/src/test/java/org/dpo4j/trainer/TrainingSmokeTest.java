@@ -19,7 +19,7 @@ import java.util.Map;
 import org.dpo4j.trainer.checkpoint.HfModelLoader;
 import org.dpo4j.trainer.data.TinyPrefs;
 import org.dpo4j.trainer.checkpoint.LoadedModel;
-import org.dpo4j.trainer.model.ModelPresets;
+import org.dpo4j.trainer.model.registry.ModelPresets;
 import org.dpo4j.trainer.tokenizer.ByteTokenizer;
 import org.dpo4j.trainer.tokenizer.HfTokenizer;
 import org.junit.jupiter.api.BeforeAll;

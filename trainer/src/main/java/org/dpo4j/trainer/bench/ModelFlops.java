@@ -3,10 +3,6 @@ package org.dpo4j.trainer.bench;
 import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 import java.util.Set;
-import org.dpo4j.trainer.model.Gpt2Config;
-import org.dpo4j.trainer.model.Gpt2TensorNames;
-import org.dpo4j.trainer.model.LlamaConfig;
-import org.dpo4j.trainer.model.LlamaTensorNames;
 import org.dpo4j.trainer.model.ModelArchitecture;
 
 /**
@@ -40,27 +36,17 @@ public record ModelFlops(long blockParams, long headParams, int layers, long att
 
     /** The parameters of {@code architecture}'s matmuls, L and A. */
     public static ModelFlops of(ModelArchitecture architecture) {
-        Set<String> lookups = Set.of(LlamaTensorNames.EMBED, Gpt2TensorNames.TOKEN_EMBED, Gpt2TensorNames.POSITION_EMBED);
+        Set<String> lookups = architecture.lookupTables();
+        String head = architecture.headWeight();
         long blocks = 0;
         for (Map.Entry<String, Shape> e : architecture.tensorShapes().entrySet()) {
-            if (e.getValue().dimension() == 2 && !lookups.contains(e.getKey()) && !isHead(e.getKey())) {
+            if (e.getValue().dimension() == 2 && !lookups.contains(e.getKey()) && !e.getKey().equals(head)) {
                 blocks += e.getValue().size();
             }
         }
-        long head = (long) architecture.vocabSize() * architecture.hiddenSize();
-        long width;
-        if (architecture instanceof LlamaConfig llama) {
-            width = (long) llama.numHeads() * llama.headDim();
-        } else if (architecture instanceof Gpt2Config gpt2) {
-            width = gpt2.hiddenSize();
-        } else {
-            throw new IllegalArgumentException("no FLOP count for " + architecture.getClass().getSimpleName());
-        }
-        return new ModelFlops(blocks, head, architecture.numLayers(), width);
-    }
-
-    private static boolean isHead(String tensor) {
-        return tensor.equals(LlamaTensorNames.LM_HEAD) || tensor.equals(Gpt2TensorNames.LM_HEAD);
+        long headParams = (long) architecture.vocabSize() * architecture.hiddenSize();
+        long width = (long) architecture.numHeads() * architecture.headDim();
+        return new ModelFlops(blocks, headParams, architecture.numLayers(), width);
     }
 
     /** N = N_blocks + N_head, the matmul parameters a token meets on its way through. */

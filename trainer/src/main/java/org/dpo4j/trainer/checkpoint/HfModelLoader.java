@@ -9,11 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.dpo4j.trainer.UserInputException;
-import org.dpo4j.trainer.model.Gpt2Config;
-import org.dpo4j.trainer.model.Gpt2TensorNames;
-import org.dpo4j.trainer.model.HfConfigReader;
 import org.dpo4j.trainer.model.ModelArchitecture;
 import org.dpo4j.trainer.model.ModelWeights;
+import org.dpo4j.trainer.model.registry.HfConfigReader;
 
 /**
  * Loads a Hugging Face model folder: {@code config.json} through {@link HfConfigReader}, then
@@ -82,13 +80,14 @@ public final class HfModelLoader {
     }
 
     /**
-     * Canonical parameter name to the name stored in the files. GPT-2 files name the body with
-     * or without {@code transformer.}; a file holding both spellings of one tensor is ambiguous.
+     * Canonical parameter name to the name stored in the files ({@link
+     * org.dpo4j.trainer.model.ModelFamily#canonicalTensorName}: GPT-2 files name the body with or
+     * without {@code transformer.}); a file holding both spellings of one tensor is ambiguous.
      */
     private static Map<String, String> storedNames(ModelArchitecture architecture, CheckpointFiles files) {
         Map<String, String> byCanonical = new LinkedHashMap<>();
         for (String storedName : files.entries().keySet()) {
-            String canonical = architecture instanceof Gpt2Config ? Gpt2TensorNames.canonical(storedName) : storedName;
+            String canonical = architecture.family().canonicalTensorName(storedName);
             String previous = byCanonical.put(canonical, storedName);
             if (previous != null) {
                 throw new UserInputException(files.directory() + ": tensors " + previous + " and " + storedName
@@ -100,9 +99,7 @@ public final class HfModelLoader {
 
     /** Non-parameter tensors that real checkpoints carry. */
     private static boolean isBuffer(ModelArchitecture architecture, String storedName) {
-        return architecture instanceof Gpt2Config
-                ? Gpt2TensorNames.isBuffer(storedName)
-                : storedName.endsWith(".rotary_emb.inv_freq");
+        return architecture.family().isBuffer(storedName);
     }
 
     /** Some tied checkpoints also store the head; transformers ignores it, and so do we. */

@@ -73,7 +73,7 @@ public final class HfModelWriter {
 
     /** Writes every file of the folder into an existing directory, each file atomically. */
     public void writeInto(Path folder, ModelWeights weights, Companions companions) throws IOException {
-        ShardedWriter.write(folder, weights.all(), dtype, maxShardBytes);
+        ShardedWriter.write(folder, weights.saved().byName(), dtype, maxShardBytes);
         AtomicFiles.writeString(folder.resolve("config.json"), configJson(companions) + "\n");
         for (Map.Entry<String, byte[]> file : companions.tokenizerFiles().entrySet()) {
             AtomicFiles.writeBytes(folder.resolve(file.getKey()), file.getValue());

@@ -11,8 +11,9 @@ import java.util.stream.Stream;
 import org.dpo4j.trainer.UserInputException;
 import org.dpo4j.trainer.model.ModelArchitecture;
 import org.dpo4j.trainer.model.ModelInitializer;
-import org.dpo4j.trainer.model.ModelPresets;
 import org.dpo4j.trainer.model.ModelWeights;
+import org.dpo4j.trainer.model.SpecialTokenStyle;
+import org.dpo4j.trainer.model.registry.ModelPresets;
 import org.dpo4j.trainer.tokenizer.ByteLevelBpe;
 import org.dpo4j.trainer.tokenizer.HfTokenizer;
 
@@ -45,7 +46,7 @@ public final class RandomModelFolder {
         out = out.toAbsolutePath().normalize(); // "." or "a/..": name the folder itself, not an entry "." in it
         checkTarget(out);
         ModelArchitecture architecture = ModelPresets.of(arch, preset, vocabSize(preset));
-        ByteLevelBpe.Style style = arch.equals("gpt2") ? ByteLevelBpe.Style.GPT2 : ByteLevelBpe.Style.LLAMA;
+        ByteLevelBpe.Style style = tokenizerStyle(architecture.family().specialTokens());
         Map<String, byte[]> tokenizerFiles = TokenizerFiles.utf8(ByteLevelBpe.train(
                 ByteLevelBpe.defaultCorpus(), architecture.vocabSize(), style, architecture.maxPositions()));
         Path staging = Folders.staging(out);
@@ -79,6 +80,14 @@ public final class RandomModelFolder {
                 deleteQuietly(staging); // an existing --out folder holds its staging folder: leave it as it was
             }
         }
+    }
+
+    /** The byte-level BPE that writes a family's special tokens. */
+    private static ByteLevelBpe.Style tokenizerStyle(SpecialTokenStyle specialTokens) {
+        return switch (specialTokens) {
+            case LLAMA -> ByteLevelBpe.Style.LLAMA;
+            case GPT2 -> ByteLevelBpe.Style.GPT2;
+        };
     }
 
     private static void deleteQuietly(Path staging) {

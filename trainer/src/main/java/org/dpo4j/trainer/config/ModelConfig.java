@@ -3,7 +3,7 @@ package org.dpo4j.trainer.config;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
-import org.dpo4j.trainer.model.ModelPresets;
+import org.dpo4j.trainer.model.registry.ModelPresets;
 
 /**
  * The policy model: a Hugging Face model folder, or a built-in preset randomly initialised from

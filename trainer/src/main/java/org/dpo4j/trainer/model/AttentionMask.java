@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 
 /** The additive attention mask both architectures add to their scores before the softmax. */
-final class AttentionMask {
+public final class AttentionMask {
 
     /** Added to the scores of masked keys; exp of it underflows to exactly 0 in float32. */
-    static final float MASKED_SCORE = -1e9f;
+    public static final float MASKED_SCORE = -1e9f;
 
     private AttentionMask() {}
 
@@ -22,7 +22,7 @@ final class AttentionMask {
      * @return (N, 1, T, T) float32, 0 where allowed and {@link #MASKED_SCORE} elsewhere; it never
      *         needs a gradient, so the Number arithmetic below is safe
      */
-    static NDArray bias(NDArray attentionMask, long seqLen) {
+    public static NDArray bias(NDArray attentionMask, long seqLen) {
         NDManager manager = attentionMask.getManager();
         NDArray positions = manager.arange(0, seqLen, 1, DataType.FLOAT32);
         NDArray causal = positions.reshape(1, seqLen).lte(positions.reshape(seqLen, 1)).toType(DataType.FLOAT32, false);

@@ -6,17 +6,22 @@ import ai.djl.ndarray.types.DataType;
 
 /**
  * A decoder-only language model: token ids in, next-token logits out. One implementation per
- * {@link ModelArchitecture} record, so that a trainer or a scorer never needs to know which
- * architecture it drives.
+ * {@link ModelFamily}, built by its {@link ModelArchitecture#forwardPass}, so that a trainer or a
+ * scorer never needs to know which architecture it drives.
  *
  * <p>Attention: query i may attend key j iff j ≤ i and {@code attentionMask[j] == 1}. Every
  * intermediate array is created in the caller's {@code NDScope}; the weights are only read, so
  * a forward pass inside a {@code GradientCollector} back-propagates into them.
  */
-public sealed interface CausalLm permits LlamaModel, Gpt2Model {
+public interface CausalLm {
 
     /** The hyper-parameters this model was built for. */
     ModelArchitecture architecture();
+
+    /** The family of {@link #architecture()}. */
+    default ModelFamily family() {
+        return architecture().family();
+    }
 
     /** The parameters, under their Hugging Face names. */
     ModelWeights weights();
@@ -133,14 +138,6 @@ public sealed interface CausalLm permits LlamaModel, Gpt2Model {
      *                                  another shape
      */
     static CausalLm of(ModelArchitecture architecture, ModelWeights weights) {
-        // Pattern matching in switch is a preview feature in Java 17, so an instanceof chain
-        // stands in for the switch over the sealed family.
-        if (architecture instanceof LlamaConfig llama) {
-            return new LlamaModel(llama, weights);
-        }
-        if (architecture instanceof Gpt2Config gpt2) {
-            return new Gpt2Model(gpt2, weights);
-        }
-        throw new IllegalArgumentException("no forward pass for " + architecture.getClass().getSimpleName());
+        return architecture.forwardPass(weights);
     }
 }

@@ -58,7 +58,7 @@ public final class KvCache implements AutoCloseable {
      * @param capacity C, the most tokens (padding included) a row will hold
      * @param headDim  D
      */
-    static KvCache allocate(NDManager parent, int layers, int batch, int kvHeads, int capacity, int headDim) {
+    public static KvCache allocate(NDManager parent, int layers, int batch, int kvHeads, int capacity, int headDim) {
         if (batch < 1 || capacity < 1) {
             throw new IllegalArgumentException("a cache needs at least one row and one slot, got " + batch + " x " + capacity);
         }
@@ -100,7 +100,7 @@ public final class KvCache implements AutoCloseable {
      *                  slot j — j ≤ start + i and j a real token — and
      *                  {@link AttentionMask#MASKED_SCORE} elsewhere, as {@link AttentionMask#bias}
      */
-    record Chunk(int start, int end, PositionIds positions, NDArray maskBias) {}
+    public record Chunk(int start, int end, PositionIds positions, NDArray maskBias) {}
 
     /**
      * Takes T new slots per row: records which are real tokens and works out their positions and
@@ -109,7 +109,7 @@ public final class KvCache implements AutoCloseable {
      * @param attentionMask (N, T) 1 on real tokens, 0 on (left) padding
      * @throws IllegalArgumentException when the rows do not match or the chunk does not fit
      */
-    Chunk advance(NDArray attentionMask) {
+    public Chunk advance(NDArray attentionMask) {
         Shape s = attentionMask.getShape();
         int n = batchSize();
         if (s.dimension() != 2 || s.get(0) != n) {
@@ -161,7 +161,7 @@ public final class KvCache implements AutoCloseable {
      * @param value (N, KV, T, D)
      * @return keys and values (N, KV, end, D), in the manager of {@code key}
      */
-    NDArray[] store(int layer, Chunk chunk, NDArray key, NDArray value) {
+    public NDArray[] store(int layer, Chunk chunk, NDArray key, NDArray value) {
         NDIndex slots = new NDIndex(":, :, {}:{}", chunk.start(), chunk.end());
         keys[layer].set(slots, key);
         values[layer].set(slots, value);

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.SparseFormat;
 
 /** Row gathers: token embeddings, learned position embeddings, rotary tables. */
-final class Lookup {
+public final class Lookup {
 
     private Lookup() {}
 
@@ -16,7 +16,7 @@ final class Lookup {
      * @param ids   (N, T) int64, each in [0, R)
      * @return (N, T, C)
      */
-    static NDArray rows(NDArray table, NDArray ids) {
+    public static NDArray rows(NDArray table, NDArray ids) {
         return table.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
     }
 }

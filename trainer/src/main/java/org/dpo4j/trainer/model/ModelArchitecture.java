@@ -2,12 +2,20 @@ package org.dpo4j.trainer.model;
 
 import ai.djl.ndarray.types.Shape;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The hyper-parameters of a supported decoder-only architecture, as Hugging Face's
- * {@code config.json} gives them. A closed family: one record per forward-pass implementation.
+ * The hyper-parameters of one decoder-only model, as Hugging Face's {@code config.json} gives
+ * them: a value of its {@link ModelFamily}. Everything that depends on one configuration's
+ * values (its tensors, its {@code config.json}, its forward pass, its FLOPs and activation
+ * counts, its smoke-test size) is answered here, by the family's own record; everything that
+ * depends only on the family (its {@code model_type} names, reading a {@code config.json},
+ * presets, stored tensor names) by {@link #family()}. No caller branches on the family.
  */
-public sealed interface ModelArchitecture permits LlamaConfig, Gpt2Config {
+public interface ModelArchitecture {
+
+    /** The family that reads, writes and runs this architecture. */
+    ModelFamily family();
 
     /** {@code config.json}'s {@code model_type}, e.g. {@code llama}, {@code qwen2}, {@code gpt2}. */
     String modelType();
@@ -20,6 +28,12 @@ public sealed interface ModelArchitecture permits LlamaConfig, Gpt2Config {
 
     /** Number of decoder blocks. */
     int numLayers();
+
+    /** H, the query heads of each attention layer. */
+    int numHeads();
+
+    /** D, the width of one head; the queries are H·D wide. */
+    int headDim();
 
     /** Whether the LM head reuses the token embedding matrix (no {@code lm_head.weight}). */
     boolean tieWordEmbeddings();
@@ -39,8 +53,38 @@ public sealed interface ModelArchitecture permits LlamaConfig, Gpt2Config {
     /** Every parameter under its Hugging Face name, in checkpoint order, with its shape. */
     Map<String, Shape> tensorShapes();
 
+    /**
+     * The tables read by row lookup rather than by a matmul (token and position embeddings):
+     * parameters that cost no FLOPs per position.
+     */
+    Set<String> lookupTables();
+
+    /** The (V, d) matrix the LM head multiplies by: the token embedding when tied. */
+    String headWeight();
+
+    /**
+     * s, the floats one decoder block keeps for the backward pass per token ({@code
+     * MemoryEstimate} documents the count of each family).
+     */
+    long savedFloatsPerTokenPerLayer();
+
     /** The {@code config.json} Hugging Face would write for this architecture (ordered). */
     Map<String, Object> toHfConfig();
+
+    /**
+     * The forward pass of this architecture over {@code weights}.
+     *
+     * @throws IllegalArgumentException when a tensor the architecture needs is missing or has
+     *                                  another shape
+     */
+    CausalLm forwardPass(ModelWeights weights);
+
+    /**
+     * This architecture at {@code size}: the same family, {@code model_type}, vocabulary, biases,
+     * head tying, norms, activation and position limits; only the widths and depth change
+     * (a smoke run's model).
+     */
+    ModelArchitecture resized(ModelSize size);
 
     /** Total number of scalars over all parameters. */
     default long parameterCount() {

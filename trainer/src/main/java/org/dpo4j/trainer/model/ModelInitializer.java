@@ -35,7 +35,7 @@ public final class ModelInitializer {
             String name = entry.getKey();
             Shape shape = entry.getValue();
             float[] values = new float[Math.toIntExact(shape.size())];
-            if (isNormWeight(name)) {
+            if (architecture.family().isNormScale(name)) {
                 Arrays.fill(values, 1f);
             } else if (!name.endsWith(".bias")) {
                 for (int i = 0; i < values.length; i++) {
@@ -45,10 +45,5 @@ public final class ModelInitializer {
             tensors.put(name, ModelWeights.owned(weightsManager, values, shape));
         }
         return new ModelWeights(weightsManager, tensors);
-    }
-
-    /** RMSNorm and LayerNorm scales: Llama's {@code *norm.weight}, GPT-2's {@code ln_*.weight}. */
-    private static boolean isNormWeight(String name) {
-        return name.endsWith("norm.weight") || name.matches("(.*\\.)?ln_(1|2|f)\\.weight");
     }
 }

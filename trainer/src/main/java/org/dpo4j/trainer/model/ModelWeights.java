@@ -9,24 +9,51 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The named tensors of a model, under their Hugging Face names (e.g.
  * {@code model.layers.0.self_attn.q_proj.weight}), owned by one manager that outlives training
- * steps.
+ * steps, in three groups by what a caller does with them:
+ * <pre>
+ *   trainable()  get gradients, the optimizer's state, the gradient-norm clip = all − frozen
+ *   frozen()     read by the forward pass only
+ *   saved()      written to a model folder or a checkpoint              = all
+ * </pre>
+ * A full fine-tune freezes nothing; an adapter would freeze the base model's tensors.
  */
 public final class ModelWeights implements AutoCloseable {
 
     private final NDManager manager;
     private final Map<String, NDArray> tensors;
+    private final Set<String> frozen;
 
     /**
+     * All trainable.
+     *
      * @param manager owns every tensor; closed with these weights
      * @param tensors name to tensor, in a stable order
      */
     public ModelWeights(NDManager manager, Map<String, NDArray> tensors) {
+        this(manager, tensors, Set.of());
+    }
+
+    /**
+     * @param manager owns every tensor; closed with these weights
+     * @param tensors name to tensor, in a stable order
+     * @param frozen  the names of the tensors that are not trained
+     * @throws IllegalArgumentException when {@code frozen} names a tensor that is not there
+     */
+    public ModelWeights(NDManager manager, Map<String, NDArray> tensors, Set<String> frozen) {
+        for (String name : frozen) {
+            if (!tensors.containsKey(name)) {
+                throw new IllegalArgumentException("cannot freeze " + name + ": model has no tensor of that name");
+            }
+        }
         this.manager = manager;
         this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+        this.frozen = Set.copyOf(frozen);
     }
 
     /**
@@ -90,6 +117,31 @@ public final class ModelWeights implements AutoCloseable {
         return tensors;
     }
 
+    /** The tensors training updates: every tensor not {@link #frozen()}. */
+    public ParameterSet trainable() {
+        return select(name -> !frozen.contains(name));
+    }
+
+    /** The tensors the forward pass reads but training leaves as they are. */
+    public ParameterSet frozen() {
+        return select(frozen::contains);
+    }
+
+    /** The tensors a saved model or checkpoint holds: all of them, frozen ones too. */
+    public ParameterSet saved() {
+        return select(name -> true);
+    }
+
+    private ParameterSet select(Predicate<String> included) {
+        Map<String, NDArray> selected = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> {
+            if (included.test(name)) {
+                selected.put(name, t);
+            }
+        });
+        return new ParameterSet(selected);
+    }
+
     /** The tensors as a list, in the same order as {@link #all()}. */
     public List<NDArray> list() {
         return List.copyOf(tensors.values());
@@ -100,14 +152,14 @@ public final class ModelWeights implements AutoCloseable {
         return tensors.values().stream().mapToLong(t -> t.getShape().size()).sum();
     }
 
-    /** Marks every tensor as trainable, so backward passes fill its gradient. */
+    /** Marks the {@link #trainable()} tensors, so backward passes fill their gradients. */
     public void requireGradients() {
-        tensors.values().forEach(t -> t.setRequiresGradient(true));
+        trainable().tensors().forEach(t -> t.setRequiresGradient(true));
     }
 
     /**
      * An independent copy (new storage, no gradients) in a new manager, e.g. a frozen
-     * reference model.
+     * reference model; the same tensors are {@link #frozen()}.
      *
      * @param parent the manager whose child owns the copy
      * @return the copy
@@ -121,7 +173,7 @@ public final class ModelWeights implements AutoCloseable {
                     t.copyTo(copy);
                     copies.put(name, copy);
                 });
-        return new ModelWeights(copyManager, copies);
+        return new ModelWeights(copyManager, copies, frozen);
     }
 
     @Override

@@ -5,18 +5,18 @@ import ai.djl.ndarray.types.Shape;
 import org.dpo4j.losses.Constants;
 
 /** Head bookkeeping and scaled dot-product attention, shared by both architectures. */
-final class MultiHeadAttention {
+public final class MultiHeadAttention {
 
     private MultiHeadAttention() {}
 
     /** (N, T, heads·D) to (N, heads, T, D): head h takes columns h·D … h·D+D−1. */
-    static NDArray splitHeads(NDArray x, int heads, int headDim) {
+    public static NDArray splitHeads(NDArray x, int heads, int headDim) {
         Shape s = x.getShape();
         return x.reshape(s.get(0), s.get(1), heads, headDim).transpose(0, 2, 1, 3);
     }
 
     /** (N, heads, T, D) to (N, T, heads·D), the inverse of {@link #splitHeads}. */
-    static NDArray mergeHeads(NDArray x) {
+    public static NDArray mergeHeads(NDArray x) {
         Shape s = x.getShape();
         return x.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), s.get(1) * s.get(3));
     }
@@ -25,7 +25,7 @@ final class MultiHeadAttention {
      * (N, kvHeads, T, D) to (N, kvHeads·groups, T, D) for grouped-query attention: each key/value
      * head is repeated consecutively, so query head j reads key head j / groups.
      */
-    static NDArray repeatKv(NDArray x, int groups) {
+    public static NDArray repeatKv(NDArray x, int groups) {
         if (groups == 1) {
             return x;
         }
@@ -48,7 +48,7 @@ final class MultiHeadAttention {
      * @param scale    score multiplier; exactly 1 skips the multiplication
      * @return (N, H, T, D)
      */
-    static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray maskBias, double scale) {
+    public static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray maskBias, double scale) {
         NDArray scaled = scale == 1.0 ? q : Constants.times(q, scale);
         return scaled.matMul(k.transpose(0, 1, 3, 2)).add(maskBias).softmax(-1).matMul(v);
     }

@@ -8,7 +8,7 @@ import org.dpo4j.losses.Constants;
  * only: a Number exponent or divisor would be a Java-backed tensor kept by autograd (see
  * {@link Constants}).
  */
-final class Norms {
+public final class Norms {
 
     private Norms() {}
 
@@ -18,7 +18,7 @@ final class Norms {
      * @param x      (..., d)
      * @param weight (d)
      */
-    static NDArray rms(NDArray x, NDArray weight, double eps) {
+    public static NDArray rms(NDArray x, NDArray weight, double eps) {
         NDArray rms = x.square().mean(new int[] {-1}, true).add(eps).sqrt();
         return x.div(rms).mul(weight);
     }
@@ -30,7 +30,7 @@ final class Norms {
      * @param weight (d)
      * @param bias   (d)
      */
-    static NDArray layer(NDArray x, NDArray weight, NDArray bias, double eps) {
+    public static NDArray layer(NDArray x, NDArray weight, NDArray bias, double eps) {
         NDArray centred = x.sub(x.mean(new int[] {-1}, true));
         NDArray std = centred.square().mean(new int[] {-1}, true).add(eps).sqrt();
         return centred.div(std).mul(weight).add(bias);

@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.Shape;
  * @param ids (N, T) int64
  * @param max the largest position in {@code ids}
  */
-record PositionIds(NDArray ids, long max) {
+public record PositionIds(NDArray ids, long max) {
 
     /**
      * @param positionIds (N, T) integer positions
@@ -18,7 +18,7 @@ record PositionIds(NDArray ids, long max) {
      * @param limit       positions must be below it (the rows of a learned position table)
      * @throws IllegalArgumentException on another shape or a position outside [0, limit)
      */
-    static PositionIds check(NDArray positionIds, NDArray inputIds, long limit) {
+    public static PositionIds check(NDArray positionIds, NDArray inputIds, long limit) {
         Shape shape = positionIds.getShape();
         if (!shape.equals(inputIds.getShape())) {
             throw new IllegalArgumentException("position ids " + shape + " do not match input ids " + inputIds.getShape());

@@ -13,10 +13,10 @@ import ai.djl.ndarray.types.Shape;
  * @param cos cos(angle)
  * @param sin sin(angle)
  */
-record RotaryTables(NDArray cos, NDArray sin) {
+public record RotaryTables(NDArray cos, NDArray sin) {
 
     /** Positions 0..T−1 in every row: one (T, D) table pair, no gather. */
-    static RotaryTables sequential(NDManager manager, long seqLen, int headDim, double base) {
+    public static RotaryTables sequential(NDManager manager, long seqLen, int headDim, double base) {
         long[] positions = new long[Math.toIntExact(seqLen)];
         for (int p = 0; p < positions.length; p++) {
             positions[p] = p;
@@ -31,7 +31,7 @@ record RotaryTables(NDArray cos, NDArray sin) {
      * built in Java would be a direct buffer of that size per forward pass, whose native memory is
      * freed only when the garbage collector gets to it.
      */
-    static RotaryTables at(PositionIds positions, int headDim, double base) {
+    public static RotaryTables at(PositionIds positions, int headDim, double base) {
         NDArray ids = positions.ids();
         Shape s = ids.getShape();
         RotaryTables table = sequential(ids.getManager(), positions.max() + 1, headDim, base);
@@ -62,7 +62,7 @@ record RotaryTables(NDArray cos, NDArray sin) {
     }
 
     /** x·cos + rotate_half(x)·sin with rotate_half([a, b]) = [−b, a]; x is (N, H, T, D). */
-    NDArray apply(NDArray x) {
+    public NDArray apply(NDArray x) {
         long d = x.getShape().get(3);
         long half = d / 2;
         NDArray first = x.get(":, :, :, 0:" + half);

@@ -175,22 +175,22 @@ public final class SharedPromptLayout {
     }
 
     /** (S) int64, the flat stream's token ids (padding slots hold 0). */
-    NDArray tokenIds() {
+    public NDArray tokenIds() {
         return tokenIds;
     }
 
     /** (B, P) positions of the prompt slots, 0..p_i−1 (padding slots 0). */
-    PositionIds promptPositions() {
+    public PositionIds promptPositions() {
         return promptPositions;
     }
 
     /** (2B, C) positions of the completion slots, p_i..p_i+c_r−1 (padding slots 0). */
-    PositionIds completionPositions() {
+    public PositionIds completionPositions() {
         return completionPositions;
     }
 
     /** The flat stream's positions, (S), prompts then completions: for learned position tables. */
-    NDArray flatPositions() {
+    public NDArray flatPositions() {
         return promptPositions.ids().reshape(-1).concat(completionPositions.ids().reshape(-1));
     }
 
@@ -200,7 +200,7 @@ public final class SharedPromptLayout {
      * @param flat (S, heads·D)
      * @return prompt (B, heads, P, D) and completion (2B, heads, C, D)
      */
-    Groups split(NDArray flat, int heads, int headDim) {
+    public Groups split(NDArray flat, int heads, int headDim) {
         long promptRows = (long) pairs * promptSlots;
         long total = flat.getShape().get(0);
         NDArray prompt = flat.get(0 + ":" + promptRows).reshape(pairs, promptSlots, heads, headDim).transpose(0, 2, 1, 3);
@@ -224,7 +224,7 @@ public final class SharedPromptLayout {
      * @param v the same
      * @return (S, H·D)
      */
-    NDArray attend(Groups q, Groups k, Groups v, double scale) {
+    public NDArray attend(Groups q, Groups k, Groups v, double scale) {
         NDArray prompt = MultiHeadAttention.attend(q.prompt(), k.prompt(), v.prompt(), promptBias, scale);
         NDArray keys = bothRows(k.prompt()).concat(k.completion(), 2);
         NDArray values = bothRows(v.prompt()).concat(v.completion(), 2);
@@ -242,7 +242,7 @@ public final class SharedPromptLayout {
      * @param flat (S, d)
      * @return (2B, T, d)
      */
-    NDArray toRows(NDArray flat) {
+    public NDArray toRows(NDArray flat) {
         long d = flat.getShape().get(1);
         return flat.get(rowIndex).reshape(2L * pairs, seqLen, d);
     }
@@ -330,10 +330,10 @@ public final class SharedPromptLayout {
      * @param prompt     (B, heads, P, D)
      * @param completion (2B, heads, C, D)
      */
-    record Groups(NDArray prompt, NDArray completion) {
+    public record Groups(NDArray prompt, NDArray completion) {
 
         /** Each group's key/value heads repeated for grouped-query attention. */
-        Groups repeatKv(int groups) {
+        public Groups repeatKv(int groups) {
             return new Groups(MultiHeadAttention.repeatKv(prompt, groups), MultiHeadAttention.repeatKv(completion, groups));
         }
     }

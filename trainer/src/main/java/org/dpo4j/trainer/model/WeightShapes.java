@@ -9,12 +9,12 @@ import java.util.Map;
  * or mis-shaped tensor fails with its name rather than as a matmul error deep inside a block.
  * Extra tensors (e.g. an {@code lm_head.weight} kept beside a tied head) are ignored.
  */
-final class WeightShapes {
+public final class WeightShapes {
 
     private WeightShapes() {}
 
     /** @throws IllegalArgumentException naming the first missing or mis-shaped tensor */
-    static void require(ModelArchitecture architecture, ModelWeights weights) {
+    public static void require(ModelArchitecture architecture, ModelWeights weights) {
         for (Map.Entry<String, Shape> expected : architecture.tensorShapes().entrySet()) {
             NDArray tensor = weights.all().get(expected.getKey());
             if (tensor == null) {

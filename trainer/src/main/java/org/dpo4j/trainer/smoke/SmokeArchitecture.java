@@ -1,8 +1,7 @@
 package org.dpo4j.trainer.smoke;
 
-import org.dpo4j.trainer.model.Gpt2Config;
-import org.dpo4j.trainer.model.LlamaConfig;
 import org.dpo4j.trainer.model.ModelArchitecture;
+import org.dpo4j.trainer.model.ModelSize;
 
 /**
  * A user's architecture at smoke-test size. Everything that changes which code runs is kept:
@@ -21,17 +20,10 @@ final class SmokeArchitecture {
 
     private SmokeArchitecture() {}
 
+    /** The sizes above, which each family applies to its own record ({@link ModelArchitecture#resized}). */
+    static final ModelSize SIZE = new ModelSize(HIDDEN, LAYERS, HEADS, 2, MLP);
+
     static ModelArchitecture of(ModelArchitecture original) {
-        if (original instanceof LlamaConfig l) {
-            int kvHeads = l.numKvHeads() < l.numHeads() ? 2 : HEADS;
-            return new LlamaConfig(l.modelType(), l.vocabSize(), HIDDEN, LAYERS, HEADS, kvHeads, HIDDEN / HEADS, MLP,
-                    l.rmsNormEps(), l.ropeTheta(), l.maxPositions(), l.tieWordEmbeddings(), l.qkvBias(),
-                    l.outputBias(), l.mlpBias());
-        }
-        if (original instanceof Gpt2Config g) {
-            return new Gpt2Config(g.vocabSize(), HIDDEN, LAYERS, HEADS, 4 * HIDDEN, g.maxPositions(), g.layerNormEps(),
-                    g.activation(), g.tieWordEmbeddings(), g.scaleAttnWeights());
-        }
-        throw new IllegalArgumentException("no smoke size for " + original.getClass().getSimpleName());
+        return original.resized(SIZE);
     }
 }

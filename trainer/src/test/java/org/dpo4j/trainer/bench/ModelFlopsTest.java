@@ -2,7 +2,7 @@ package org.dpo4j.trainer.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.dpo4j.trainer.model.ModelPresets;
+import org.dpo4j.trainer.model.registry.ModelPresets;
 import org.junit.jupiter.api.Test;
 
 /** N, L and A of the presets and the step FLOPs, against hand derivations. */

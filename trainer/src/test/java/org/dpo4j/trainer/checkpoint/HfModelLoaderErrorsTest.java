@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.dpo4j.trainer.model.CausalLm;
-import org.dpo4j.trainer.model.Gpt2TensorNames;
+import org.dpo4j.trainer.model.gpt2.Gpt2TensorNames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 import org.dpo4j.trainer.model.CausalLm;
 import org.dpo4j.trainer.model.ModelArchitecture;
 import org.dpo4j.trainer.model.ModelInitializer;
-import org.dpo4j.trainer.model.ModelPresets;
+import org.dpo4j.trainer.model.registry.ModelPresets;
 import org.dpo4j.trainer.model.ModelWeights;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

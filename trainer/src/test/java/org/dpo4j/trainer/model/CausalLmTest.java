@@ -14,6 +14,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.dpo4j.trainer.model.llama.LlamaConfig;
+import org.dpo4j.trainer.model.gpt2.Gpt2Config;
 
 class CausalLmTest {
 

@@ -13,6 +13,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.dpo4j.trainer.model.gpt2.Gpt2Config;
+import org.dpo4j.trainer.model.gpt2.Gpt2Model;
+import org.dpo4j.trainer.model.gpt2.Gpt2TensorNames;
 
 class Gpt2ModelTest {
 

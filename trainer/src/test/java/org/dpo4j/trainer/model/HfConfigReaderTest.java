@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.dpo4j.trainer.model.llama.LlamaConfig;
+import org.dpo4j.trainer.model.gpt2.Gpt2Config;
+import org.dpo4j.trainer.model.registry.HfConfigReader;
 
 /** config.json to architecture: Hugging Face's defaults, and one line for what is not supported. */
 class HfConfigReaderTest {

@@ -15,6 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.dpo4j.trainer.model.llama.LlamaConfig;
+import org.dpo4j.trainer.model.llama.LlamaModel;
+import org.dpo4j.trainer.model.llama.LlamaTensorNames;
 
 class LlamaModelTest {
 

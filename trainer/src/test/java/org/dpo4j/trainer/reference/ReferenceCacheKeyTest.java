@@ -12,7 +12,7 @@ import java.util.Set;
 import org.dpo4j.trainer.data.TokenizedPair;
 import org.dpo4j.trainer.model.ModelArchitecture;
 import org.dpo4j.trainer.model.ModelInitializer;
-import org.dpo4j.trainer.model.ModelPresets;
+import org.dpo4j.trainer.model.registry.ModelPresets;
 import org.dpo4j.trainer.model.ModelWeights;
 import org.junit.jupiter.api.Test;
 

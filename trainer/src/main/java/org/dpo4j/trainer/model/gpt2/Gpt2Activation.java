@@ -1,4 +1,4 @@
-package org.dpo4j.trainer.model;
+package org.dpo4j.trainer.model.gpt2;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;

@@ -1,4 +1,4 @@
-package org.dpo4j.trainer.model;
+package org.dpo4j.trainer.model.gpt2;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -6,6 +6,19 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.function.UnaryOperator;
+import org.dpo4j.trainer.model.AttentionMask;
+import org.dpo4j.trainer.model.BlockScope;
+import org.dpo4j.trainer.model.CausalLm;
+import org.dpo4j.trainer.model.KvCache;
+import org.dpo4j.trainer.model.Linear;
+import org.dpo4j.trainer.model.Lookup;
+import org.dpo4j.trainer.model.ModelArchitecture;
+import org.dpo4j.trainer.model.ModelWeights;
+import org.dpo4j.trainer.model.MultiHeadAttention;
+import org.dpo4j.trainer.model.Norms;
+import org.dpo4j.trainer.model.PositionIds;
+import org.dpo4j.trainer.model.SharedPromptLayout;
+import org.dpo4j.trainer.model.WeightShapes;
 
 /**
  * GPT-2 ({@code GPT2LMHeadModel}) over {@link ModelWeights} under the hub's unprefixed names
@@ -59,9 +72,8 @@ public final class Gpt2Model implements CausalLm {
 
     @Override
     public NDArray head(NDArray hidden) {
-        String head = config.tieWordEmbeddings() ? Gpt2TensorNames.TOKEN_EMBED : Gpt2TensorNames.LM_HEAD;
         // The head is (V, E) like an nn.Linear weight, unlike the Conv1D projections.
-        return hidden.matMul(weights.get(head).transpose());
+        return new Linear(weights.get(config.headWeight()), null, Linear.Layout.OUT_IN).apply(hidden);
     }
 
     /**
@@ -129,14 +141,13 @@ public final class Gpt2Model implements CausalLm {
     private NDArray attention(NDArray h, String prefix, NDArray maskBias) {
         int heads = config.numHeads();
         int headDim = config.headDim();
-        // Axis 2, not -1: DJL's split does not resolve negative axes.
-        NDList qkv = conv1d(h, prefix + "c_attn").split(3, 2); // q | k | v, each (N, T, E)
+        NDList qkv = queryKeyValue(h, prefix); // q | k | v, each (N, T, E)
         NDArray q = MultiHeadAttention.splitHeads(qkv.get(0), heads, headDim);
         NDArray k = MultiHeadAttention.splitHeads(qkv.get(1), heads, headDim);
         NDArray v = MultiHeadAttention.splitHeads(qkv.get(2), heads, headDim);
         double scale = config.scaleAttnWeights() ? 1.0 / Math.sqrt(headDim) : 1.0;
         NDArray context = MultiHeadAttention.attend(q, k, v, maskBias, scale); // (N, H, T, D)
-        return conv1d(MultiHeadAttention.mergeHeads(context), prefix + "c_proj");
+        return output(MultiHeadAttention.mergeHeads(context), prefix);
     }
 
     /**
@@ -148,26 +159,40 @@ public final class Gpt2Model implements CausalLm {
     private NDArray sharedAttention(NDArray h, String prefix, SharedPromptLayout layout) {
         int heads = config.numHeads();
         int headDim = config.headDim();
-        NDList qkv = conv1d(h, prefix + "c_attn").split(3, 1); // q | k | v, each (S, E)
+        NDList qkv = queryKeyValue(h, prefix); // q | k | v, each (S, E)
         double scale = config.scaleAttnWeights() ? 1.0 / Math.sqrt(headDim) : 1.0;
         NDArray context = layout.attend(layout.split(qkv.get(0), heads, headDim),
                 layout.split(qkv.get(1), heads, headDim), layout.split(qkv.get(2), heads, headDim), scale);
-        return conv1d(context, prefix + "c_proj");
+        return output(context, prefix);
+    }
+
+    /**
+     * c_attn of {@code h} (..., E) split into q, k and v, each (..., E), before heads are split:
+     * the one path of the row, shared-prompt and cached attention.
+     */
+    private NDList queryKeyValue(NDArray h, String prefix) {
+        // The last axis counted from the front: DJL's split does not resolve negative axes.
+        return conv1d(prefix + "c_attn").apply(h).split(3, h.getShape().dimension() - 1);
+    }
+
+    /** The attention's c_proj of the merged heads' context, (..., E) to (..., E). */
+    private NDArray output(NDArray context, String prefix) {
+        return conv1d(prefix + "c_proj").apply(context);
     }
 
     /** c_proj(act(c_fc(h))): (N, T, E) to (N, T, inner) and back. */
     private NDArray mlp(NDArray h, String prefix) {
-        NDArray inner = Gpt2Activation.apply(config.activation(), conv1d(h, prefix + "c_fc"));
-        return conv1d(inner, prefix + "c_proj");
+        NDArray inner = Gpt2Activation.apply(config.activation(), conv1d(prefix + "c_fc").apply(h));
+        return conv1d(prefix + "c_proj").apply(inner);
     }
 
     private NDArray layerNorm(NDArray x, String name, double eps) {
         return Norms.layer(x, weights.get(name + ".weight"), weights.get(name + ".bias"), eps);
     }
 
-    /** The Conv1D called {@code name}: x·W + b with W stored (in, out); x is (..., in). */
-    private NDArray conv1d(NDArray x, String name) {
-        return x.matMul(weights.get(name + ".weight")).add(weights.get(name + ".bias"));
+    /** The Conv1D called {@code name}: x·W + b with W stored (in, out). */
+    private Linear conv1d(String name) {
+        return Linear.named(weights, name, true, Linear.Layout.IN_OUT);
     }
 
     // ---- key/value-cached decoding (generation); the training forward above does not use it ----
@@ -199,13 +224,13 @@ public final class Gpt2Model implements CausalLm {
     private NDArray cachedAttention(NDArray h, String prefix, int layer, KvCache.Chunk chunk, KvCache cache) {
         int heads = config.numHeads();
         int headDim = config.headDim();
-        NDList qkv = conv1d(h, prefix + "c_attn").split(3, 2);
+        NDList qkv = queryKeyValue(h, prefix);
         NDArray q = MultiHeadAttention.splitHeads(qkv.get(0), heads, headDim);
         NDArray[] kv = cache.store(layer, chunk,
                 MultiHeadAttention.splitHeads(qkv.get(1), heads, headDim),
                 MultiHeadAttention.splitHeads(qkv.get(2), heads, headDim));
         double scale = config.scaleAttnWeights() ? 1.0 / Math.sqrt(headDim) : 1.0;
         NDArray context = MultiHeadAttention.attend(q, kv[0], kv[1], chunk.maskBias(), scale);
-        return conv1d(MultiHeadAttention.mergeHeads(context), prefix + "c_proj");
+        return output(MultiHeadAttention.mergeHeads(context), prefix);
     }
 }

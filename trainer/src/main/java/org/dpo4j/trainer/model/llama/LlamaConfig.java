@@ -1,9 +1,16 @@
-package org.dpo4j.trainer.model;
+package org.dpo4j.trainer.model.llama;
 
 import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.dpo4j.trainer.model.CausalLm;
+import org.dpo4j.trainer.model.ModelArchitecture;
+import org.dpo4j.trainer.model.ModelFamily;
+import org.dpo4j.trainer.model.ModelInitializer;
+import org.dpo4j.trainer.model.ModelSize;
+import org.dpo4j.trainer.model.ModelWeights;
 
 /**
  * Hyper-parameters of a Llama-family decoder (Llama, Mistral, Qwen2, SmolLM, TinyLlama), named
@@ -45,12 +52,13 @@ public record LlamaConfig(
         implements ModelArchitecture {
 
     /** The model types this record describes. */
-    public static final List<String> MODEL_TYPES = List.of("llama", "mistral", "qwen2");
+    public static final List<String> MODEL_TYPES = LlamaVariant.modelTypes();
+
+    /** The family of every Llama-style architecture. */
+    public static final ModelFamily FAMILY = new LlamaFamily();
 
     public LlamaConfig {
-        if (!MODEL_TYPES.contains(modelType)) {
-            throw new IllegalArgumentException("model_type " + modelType + " is not one of " + MODEL_TYPES);
-        }
+        LlamaVariant.of(modelType); // refuses a model_type this family does not read
         if (numKvHeads <= 0 || numHeads % numKvHeads != 0) {
             throw new IllegalArgumentException(
                     "num_attention_heads " + numHeads + " is not divisible by num_key_value_heads " + numKvHeads);
@@ -72,6 +80,11 @@ public record LlamaConfig(
     }
 
     @Override
+    public ModelFamily family() {
+        return FAMILY;
+    }
+
+    @Override
     public int maxSequenceLength() {
         return Integer.MAX_VALUE;
     }
@@ -82,13 +95,47 @@ public record LlamaConfig(
     }
 
     @Override
+    public Set<String> lookupTables() {
+        return Set.of(LlamaTensorNames.EMBED);
+    }
+
+    @Override
+    public String headWeight() {
+        return tieWordEmbeddings ? LlamaTensorNames.EMBED : LlamaTensorNames.LM_HEAD;
+    }
+
+    /**
+     * 5d (two RMSNorms' inputs and normalised outputs, the attention output projection's input)
+     * + 3·H·D (the rotated queries and the keys and values repeated to H heads, the attention
+     * matmuls' inputs) + 5I (gate, its sigmoid, SiLU, up, and their product).
+     */
+    @Override
+    public long savedFloatsPerTokenPerLayer() {
+        return 5L * hiddenSize + 3L * numHeads * headDim + 5L * intermediateSize;
+    }
+
+    @Override
+    public CausalLm forwardPass(ModelWeights weights) {
+        return new LlamaModel(this, weights);
+    }
+
+    /**
+     * Heads of d / H; {@code size.groupedKvHeads()} key/value heads when this architecture groups
+     * its queries, else one per query head.
+     */
+    @Override
+    public LlamaConfig resized(ModelSize size) {
+        int kvHeads = numKvHeads < numHeads ? size.groupedKvHeads() : size.numHeads();
+        return new LlamaConfig(modelType, vocabSize, size.hiddenSize(), size.numLayers(), size.numHeads(), kvHeads,
+                size.hiddenSize() / size.numHeads(), size.intermediateSize(), rmsNormEps, ropeTheta, maxPositions,
+                tieWordEmbeddings, qkvBias, outputBias, mlpBias);
+    }
+
+    @Override
     public Map<String, Object> toHfConfig() {
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("architectures", List.of(switch (modelType) {
-            case "mistral" -> "MistralForCausalLM";
-            case "qwen2" -> "Qwen2ForCausalLM";
-            default -> "LlamaForCausalLM";
-        }));
+        LlamaVariant variant = LlamaVariant.of(modelType);
+        c.put("architectures", List.of(variant.hfClass()));
         c.put("model_type", modelType);
         c.put("vocab_size", vocabSize);
         c.put("hidden_size", hiddenSize);
@@ -103,17 +150,7 @@ public record LlamaConfig(
         c.put("rope_scaling", null);
         c.put("max_position_embeddings", maxPositions);
         c.put("tie_word_embeddings", tieWordEmbeddings);
-        switch (modelType) {
-            case "qwen2" -> {
-                c.put("use_sliding_window", false);
-                c.put("sliding_window", null);
-            }
-            case "mistral" -> c.put("sliding_window", null);
-            default -> {
-                c.put("attention_bias", qkvBias);
-                c.put("mlp_bias", mlpBias);
-            }
-        }
+        variant.putOwnKeys(c, this);
         c.put("attention_dropout", 0.0);
         c.put("initializer_range", ModelInitializer.INIT_STD);
         c.put("use_cache", true);

@@ -1,4 +1,4 @@
-package org.dpo4j.trainer.model;
+package org.dpo4j.trainer.model.gpt2;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

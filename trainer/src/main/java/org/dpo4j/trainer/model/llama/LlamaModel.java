@@ -1,9 +1,23 @@
-package org.dpo4j.trainer.model;
+package org.dpo4j.trainer.model.llama;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
 import java.util.function.UnaryOperator;
+import org.dpo4j.trainer.model.AttentionMask;
+import org.dpo4j.trainer.model.BlockScope;
+import org.dpo4j.trainer.model.CausalLm;
+import org.dpo4j.trainer.model.KvCache;
+import org.dpo4j.trainer.model.Linear;
+import org.dpo4j.trainer.model.Lookup;
+import org.dpo4j.trainer.model.ModelArchitecture;
+import org.dpo4j.trainer.model.ModelWeights;
+import org.dpo4j.trainer.model.MultiHeadAttention;
+import org.dpo4j.trainer.model.Norms;
+import org.dpo4j.trainer.model.PositionIds;
+import org.dpo4j.trainer.model.RotaryTables;
+import org.dpo4j.trainer.model.SharedPromptLayout;
+import org.dpo4j.trainer.model.WeightShapes;
 
 /**
  * A Llama-family decoder-only transformer (Llama, Mistral, Qwen2, SmolLM) over
@@ -66,8 +80,7 @@ public final class LlamaModel implements CausalLm {
 
     @Override
     public NDArray head(NDArray hidden) {
-        String head = config.tieWordEmbeddings() ? LlamaTensorNames.EMBED : LlamaTensorNames.LM_HEAD;
-        return linear(hidden, weights.get(head));
+        return new Linear(weights.get(config.headWeight()), null, Linear.Layout.OUT_IN).apply(hidden);
     }
 
     /**
@@ -131,12 +144,12 @@ public final class LlamaModel implements CausalLm {
         int kvHeads = config.numKvHeads();
         int headDim = config.headDim();
         String a = prefix + "self_attn.";
-        NDArray[] qkv = queryKeyValue(h, a);
+        NDArray[] qkv = splitHeads(queryKeyValue(h, a));
         NDArray q = rotary.apply(qkv[0]);
         NDArray k = MultiHeadAttention.repeatKv(rotary.apply(qkv[1]), heads / kvHeads);
         NDArray v = MultiHeadAttention.repeatKv(qkv[2], heads / kvHeads);
         NDArray context = MultiHeadAttention.attend(q, k, v, maskBias, 1.0 / Math.sqrt(headDim)); // (N, H, T, D)
-        return project(MultiHeadAttention.mergeHeads(context), a + "o_proj", config.outputBias());
+        return output(MultiHeadAttention.mergeHeads(context), a);
     }
 
     /**
@@ -151,49 +164,59 @@ public final class LlamaModel implements CausalLm {
         int kvHeads = config.numKvHeads();
         int headDim = config.headDim();
         String a = prefix + "self_attn.";
-        SharedPromptLayout.Groups q = layout.split(project(h, a + "q_proj", config.qkvBias()), heads, headDim);
-        SharedPromptLayout.Groups k = layout.split(project(h, a + "k_proj", config.qkvBias()), kvHeads, headDim);
-        SharedPromptLayout.Groups v = layout.split(project(h, a + "v_proj", config.qkvBias()), kvHeads, headDim);
+        NDArray[] qkv = queryKeyValue(h, a); // (S, H·D), (S, KV·D), (S, KV·D)
+        SharedPromptLayout.Groups q = layout.split(qkv[0], heads, headDim);
+        SharedPromptLayout.Groups k = layout.split(qkv[1], kvHeads, headDim);
+        SharedPromptLayout.Groups v = layout.split(qkv[2], kvHeads, headDim);
         SharedPromptLayout.Groups rotatedQ = new SharedPromptLayout.Groups(
                 promptRotary.apply(q.prompt()), completionRotary.apply(q.completion()));
         SharedPromptLayout.Groups rotatedK = new SharedPromptLayout.Groups(
                 promptRotary.apply(k.prompt()), completionRotary.apply(k.completion()));
         NDArray context = layout.attend(rotatedQ, rotatedK.repeatKv(heads / kvHeads), v.repeatKv(heads / kvHeads),
                 1.0 / Math.sqrt(headDim)); // (S, H·D)
-        return project(context, a + "o_proj", config.outputBias());
+        return output(context, a);
     }
 
     /**
-     * The attention's q, k and v projections of {@code h} (N, T, d), split into heads, before
-     * rotary embeddings: q (N, H, T, D), k and v (N, KV, T, D).
+     * The attention's q, k and v projections of {@code h} (..., d), before heads are split and
+     * rotary embeddings applied: q (..., H·D), k and v (..., KV·D). The one path of the row,
+     * shared-prompt and cached attention.
      */
     private NDArray[] queryKeyValue(NDArray h, String attention) {
+        return new NDArray[] {
+            linear(attention + "q_proj", config.qkvBias()).apply(h),
+            linear(attention + "k_proj", config.qkvBias()).apply(h),
+            linear(attention + "v_proj", config.qkvBias()).apply(h)
+        };
+    }
+
+    /** {@link #queryKeyValue} of (N, T, d) split into heads: q (N, H, T, D), k and v (N, KV, T, D). */
+    private NDArray[] splitHeads(NDArray[] qkv) {
         int headDim = config.headDim();
         return new NDArray[] {
-            MultiHeadAttention.splitHeads(project(h, attention + "q_proj", config.qkvBias()), config.numHeads(), headDim),
-            MultiHeadAttention.splitHeads(project(h, attention + "k_proj", config.qkvBias()), config.numKvHeads(), headDim),
-            MultiHeadAttention.splitHeads(project(h, attention + "v_proj", config.qkvBias()), config.numKvHeads(), headDim)
+            MultiHeadAttention.splitHeads(qkv[0], config.numHeads(), headDim),
+            MultiHeadAttention.splitHeads(qkv[1], config.numKvHeads(), headDim),
+            MultiHeadAttention.splitHeads(qkv[2], config.numKvHeads(), headDim)
         };
+    }
+
+    /** o_proj of the merged heads' context, (..., H·D) to (..., d). */
+    private NDArray output(NDArray context, String attention) {
+        return linear(attention + "o_proj", config.outputBias()).apply(context);
     }
 
     /** SwiGLU: down(silu(gate(h)) · up(h)), (N, T, d) to (N, T, d). */
     private NDArray mlp(NDArray h, String prefix) {
         String m = prefix + "mlp.";
-        NDArray gate = project(h, m + "gate_proj", config.mlpBias());
-        NDArray up = project(h, m + "up_proj", config.mlpBias());
+        NDArray gate = linear(m + "gate_proj", config.mlpBias()).apply(h);
+        NDArray up = linear(m + "up_proj", config.mlpBias()).apply(h);
         NDArray silu = gate.mul(Activation.sigmoid(gate));
-        return project(silu.mul(up), m + "down_proj", config.mlpBias());
+        return linear(m + "down_proj", config.mlpBias()).apply(silu.mul(up));
     }
 
-    /** The {@code nn.Linear} called {@code name}: x Wᵀ (+ b); x is (..., in), the result (..., out). */
-    private NDArray project(NDArray x, String name, boolean bias) {
-        NDArray y = linear(x, weights.get(name + ".weight"));
-        return bias ? y.add(weights.get(name + ".bias")) : y;
-    }
-
-    /** y = x Wᵀ for a Hugging Face (out, in) weight; x is (..., in). */
-    private static NDArray linear(NDArray x, NDArray weight) {
-        return x.matMul(weight.transpose());
+    /** The {@code nn.Linear} called {@code name}, (out, in), with a bias when {@code bias}. */
+    private Linear linear(String name, boolean bias) {
+        return Linear.named(weights, name, bias, Linear.Layout.OUT_IN);
     }
 
     // ---- key/value-cached decoding (generation); the training forward above does not use it ----
@@ -230,12 +253,12 @@ public final class LlamaModel implements CausalLm {
         int kvHeads = config.numKvHeads();
         int headDim = config.headDim();
         String a = prefix + "self_attn.";
-        NDArray[] qkv = queryKeyValue(h, a);
+        NDArray[] qkv = splitHeads(queryKeyValue(h, a));
         NDArray q = qkv[0];
         NDArray[] kv = cache.store(layer, chunk, rotary.apply(qkv[1]), qkv[2]); // (N, KV, S, D) each
         NDArray keys = MultiHeadAttention.repeatKv(kv[0], heads / kvHeads);
         NDArray values = MultiHeadAttention.repeatKv(kv[1], heads / kvHeads);
         NDArray context = MultiHeadAttention.attend(rotary.apply(q), keys, values, chunk.maskBias(), 1.0 / Math.sqrt(headDim));
-        return project(MultiHeadAttention.mergeHeads(context), a + "o_proj", config.outputBias());
+        return output(MultiHeadAttention.mergeHeads(context), a);
     }
 }

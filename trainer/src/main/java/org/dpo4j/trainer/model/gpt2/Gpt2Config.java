@@ -1,9 +1,16 @@
-package org.dpo4j.trainer.model;
+package org.dpo4j.trainer.model.gpt2;
 
 import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.dpo4j.trainer.model.CausalLm;
+import org.dpo4j.trainer.model.ModelArchitecture;
+import org.dpo4j.trainer.model.ModelFamily;
+import org.dpo4j.trainer.model.ModelInitializer;
+import org.dpo4j.trainer.model.ModelSize;
+import org.dpo4j.trainer.model.ModelWeights;
 
 /**
  * Hyper-parameters of GPT-2 ({@code GPT2LMHeadModel}), named after its {@code config.json}
@@ -37,6 +44,12 @@ public record Gpt2Config(
     /** The activation functions the forward pass implements. */
     public static final List<String> ACTIVATIONS = List.of("gelu_new", "gelu", "relu");
 
+    /** The model type of every GPT-2 {@code config.json}. */
+    public static final String MODEL_TYPE = "gpt2";
+
+    /** The GPT-2 family. */
+    public static final ModelFamily FAMILY = new Gpt2Family();
+
     public Gpt2Config {
         if (hiddenSize % numHeads != 0) {
             throw new IllegalArgumentException("n_embd " + hiddenSize + " is not divisible by n_head " + numHeads);
@@ -47,11 +60,17 @@ public record Gpt2Config(
     }
 
     @Override
+    public ModelFamily family() {
+        return FAMILY;
+    }
+
+    @Override
     public String modelType() {
-        return "gpt2";
+        return MODEL_TYPE;
     }
 
     /** The size of one head, E / H. */
+    @Override
     public int headDim() {
         return hiddenSize / numHeads;
     }
@@ -67,10 +86,42 @@ public record Gpt2Config(
     }
 
     @Override
+    public Set<String> lookupTables() {
+        return Set.of(Gpt2TensorNames.TOKEN_EMBED, Gpt2TensorNames.POSITION_EMBED);
+    }
+
+    @Override
+    public String headWeight() {
+        return tieWordEmbeddings ? Gpt2TensorNames.TOKEN_EMBED : Gpt2TensorNames.LM_HEAD;
+    }
+
+    /**
+     * 8E (two LayerNorms' inputs and outputs, q, k, v and the context) + 5I (the first
+     * projection's output, three of GELU's tanh approximation's intermediates, and the second
+     * projection's input).
+     */
+    @Override
+    public long savedFloatsPerTokenPerLayer() {
+        return 8L * hiddenSize + 5L * innerSize;
+    }
+
+    @Override
+    public CausalLm forwardPass(ModelWeights weights) {
+        return new Gpt2Model(this, weights);
+    }
+
+    /** GPT-2's MLP is 4·E wide whatever {@code size} says; its heads are all key/value heads. */
+    @Override
+    public Gpt2Config resized(ModelSize size) {
+        return new Gpt2Config(vocabSize, size.hiddenSize(), size.numLayers(), size.numHeads(), 4 * size.hiddenSize(),
+                maxPositions, layerNormEps, activation, tieWordEmbeddings, scaleAttnWeights);
+    }
+
+    @Override
     public Map<String, Object> toHfConfig() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("architectures", List.of("GPT2LMHeadModel"));
-        c.put("model_type", "gpt2");
+        c.put("model_type", MODEL_TYPE);
         c.put("vocab_size", vocabSize);
         c.put("n_embd", hiddenSize);
         c.put("n_layer", numLayers);

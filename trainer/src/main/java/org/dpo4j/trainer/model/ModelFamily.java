@@ -1,0 +1,61 @@
+package org.dpo4j.trainer.model;
+
+import java.util.List;
+
+/**
+ * One family of decoder-only models that share a forward pass (Llama-style, GPT-2): what dpo4j
+ * knows about it apart from any one configuration. Each family lives in its own package with
+ * its architecture record ({@link ModelArchitecture}), its forward pass ({@link CausalLm}) and
+ * its tensor names, and is registered once in {@code model.registry.ModelFamilies}; callers look
+ * a family up there and never branch on which one they hold.
+ *
+ * <p>Every fact is abstract, so a new family does not compile until it states all of them, and
+ * {@code ModelFamilyContractTest} checks their values for every registered family.
+ */
+public interface ModelFamily {
+
+    /** The {@code config.json} {@code model_type}s this family reads, e.g. {@code llama, mistral, qwen2}. */
+    List<String> modelTypes();
+
+    /** The {@code model_type}s that have built-in presets ({@code model.arch}, {@code init-model --arch}). */
+    List<String> presetArches();
+
+    /**
+     * Reads {@code config}, a {@code config.json} whose {@code model_type} is one of
+     * {@link #modelTypes()}: every hyper-parameter from the file, a missing key taking the
+     * default of Hugging Face's configuration class for that type. Refuses, naming the key,
+     * what the forward pass does not implement, and what cannot attend {@code maxLength} tokens
+     * in a way the generic position check does not see (e.g. an active sliding window).
+     *
+     * @throws org.dpo4j.trainer.UserInputException through {@link HfConfigJson#fail}
+     */
+    ModelArchitecture readConfig(HfConfigJson config, String modelType, int maxLength);
+
+    /**
+     * The preset {@code preset} of {@code arch}, one of {@link #presetArches()}, over a
+     * vocabulary of {@code vocabSize} tokens.
+     */
+    ModelArchitecture preset(String arch, ModelPreset preset, int vocabSize);
+
+    /**
+     * The smallest architecture of this family that still runs every code path the family has
+     * (biases, grouped heads, untied head where it has them), over {@code vocabSize} tokens:
+     * what the contract test builds and runs.
+     */
+    ModelArchitecture example(int vocabSize);
+
+    /**
+     * The parameter name a checkpoint's tensor {@code storedName} stands for: files of one
+     * family may spell a parameter in several ways (GPT-2 with or without {@code transformer.}).
+     */
+    String canonicalTensorName(String storedName);
+
+    /** Whether a checkpoint tensor is a buffer rather than a parameter (masks, rotary caches). */
+    boolean isBuffer(String storedName);
+
+    /** Whether parameter {@code tensorName} is a norm's scale, initialised to 1 rather than drawn. */
+    boolean isNormScale(String tensorName);
+
+    /** The special tokens of this family's tokenizers ({@code init-model}). */
+    SpecialTokenStyle specialTokens();
+}
