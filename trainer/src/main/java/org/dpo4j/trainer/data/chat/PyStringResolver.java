@@ -1,10 +1,7 @@
 package org.dpo4j.trainer.data.chat;
 
-import java.beans.FeatureDescriptor;
-import java.util.Iterator;
 import java.util.List;
 import jinjava.javax.el.ELContext;
-import jinjava.javax.el.ELResolver;
 
 /**
  * Gives template strings Python's {@code str} methods and indexing, ahead of Jinjava's bean
@@ -18,7 +15,7 @@ import jinjava.javax.el.ELResolver;
  * {@code s[i]} counts code points and accepts negative indices; out of range is undefined, as
  * in Jinja's sandbox.
  */
-final class PyStringResolver extends ELResolver {
+final class PyStringResolver extends ValueOnlyResolver {
 
     @Override
     public Object invoke(ELContext context, Object base, Object method, Class<?>[] paramTypes,
@@ -136,30 +133,5 @@ final class PyStringResolver extends ELResolver {
             throw new PyCallException("argument '" + name + "' must be str, not NoneType");
         }
         return value;
-    }
-
-    // Read-only and only for strings: the rest of the ELResolver contract defers to the others.
-
-    @Override
-    public Class<?> getType(ELContext context, Object base, Object property) {
-        return null;
-    }
-
-    @Override
-    public void setValue(ELContext context, Object base, Object property, Object value) {}
-
-    @Override
-    public boolean isReadOnly(ELContext context, Object base, Object property) {
-        return false;
-    }
-
-    @Override
-    public Iterator<FeatureDescriptor> getFeatureDescriptors(ELContext context, Object base) {
-        return null;
-    }
-
-    @Override
-    public Class<?> getCommonPropertyType(ELContext context, Object base) {
-        return null;
     }
 }
