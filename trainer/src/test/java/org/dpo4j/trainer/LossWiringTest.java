@@ -1,13 +1,12 @@
 package org.dpo4j.trainer;
 
-import org.dpo4j.losses.DivergenceKind;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.dpo4j.losses.DivergenceKind;
 import org.dpo4j.trainer.config.LossConfig;
 import org.dpo4j.trainer.config.RunConfig;
 import org.junit.jupiter.api.io.TempDir;

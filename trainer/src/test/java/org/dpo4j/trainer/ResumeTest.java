@@ -1,7 +1,5 @@
 package org.dpo4j.trainer;
 
-import org.dpo4j.losses.BcoPairLoss.BcoDelta;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.dpo4j.losses.BcoPairLoss.BcoDelta;
 import org.dpo4j.trainer.checkpoint.StepCheckpoints;
 import org.dpo4j.trainer.config.DataConfig;
 import org.dpo4j.trainer.config.EvalConfig;
