@@ -49,6 +49,19 @@ public final class ConfigOptions {
         return config;
     }
 
+    /**
+     * {@code --set KEY=VALUE} for each override, as the user wrote it: for a command line that
+     * repeats this one (to resume a run or continue a sweep).
+     */
+    static List<String> setArguments(List<ConfigOverride> sets) {
+        List<String> args = new ArrayList<>();
+        for (ConfigOverride set : sets) {
+            args.add("--set");
+            args.add(set.origin().substring("--set ".length()));
+        }
+        return args;
+    }
+
     /** The {@code --set} overrides in command-line order. */
     List<ConfigOverride> sets() {
         return sets;

@@ -139,10 +139,7 @@ public final class SweepCommand implements Callable<Integer> {
             args.add("--parallel");
             args.add(Integer.toString(parallel));
         }
-        for (ConfigOverride s : sets) {
-            args.add("--set");
-            args.add(s.origin().substring("--set ".length()));
-        }
+        args.addAll(ConfigOptions.setArguments(sets));
         return ShellWords.join(args);
     }
 }

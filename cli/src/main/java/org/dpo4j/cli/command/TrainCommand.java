@@ -167,10 +167,7 @@ public final class TrainCommand implements Callable<Integer> {
             args.add("--config");
             args.add(configOptions.file().toString());
         }
-        for (ConfigOverride set : configOptions.sets()) {
-            args.add("--set");
-            args.add(set.origin().substring("--set ".length()));
-        }
+        args.addAll(ConfigOptions.setArguments(configOptions.sets()));
         args.add("--output-dir");
         args.add(dir.display());
         if (maxSteps != null) {

@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +19,7 @@ import org.dpo4j.cli.rundir.FinalMetrics;
 import org.dpo4j.cli.rundir.RunDirectory;
 import org.dpo4j.cli.rundir.RunMarker;
 import org.dpo4j.cli.rundir.RunReport;
+import org.dpo4j.trainer.checkpoint.Folders;
 
 /**
  * One sweep under way: trains the runs of a {@link SweepPlan} that need it into their run
@@ -147,7 +147,7 @@ public final class SweepExecution {
         boolean resume = actions.get(i) == SweepAction.RESUME;
         try {
             if (actions.get(i) == SweepAction.CLEAR) {
-                deleteTree(runDir);
+                Folders.deleteRecursively(runDir);
             }
             say(progress(i) + ": started" + (resume ? ", resuming from its latest checkpoint" : "")
                     + " (log: " + dirDisplay + "/" + run.name() + "/" + SweepRunner.LOG_FILE + ")");
@@ -156,7 +156,7 @@ public final class SweepExecution {
             if (resume && code == ExitCodes.USER_ERROR) {
                 // train refused the checkpoint (e.g. the config changed since): start the run over
                 say(progress(i) + ": its checkpoint cannot be resumed; training it from the start");
-                deleteTree(runDir);
+                Folders.deleteRecursively(runDir);
                 code = runner.run(new SweepRunner.Task(configFile(dir, run), runDir, false, threads));
             }
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -252,16 +252,5 @@ public final class SweepExecution {
             return ExitCodes.INTERRUPTED;
         }
         return failed > 0 ? ExitCodes.RUN_FAILED : ExitCodes.OK;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }
