@@ -4,23 +4,35 @@ import java.io.PrintWriter;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.dpo4j.cli.command.BenchCommand;
+import org.dpo4j.cli.command.CliEnvironment;
+import org.dpo4j.cli.command.ConfigCommand;
+import org.dpo4j.cli.command.ConfigSchemaCommand;
+import org.dpo4j.cli.command.ConfigsCommand;
+import org.dpo4j.cli.command.DataCommand;
+import org.dpo4j.cli.command.DataInspectCommand;
+import org.dpo4j.cli.command.EvalCommand;
+import org.dpo4j.cli.command.GenerateCommand;
+import org.dpo4j.cli.command.InitModelCommand;
+import org.dpo4j.cli.command.PlotCommand;
+import org.dpo4j.cli.command.SweepCommand;
+import org.dpo4j.cli.command.TrainCommand;
+import org.dpo4j.cli.command.Trainer;
+import org.dpo4j.cli.command.ValidateCommand;
+import org.dpo4j.cli.config.ConfigException;
+import org.dpo4j.cli.config.ConfigLoader;
+import org.dpo4j.cli.rundir.ExitCodes;
+import org.dpo4j.cli.sweep.ChildProcessRunner;
+import org.dpo4j.cli.sweep.InProcessRunner;
+import org.dpo4j.cli.sweep.SweepRunner;
 import org.dpo4j.trainer.TrainingFailedException;
 import org.dpo4j.trainer.UserInputException;
-import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
+import picocli.CommandLine;
 
 /** Builds the {@code dpo4j} command line and maps failures to exit codes and messages. */
-final class Cli {
-
-    /** Exit code of a successful command. */
-    static final int OK = 0;
-    /** Exit code of a run that failed (a bug, the engine, the disk). */
-    static final int RUN_FAILED = 1;
-    /** Exit code of a usage, config or input error: nothing was trained. */
-    static final int USER_ERROR = 2;
-    /** Exit code of a run stopped by Ctrl-C or SIGTERM after writing a checkpoint (128 + SIGINT). */
-    static final int INTERRUPTED = 130;
+public final class Cli {
 
     /** Exit codes and their meaning, shown in every command's help. */
     private static final Map<String, String> EXIT_CODES = exitCodes();
@@ -29,10 +41,10 @@ final class Cli {
 
     private static Map<String, String> exitCodes() {
         Map<String, String> codes = new LinkedHashMap<>();
-        codes.put(Integer.toString(OK), "success");
-        codes.put(Integer.toString(RUN_FAILED), "the run failed (the message says why and at which step)");
-        codes.put(Integer.toString(USER_ERROR), "usage, config or input error; nothing was trained");
-        codes.put(Integer.toString(INTERRUPTED),
+        codes.put(Integer.toString(ExitCodes.OK), "success");
+        codes.put(Integer.toString(ExitCodes.RUN_FAILED), "the run failed (the message says why and at which step)");
+        codes.put(Integer.toString(ExitCodes.USER_ERROR), "usage, config or input error; nothing was trained");
+        codes.put(Integer.toString(ExitCodes.INTERRUPTED),
                 "interrupted (Ctrl-C, SIGTERM): stopped after a step and saved a checkpoint; the message says how to resume");
         return Collections.unmodifiableMap(codes);
     }
@@ -56,7 +68,7 @@ final class Cli {
         cl.addSubcommand(new CommandLine(new ConfigCommand())
                 .addSubcommand(new ConfigSchemaCommand(new ConfigLoader())));
         cl.addSubcommand(new BenchCommand(env, new ConfigLoader()));
-        cl.addSubcommand(new SweepCommand(env, new ConfigLoader()));
+        cl.addSubcommand(new SweepCommand(env, new ConfigLoader(), () -> sweepRunner(env)));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         documentExitCodes(cl);
         cl.setOut(out);
@@ -67,6 +79,16 @@ final class Cli {
         return cl;
     }
 
+    /**
+     * Child JVMs for the real trainer. A test double of a trainer cannot cross into another
+     * process, so with one the runs go in-process.
+     */
+    private static SweepRunner sweepRunner(CliEnvironment env) {
+        return env.trainer() == Trainer.DJL
+                ? new ChildProcessRunner(env.workDir(), Main.class.getName())
+                : new InProcessRunner((output, args) -> commandLine(env, output, output).execute(args));
+    }
+
     private static int usageError(ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
@@ -74,28 +96,28 @@ final class Cli {
         UnmatchedArgumentException.printSuggestions(ex, err);
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
-        return USER_ERROR;
+        return ExitCodes.USER_ERROR;
     }
 
     private static int failure(Exception ex, PrintWriter err) {
         if (ex instanceof ConfigException) {
             err.println(ex.getMessage());
             err.flush();
-            return USER_ERROR;
+            return ExitCodes.USER_ERROR;
         }
         if (ex instanceof UserInputException) {
             err.println("error: " + ex.getMessage());
             err.flush();
-            return USER_ERROR;
+            return ExitCodes.USER_ERROR;
         }
         if (ex instanceof TrainingFailedException) {
             err.println("dpo4j: " + ex.getMessage());
             err.flush();
-            return RUN_FAILED;
+            return ExitCodes.RUN_FAILED;
         }
         err.println("dpo4j: run failed: " + ex);
         ex.printStackTrace(err);
         err.flush();
-        return RUN_FAILED;
+        return ExitCodes.RUN_FAILED;
     }
 }

@@ -3,6 +3,7 @@ package org.dpo4j.cli;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Properties;
+import org.dpo4j.cli.command.CliEnvironment;
 
 /**
  * Entry point of the {@code dpo4j} command. It configures DJL through system properties before

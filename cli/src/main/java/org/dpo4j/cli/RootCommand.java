@@ -1,5 +1,6 @@
 package org.dpo4j.cli;
 
+import org.dpo4j.cli.command.VersionProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
             "  dpo4j sweep --config configs/sweeps/fdpo-divergences-tiny.yaml   train every run of a sweep",
             "  dpo4j help train                              the options of train",
         })
-final class RootCommand implements Runnable {
+public final class RootCommand implements Runnable {
 
     @Spec
     CommandSpec spec;

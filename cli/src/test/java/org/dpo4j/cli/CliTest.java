@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.dpo4j.cli.config.ConfigLoader;
 import org.dpo4j.trainer.UserInputException;
 import org.dpo4j.trainer.config.LossConfig;
 import org.dpo4j.trainer.config.RunConfig;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line, in-process through picocli with captured output. */
-class CliTest {
+public class CliTest {
 
     @TempDir
     Path work;

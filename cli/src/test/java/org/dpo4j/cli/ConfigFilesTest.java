@@ -8,6 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.dpo4j.cli.config.ConfigLoader;
+import org.dpo4j.cli.config.ResolvedConfig;
+import org.dpo4j.cli.config.Source;
+import org.dpo4j.cli.sweep.SweepFile;
+import org.dpo4j.cli.sweep.SweepPlan;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -17,7 +22,7 @@ import org.junit.jupiter.api.TestFactory;
  * run they expand to validated, all others as run configs; the example run equals the embedded
  * default.
  */
-class ConfigFilesTest {
+public class ConfigFilesTest {
 
     private final ConfigLoader loader = new ConfigLoader();
     private final Path configs = TestSupport.projectRoot().resolve("configs");

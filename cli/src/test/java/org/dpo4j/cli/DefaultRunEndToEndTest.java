@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.dpo4j.cli.command.CliEnvironment;
+import org.dpo4j.cli.rundir.RunPlotsTest;
 import org.dpo4j.trainer.DpoTrainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code dpo4j train} with no config: the embedded default run, trained for real, end to end
  * through the command line. This is the README's first command, minus the launcher.
  */
-class DefaultRunEndToEndTest {
+public class DefaultRunEndToEndTest {
 
     @TempDir Path workDir;
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * pairs are {@code examples/pairs.jsonl}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class EvalGenerateCommandTest {
+public class EvalGenerateCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final double LN2 = Math.log(2);

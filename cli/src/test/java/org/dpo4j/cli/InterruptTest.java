@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.dpo4j.cli.command.CliEnvironment;
+import org.dpo4j.cli.command.Trainer;
+import org.dpo4j.cli.rundir.ExitCodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * continues the run so that {@code metrics.jsonl} and the final model are byte-identical to those
  * of a run that was never interrupted.
  */
-class InterruptTest {
+public class InterruptTest {
 
     private static final Pattern INTERRUPTED = Pattern.compile("dpo4j: interrupted at step (\\d+); resume with: (.*)");
 
@@ -70,7 +73,7 @@ class InterruptTest {
         } finally {
             process.destroyForcibly();
         }
-        assertEquals(Cli.INTERRUPTED, process.exitValue(), "stdout:\n" + out + "\nstderr:\n" + err);
+        assertEquals(ExitCodes.INTERRUPTED, process.exitValue(), "stdout:\n" + out + "\nstderr:\n" + err);
 
         Matcher m = INTERRUPTED.matcher(err);
         assertTrue(m.find(), err.toString());

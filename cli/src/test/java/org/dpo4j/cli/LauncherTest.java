@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * mvn and java on the PATH: it builds when the jar is missing or older than a source, says so,
  * shows the log when the build fails, and runs the jar from the caller's directory.
  */
-class LauncherTest {
+public class LauncherTest {
 
     private static final FileTime OLD = FileTime.from(Instant.parse("2026-01-01T00:00:00Z"));
     private static final FileTime NEW = FileTime.from(Instant.parse("2026-01-02T00:00:00Z"));

@@ -11,6 +11,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.dpo4j.cli.config.BindErrors;
+import org.dpo4j.cli.config.ConfigLoader;
+import org.dpo4j.cli.config.ResolvedConfig;
 import org.dpo4j.losses.Divergence;
 import org.dpo4j.losses.NllRegularized;
 import org.dpo4j.losses.PreferenceLoss;
@@ -23,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The loss family's contract: every loss type and every divergence is registered, appears in
  * at least one file under configs/, builds a loss, and survives a config round trip.
  */
-class LossContractTest {
+public class LossContractTest {
 
     private static final ConfigLoader LOADER = new ConfigLoader();
     private static List<ResolvedConfig> configs;

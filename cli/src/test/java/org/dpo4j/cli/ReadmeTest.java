@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Keeps the README true: every config path it names exists and resolves. */
-class ReadmeTest {
+public class ReadmeTest {
 
     private static final Pattern CONFIG_PATH = Pattern.compile("configs/[\\w./-]+\\.(?:ya?ml|json)");
 
@@ -34,7 +34,7 @@ class ReadmeTest {
         for (String path : paths) {
             assertTrue(Files.isRegularFile(root.resolve(path)), "README names a missing file: " + path);
             String out = workDir.resolve(path.replace('/', '_')).toString();
-            // a sweep runs in-process with the trainer double (see SweepRunner.forEnvironment)
+            // a sweep runs in-process with the trainer double (see Cli.sweepRunner)
             TestSupport.Result r = path.startsWith("configs/sweeps/")
                     ? TestSupport.run(TestSupport.env(trainer, root), "sweep",
                             "--config", path, "--set", "train.max_steps=1", "--output-dir", out)

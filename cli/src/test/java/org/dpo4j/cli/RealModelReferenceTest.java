@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the folders that work, and the ones refused before training with exit 2, one line, and no run
  * directory left (TrainCommand deletes a run directory that holds only resolved-config.yaml).
  */
-class RealModelReferenceTest {
+public class RealModelReferenceTest {
 
     @TempDir Path work;
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * rate of 1e-30 (the smallest kind of "no step" the config allows: it must be > 0) leaves the
  * weights as loaded, to far below the tolerance.
  */
-class RealModelRoundTripTest {
+public class RealModelRoundTripTest {
 
     private static final String NO_STEP = "optim.lr=1e-30";
 

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.dpo4j.cli.command.InitModelCommandTest;
 import org.dpo4j.trainer.checkpoint.SafetensorsFile;
 import org.dpo4j.trainer.checkpoint.SaveDtype;
 import org.dpo4j.trainer.checkpoint.TensorEntry;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code output.save_dtype} and {@code output.max_shard_size} through the command line with the
  * real trainer: what {@code final/} holds for each, and bad values refused before anything runs.
  */
-class RealModelSaveOptionsTest {
+public class RealModelSaveOptionsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

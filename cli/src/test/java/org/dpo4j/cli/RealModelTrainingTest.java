@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.dpo4j.cli.command.InitModelCommandTest;
 import org.dpo4j.trainer.checkpoint.SafetensorsFile;
 import org.dpo4j.trainer.checkpoint.TensorEntry;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * a folder, train loads it and saves {@code final/} as a folder of the same kind, and that
  * folder trains again. The built-in preset joins the same round trip through its {@code final/}.
  */
-class RealModelTrainingTest {
+public class RealModelTrainingTest {
 
     @TempDir Path work;
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.dpo4j.cli.command.CliEnvironment;
 import org.dpo4j.trainer.DpoTrainer;
 
 /**
@@ -18,7 +19,7 @@ import org.dpo4j.trainer.DpoTrainer;
  * <p>{@code model.path} and {@code reference.path} resolve against the process's working
  * directory, not {@link CliEnvironment#workDir()}, so these helpers pass them as absolute paths.
  */
-final class RealRuns {
+public final class RealRuns {
 
     private final Path work;
     private final CliEnvironment env;

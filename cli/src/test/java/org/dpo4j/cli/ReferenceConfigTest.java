@@ -8,12 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.dpo4j.cli.config.ConfigException;
+import org.dpo4j.cli.config.ConfigLoader;
+import org.dpo4j.cli.config.ConfigOverride;
 import org.dpo4j.trainer.config.ReferenceConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code reference} node: precompute, TR-DPO's sync_every and sync_alpha, and their conflict. */
-class ReferenceConfigTest {
+public class ReferenceConfigTest {
 
     private final ConfigLoader loader = new ConfigLoader();
 

@@ -9,11 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.dpo4j.cli.command.CliEnvironment;
+import org.dpo4j.cli.command.ShellWords;
+import org.dpo4j.cli.command.Trainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code train --resume}, the 130 exit code and the NaN line, through the command line in-process. */
-class ResumeCommandTest {
+public class ResumeCommandTest {
 
     @TempDir Path work;
 
@@ -78,10 +81,10 @@ class ResumeCommandTest {
 
     @Test
     void shellWordsReadBackAsTheyWere() {
-        assertEquals("loss.beta=0.2", TrainCommand.shellWord("loss.beta=0.2"));
-        assertEquals("'optim.betas=[0.9, 0.95]'", TrainCommand.shellWord("optim.betas=[0.9, 0.95]"));
-        assertEquals("'it'\\''s'", TrainCommand.shellWord("it's"));
-        assertEquals("''", TrainCommand.shellWord(""));
+        assertEquals("loss.beta=0.2", ShellWords.word("loss.beta=0.2"));
+        assertEquals("'optim.betas=[0.9, 0.95]'", ShellWords.word("optim.betas=[0.9, 0.95]"));
+        assertEquals("'it'\\''s'", ShellWords.word("it's"));
+        assertEquals("''", ShellWords.word(""));
     }
 
     /**

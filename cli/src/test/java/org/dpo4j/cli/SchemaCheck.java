@@ -7,16 +7,16 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A small structural JSON Schema check, enough for the keywords {@link ConfigSchema} writes:
+ * A small structural JSON Schema check, enough for the keywords {@link org.dpo4j.cli.config.ConfigSchema} writes:
  * type (one or a list), properties, additionalProperties: false, required, enum, const,
  * pattern, items, minItems, oneOf, anyOf. Returns the problems, each with its JSON path; empty
  * means valid.
  */
-final class SchemaCheck {
+public final class SchemaCheck {
 
     private SchemaCheck() {}
 
-    static List<String> problems(JsonNode schema, JsonNode value) {
+    public static List<String> problems(JsonNode schema, JsonNode value) {
         List<String> out = new ArrayList<>();
         check(schema, value, "$", out);
         return out;

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.dpo4j.cli.rundir.ExitCodes;
 import org.dpo4j.trainer.smoke.SmokeRun;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a few dozen steps on its first pairs; exit 0 when the loss falls, 1 when it does not, 2 when
  * something the config names fails to load.
  */
-class SmokeCommandTest {
+public class SmokeCommandTest {
 
     @TempDir Path work;
     private RealRuns runs;
@@ -36,7 +37,7 @@ class SmokeCommandTest {
     @Test
     void theEmbeddedDefaultPassesAndLeavesNoFilesBehind() throws IOException {
         TestSupport.Result r = runs.run("train", "--smoke");
-        assertEquals(Cli.OK, r.code(), r.err() + r.out());
+        assertEquals(ExitCodes.OK, r.code(), r.err() + r.out());
         assertTrue(r.out().contains("smoke: llama preset tiny"), r.out());
         assertTrue(r.out().contains("smoke: 30 steps on the first 64 training pairs"), r.out());
         assertTrue(r.out().contains("smoke: passed"), r.out());
@@ -47,7 +48,7 @@ class SmokeCommandTest {
     void aModelFolderIsShrunkWithItsOwnTokenizer() throws IOException {
         Path model = runs.initModel("qwen2", "qwen", 7);
         TestSupport.Result r = runs.run("train", "--smoke", "--set", "model.path=" + model, "--output-dir", "smoke");
-        assertEquals(Cli.OK, r.code(), r.err() + r.out());
+        assertEquals(ExitCodes.OK, r.code(), r.err() + r.out());
         assertTrue(r.out().contains("smoke: qwen2 (2 layers, d 64, V 512) with the tokenizer of " + model), r.out());
 
         Path shrunk = work.resolve("smoke").resolve(SmokeRun.MODEL_FOLDER);
@@ -74,7 +75,7 @@ class SmokeCommandTest {
         }
         Path data = Files.write(work.resolve("tie.jsonl"), lines);
         TestSupport.Result r = runs.run("train", "--smoke", "--set", "data.train=" + data);
-        assertEquals(Cli.RUN_FAILED, r.code(), r.err() + r.out());
+        assertEquals(ExitCodes.RUN_FAILED, r.code(), r.err() + r.out());
         assertTrue(r.err().contains("smoke: failed: the training loss did not fall (0.6931 -> 0.6931)"), r.err());
     }
 
@@ -86,7 +87,7 @@ class SmokeCommandTest {
         Files.writeString(model.resolve("config.json"), config.toString());
 
         TestSupport.Result r = runs.run("train", "--smoke", "--set", "model.path=" + model, "--output-dir", "smoke");
-        assertEquals(Cli.USER_ERROR, r.code(), r.err() + r.out());
+        assertEquals(ExitCodes.USER_ERROR, r.code(), r.err() + r.out());
         TestSupport.assertOneLine(r.err());
         assertTrue(r.err().contains("model.layers.0.mlp.gate_proj.weight"), r.err());
         assertFalse(Files.exists(work.resolve("smoke/final")));

@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.dpo4j.cli.command.CliEnvironment;
+import org.dpo4j.cli.command.Trainer;
+import org.dpo4j.cli.rundir.RunMarker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * at a time; then one of them is put back into the state of a run killed after its step-2
  * checkpoint, and the sweep run again resumes it from there.
  */
-class SweepEndToEndTest {
+public class SweepEndToEndTest {
 
     @TempDir Path work;
 

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dpo4j.cli.command.CliEnvironment;
+import org.dpo4j.cli.command.Trainer;
 import org.dpo4j.trainer.MetricsRecord;
 import org.dpo4j.trainer.RunPlan;
 import org.dpo4j.trainer.TrainingListener;
@@ -21,22 +23,22 @@ import org.dpo4j.trainer.TrainingSummary;
 import org.dpo4j.trainer.config.RunConfig;
 
 /** Shared helpers: an in-process command line and a trainer that only records its calls. */
-final class TestSupport {
+public final class TestSupport {
 
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
 
     private TestSupport() {}
 
-    record Result(int code, String out, String err) {}
+    public record Result(int code, String out, String err) {}
 
-    static Result run(CliEnvironment env, String... args) {
+    public static Result run(CliEnvironment env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Cli.commandLine(env, new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
         return new Result(code, out.toString(), err.toString());
     }
 
-    static Path write(Path dir, String name, String content) throws IOException {
+    public static Path write(Path dir, String name, String content) throws IOException {
         Path file = dir.resolve(name);
         Files.createDirectories(file.getParent());
         Files.writeString(file, content);
@@ -44,7 +46,7 @@ final class TestSupport {
     }
 
     /** The project root: the nearest ancestor of the working directory holding configs/ and pom.xml. */
-    static Path projectRoot() {
+    public static Path projectRoot() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             if (Files.isDirectory(p.resolve("configs")) && Files.isRegularFile(p.resolve("pom.xml"))) {
                 return p;
@@ -53,14 +55,14 @@ final class TestSupport {
         throw new AssertionError("no project root above " + Path.of("").toAbsolutePath());
     }
 
-    static void assertOneLine(String text) {
+    public static void assertOneLine(String text) {
         String t = text.strip();
         assertTrue(!t.isEmpty() && !t.contains("\n"), "expected one line, got:\n" + text);
     }
 
     /** A trainer that records its calls and replays a few progress events. */
-    static final class FakeTrainer implements Trainer {
-        final List<RunConfig> configs = new ArrayList<>();
+    public static final class FakeTrainer implements Trainer {
+        public final List<RunConfig> configs = new ArrayList<>();
         final List<Path> runDirs = new ArrayList<>();
         RuntimeException failure;
 
@@ -90,7 +92,7 @@ final class TestSupport {
         }
     }
 
-    static CliEnvironment env(Trainer trainer, Path workDir) {
+    public static CliEnvironment env(Trainer trainer, Path workDir) {
         return new CliEnvironment(trainer, workDir, CLOCK, false);
     }
 }

@@ -14,7 +14,7 @@ import org.dpo4j.trainer.model.SharedPromptLayout;
  * rejected row B+i: at least the prompt, and more when both completions start alike. Any common
  * prefix gives the same hidden states, since a token's state depends only on the tokens before it.
  */
-final class BatchForward {
+public final class BatchForward {
 
     /** Every row whole, as the plain forward pass does. */
     static final BatchForward ROWS = new BatchForward(false);
@@ -29,7 +29,7 @@ final class BatchForward {
     }
 
     /** {@link #SHARED_PROMPTS} or {@link #ROWS}, as {@code train.share_prompts} says. */
-    static BatchForward of(boolean sharePrompts) {
+    public static BatchForward of(boolean sharePrompts) {
         return sharePrompts ? SHARED_PROMPTS : ROWS;
     }
 

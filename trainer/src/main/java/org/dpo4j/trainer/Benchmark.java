@@ -1,6 +1,5 @@
 package org.dpo4j.trainer;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -9,8 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.dpo4j.losses.LossRequirements;
-import org.dpo4j.losses.PreferenceLoss;
 import org.dpo4j.trainer.bench.BenchResult;
 import org.dpo4j.trainer.bench.BenchSettings;
 import org.dpo4j.trainer.bench.ForwardWork;
@@ -19,27 +16,25 @@ import org.dpo4j.trainer.bench.ModelFlops;
 import org.dpo4j.trainer.bench.ProcessStats;
 import org.dpo4j.trainer.bench.SyntheticPairs;
 import org.dpo4j.trainer.checkpoint.RandomModelFolder;
-import org.dpo4j.trainer.config.OptimConfig;
 import org.dpo4j.trainer.config.RunConfig;
-import org.dpo4j.trainer.config.ScheduleConfig;
 import org.dpo4j.trainer.data.Batch;
 import org.dpo4j.trainer.data.Batcher;
 import org.dpo4j.trainer.data.PairSampler;
 import org.dpo4j.trainer.data.TokenizedPair;
-import org.dpo4j.trainer.model.CausalLm;
 import org.dpo4j.trainer.model.ModelArchitecture;
 import org.dpo4j.trainer.model.ModelInitializer;
 import org.dpo4j.trainer.model.registry.ModelPresets;
 import org.dpo4j.trainer.model.ModelWeights;
-import org.dpo4j.trainer.optim.AdamW;
 import org.dpo4j.trainer.optim.LearningRateSchedule;
-import org.dpo4j.trainer.reference.ReferenceLogProbs;
+import org.dpo4j.trainer.run.AssembledRun;
+import org.dpo4j.trainer.run.ReferencePlan;
+import org.dpo4j.trainer.run.RunAssembly;
 import org.dpo4j.trainer.tokenizer.ByteTokenizer;
 import org.dpo4j.trainer.tokenizer.TextTokenizer;
 
 /**
  * {@code dpo4j bench}: times the real training step ({@link TrainingLoop#optimizerStep}, with the
- * same {@link PreferenceScorer}, reference source and {@link AdamW} that training uses) on a
+ * same {@link PreferenceScorer}, reference source and {@link org.dpo4j.trainer.optim.AdamW} that training uses) on a
  * synthetic, deterministic workload, after untimed warm-up steps, and reports throughput, the
  * time per phase ({@link PhaseTimer}), model FLOPs utilisation, memory and page faults.
  *
@@ -76,21 +71,20 @@ public final class Benchmark {
         if (settings.threads() != null) {
             JniUtils.setNumThreads(settings.threads());
         }
-        Device device = Devices.resolve(config.train().device());
-        if (device.isGpu()) {
-            notes.accept("note: on a GPU ops run asynchronously, so the time split shows launch times, not"
-                    + " compute times; the totals (steps/s, tokens/s, MFU) are valid");
-        }
-        try (NDManager manager = NDManager.newBaseManager(device)) {
-            return measure(config, settings, notes, manager);
+        try (RunAssembly assembly = RunAssembly.open(config, 0, notes)) { // rows are never padded: the pad id is never written
+            if (assembly.device().isGpu()) {
+                notes.accept("note: on a GPU ops run asynchronously, so the time split shows launch times, not"
+                        + " compute times; the totals (steps/s, tokens/s, MFU) are valid");
+            }
+            return measure(config, settings, notes, assembly);
         } finally {
             JniUtils.setNumThreads(threadsBefore);
         }
     }
 
     private static BenchResult measure(RunConfig config, BenchSettings settings, Consumer<String> notes,
-            NDManager manager) {
-        RunModels models = models(config, manager, notes);
+            RunAssembly assembly) {
+        RunModels models = assembly.models(manager -> models(config, manager, notes));
         ModelArchitecture architecture = models.policy().architecture();
         int seqLen = settings.seqLen();
         if (seqLen > architecture.maxSequenceLength()) {
@@ -106,45 +100,17 @@ public final class Benchmark {
         int drawnSteps = totalSteps + (settings.profile() == null ? 0 : 1);
         List<TokenizedPair> pairs = SyntheticPairs.generate(
                 batchSize * accumulation * drawnSteps, seqLen, architecture.vocabSize(), seed);
-        Batcher batcher = new Batcher(0); // rows are never padded: the pad id is never written
-
-        PreferenceLoss loss = config.loss().create();
-        LossRequirements needs = loss.requirements();
-        BatchForward forward = BatchForward.of(config.train().sharePrompts());
-        LiveReference live = new LiveReference(models.reference(), forward);
-        ReferenceSource source = live;
-        String mode = "live";
-        double precomputeSeconds = Double.NaN;
-        if (!needs.referenceLogProbs() && !needs.tokenKl()) {
-            mode = BenchResult.NO_REFERENCE;
-        } else if (config.reference().precompute() && needs.tokenKl()) {
-            notes.accept("reference.precompute: loss " + loss.name() + " needs the reference's per-token"
-                    + " distribution (token KL), so the reference runs live, as in training");
-        } else if (config.reference().precompute()) {
-            long start = System.nanoTime();
-            ReferenceLogProbs values = ReferenceLogProbCache.compute(live, pairs, batcher, batchSize, manager);
-            precomputeSeconds = (System.nanoTime() - start) / 1e9;
-            source = new CachedReference(values, pairs);
-            models.reference().weights().close(); // as training does: the reference never runs again
-            mode = "precomputed";
-        }
-        if (config.reference().syncs()) {
-            notes.accept("reference.sync_every: TR-DPO's reference updates are not part of the benchmark");
-        }
-
+        AssembledRun run = assembly.finish(new ReferencePlan.InMemory(pairs), totalSteps);
+        ReferenceSetup reference = run.reference();
         ModelWeights weights = models.policy().weights();
-        OptimConfig optim = config.optim();
-        ScheduleConfig scheduleConfig = config.schedule();
-        AdamW optimizer = new AdamW(weights.trainable().tensors(), manager, optim.beta1(), optim.beta2(), optim.eps(), optim.weightDecay());
-        LearningRateSchedule schedule = LearningRateSchedule.of(scheduleConfig.type(), optim.lr(),
-                scheduleConfig.warmupSteps(), scheduleConfig.warmupRatio(), totalSteps);
+        LearningRateSchedule schedule = run.schedule();
+        NDManager manager = run.manager();
         // only optimizerStep runs, never run(): no evaluator, log or checkpoint writer is needed
-        PreferenceScorer scorer = new PreferenceScorer(models.policy(), source, loss, forward);
         TrainingLoop loop = new TrainingLoop(
-                new TrainingLoop.Parts(scorer, batcher,
-                        new PairSampler(pairs, batchSize, false, seed), optimizer, weights.trainable().tensors(), schedule,
+                new TrainingLoop.Parts(run.scorer(), run.batcher(),
+                        new PairSampler(pairs, batchSize, false, seed), run.optimizer(), weights.trainable().tensors(), schedule,
                         null, manager),
-                new TrainingLoop.Cadence(totalSteps, accumulation, totalSteps, 0, optim.maxGradNorm()),
+                new TrainingLoop.Cadence(totalSteps, accumulation, totalSteps, 0, config.optim().maxGradNorm()),
                 new TrainingLoop.Safeguards(null, 0, new StopSignal(), config.train().skipsNonFiniteSteps(), null),
                 step -> {});
 
@@ -180,30 +146,21 @@ public final class Benchmark {
         }
 
         double peak = MatmulPeak.gflops(manager, settings.matmulSize(), BenchSettings.MATMUL_REPETITIONS);
-        ForwardWork work = forwardWork(pairs.subList(0, batchSize), batcher, scorer, manager);
+        ForwardWork work = forwardWork(pairs.subList(0, batchSize), run.batcher(), run.scorer(), manager);
         boolean preset = models.policyFolder() == null;
         BenchResult.Workload workload = new BenchResult.Workload(
                 preset ? config.model().preset() : null,
                 architecture.modelType() + (preset ? " preset " + config.model().preset() : " from " + models.policyFolder()),
-                config.loss().type(), mode, manager.getDevice().toString(), JniUtils.getNumThreads(),
+                config.loss().type(), reference.mode().label(), manager.getDevice().toString(), JniUtils.getNumThreads(),
                 JniUtils.getNumInteropThreads(), weights.parameterCount(), ModelFlops.of(architecture), work, batchSize,
                 accumulation, seqLen, settings.warmup(), settings.steps(), settings.matmulSize());
         MemoryEstimate estimate = MemoryEstimate.of(architecture, models.reference().architecture(),
-                memoryMode(mode), needs.tokenKl(), batchSize, seqLen, pairs.size());
+                reference.mode(), run.loss().requirements().tokenKl(), batchSize, seqLen, pairs.size());
         return new BenchResult(workload, seconds, timer.seconds(), peak, peakRss,
                 peakHeap, estimate.total() / (double) (1 << 20),
                 (double) (faultsAfter.minor() - faultsBefore.minor()) / settings.steps(),
                 (double) (faultsAfter.major() - faultsBefore.major()) / settings.steps(),
-                startup, precomputeSeconds, rss);
-    }
-
-    /** The estimate's reference term for the benchmark's reference mode. */
-    private static MemoryEstimate.ReferenceMode memoryMode(String mode) {
-        return switch (mode) {
-            case "precomputed" -> MemoryEstimate.ReferenceMode.PRECOMPUTED;
-            case BenchResult.NO_REFERENCE -> MemoryEstimate.ReferenceMode.UNUSED;
-            default -> MemoryEstimate.ReferenceMode.LIVE;
-        };
+                startup, reference.precomputeSeconds(), rss);
     }
 
     /**
@@ -250,11 +207,7 @@ public final class Benchmark {
         }
         String preset = config.model().preset();
         ModelArchitecture architecture = ModelPresets.of(config.model().arch(), preset, presetVocabulary(preset));
-        ModelWeights policy = ModelInitializer.randomWeights(architecture, config.train().seed(), manager);
-        CausalLm reference = CausalLm.of(architecture, policy.copy(manager));
-        policy.requireGradients();
-        ModelWeights.releaseStagingMemory();
-        return new RunModels(CausalLm.of(architecture, policy), reference, null);
+        return RunModels.initialised(architecture, config.train().seed(), manager);
     }
 
     /** {@code tiny}: the byte tokenizer's, as the default run; {@code small}: {@code init-model}'s 8192. */

@@ -4,12 +4,12 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 
 /** Maps {@code train.device} to an engine device. */
-final class Devices {
+public final class Devices {
 
     private Devices() {}
 
     /** {@code auto}: the engine's default (a GPU when it sees one); else cpu, gpu, gpu:N. */
-    static Device resolve(String name) {
+    public static Device resolve(String name) {
         if (name.equals("auto")) {
             return Engine.getInstance().defaultDevice();
         }

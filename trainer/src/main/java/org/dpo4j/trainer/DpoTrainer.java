@@ -1,23 +1,19 @@
 package org.dpo4j.trainer;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.dpo4j.losses.PreferenceLoss;
 import org.dpo4j.trainer.reference.ReferenceCacheDir;
 import org.dpo4j.trainer.checkpoint.StepCheckpoints;
-import org.dpo4j.trainer.config.OptimConfig;
 import org.dpo4j.trainer.config.RunConfig;
-import org.dpo4j.trainer.config.ScheduleConfig;
 import org.dpo4j.trainer.config.TrainConfig;
-import org.dpo4j.trainer.data.Batcher;
 import org.dpo4j.trainer.data.EpochSteps;
 import org.dpo4j.trainer.data.PairSampler;
 import org.dpo4j.trainer.data.PreparedData;
 import org.dpo4j.trainer.model.ModelWeights;
-import org.dpo4j.trainer.optim.AdamW;
-import org.dpo4j.trainer.optim.LearningRateSchedule;
+import org.dpo4j.trainer.run.AssembledRun;
+import org.dpo4j.trainer.run.ReferencePlan;
+import org.dpo4j.trainer.run.RunAssembly;
 import org.dpo4j.trainer.tokenizer.TextTokenizer;
 
 /**
@@ -31,7 +27,7 @@ import org.dpo4j.trainer.tokenizer.TextTokenizer;
  */
 public final class DpoTrainer implements AutoCloseable {
 
-    private final NDManager manager;
+    private final RunAssembly assembly;
     private final TextTokenizer tokenizer;
     private final ModelWeights policyWeights;
     private final TrainingLoop loop;
@@ -41,9 +37,9 @@ public final class DpoTrainer implements AutoCloseable {
     private final ResumePoint resume;
     private final ReferenceSetup reference;
 
-    private DpoTrainer(NDManager manager, TextTokenizer tokenizer, ModelWeights policyWeights, TrainingLoop loop,
+    private DpoTrainer(RunAssembly assembly, TextTokenizer tokenizer, ModelWeights policyWeights, TrainingLoop loop,
             PolicySaver saver, RunPlan plan, Path runDir, ResumePoint resume, ReferenceSetup reference) {
-        this.manager = manager;
+        this.assembly = assembly;
         this.tokenizer = tokenizer;
         this.policyWeights = policyWeights;
         this.loop = loop;
@@ -93,7 +89,7 @@ public final class DpoTrainer implements AutoCloseable {
         TrainConfig train = config.train();
         Path policyFolder = ModelFolders.resolve(config.model().path(), "model.path");
         TextTokenizer tokenizer = RunModels.tokenizer(policyFolder);
-        NDManager manager = null;
+        RunAssembly assembly = null;
         try {
             PreparedData all = PreparedData.prepare(config.data(), tokenizer, policyFolder, train.seed());
             PreparedData data = options.firstPairs() > 0 ? all.first(options.firstPairs()) : all;
@@ -104,53 +100,45 @@ public final class DpoTrainer implements AutoCloseable {
             if (resume != null) {
                 resume.checkRun(data.train().size(), maxSteps);
             }
-            Device device = Devices.resolve(train.device());
-            manager = NDManager.newBaseManager(device);
-            RunModels models = RunModels.load(config, policyFolder, tokenizer, manager, warnings);
+            assembly = RunAssembly.open(config, tokenizer.padId(), warnings);
+            RunModels models = assembly.models(
+                    manager -> RunModels.load(config, policyFolder, tokenizer, manager, warnings));
             ModelWeights policyWeights = models.policy().weights();
             PolicySaver saver = PolicySaver.create(config.output(), models.policy().architecture(), tokenizer, policyFolder);
-            PreferenceLoss loss = config.loss().create();
-            Batcher batcher = new Batcher(tokenizer.padId());
-            BatchForward forward = BatchForward.of(train.sharePrompts());
-            ReferenceSetup reference = ReferenceSetup.create(config.reference(), models, data, loss, batcher,
-                    tokenizer.padId(), train.batchSize(), manager, referenceCache, forward, warnings);
-            PreferenceScorer scorer = new PreferenceScorer(models.policy(), reference.source(), loss, forward);
-            OptimConfig optim = config.optim();
-            ScheduleConfig schedule = config.schedule();
-            AdamW optimizer = new AdamW(
-                    policyWeights.trainable().tensors(), manager, optim.beta1(), optim.beta2(), optim.eps(), optim.weightDecay());
+            AssembledRun run = assembly.finish(new ReferencePlan.Cached(data, tokenizer.padId(), referenceCache), maxSteps);
+            PreferenceLoss loss = run.loss();
+            ReferenceSetup reference = run.reference();
             TrainingLoop loop = new TrainingLoop(
                     new TrainingLoop.Parts(
-                            scorer,
-                            batcher,
+                            run.scorer(),
+                            run.batcher(),
                             new PairSampler(data.train(), train.batchSize(), train.groupByLength(), train.seed()),
-                            optimizer,
+                            run.optimizer(),
                             policyWeights.trainable().tensors(),
-                            LearningRateSchedule.of(
-                                    schedule.type(), optim.lr(), schedule.warmupSteps(), schedule.warmupRatio(), maxSteps),
-                            new Evaluator(scorer, batcher, data.eval(), train.batchSize(),
+                            run.schedule(),
+                            new Evaluator(run.scorer(), run.batcher(), data.eval(), train.batchSize(),
                                     new PairResultsWriter(runDir.resolve(PairResultsWriter.FOLDER), loss.pairLossesBelongToPairs())),
-                            manager),
+                            run.manager()),
                     new TrainingLoop.Cadence(
                             maxSteps, train.gradientAccumulationSteps(), train.logEvery(),
-                            config.eval().every(), optim.maxGradNorm()),
+                            config.eval().every(), config.optim().maxGradNorm()),
                     new TrainingLoop.Safeguards(
-                            new CheckpointWriter(runDir, config.save().keepLast(), saver, policyWeights, optimizer,
+                            new CheckpointWriter(runDir, config.save().keepLast(), saver, policyWeights, run.optimizer(),
                                     reference.syncedWeights()),
                             config.save().every(), options.stop(), train.skipsNonFiniteSteps(),
                             new TrainerState.Run(maxSteps, data.train().size(), ConfigFingerprint.of(config), loss)),
                     reference::afterStep);
             if (resume != null) {
-                resume.restore(policyWeights, reference.syncedWeights(), optimizer, loss, manager);
+                resume.restore(policyWeights, reference.syncedWeights(), run.optimizer(), loss, run.manager());
                 loop.restore(resume.state());
             }
             RunPlan plan = new RunPlan(
                     maxSteps, data.train().size(), data.eval().size(), policyWeights.parameterCount(),
-                    device.toString(), describe(config, models), data.report());
-            return new DpoTrainer(manager, tokenizer, policyWeights, loop, saver, plan, runDir, resume, reference);
+                    assembly.device().toString(), describe(config, models), data.report());
+            return new DpoTrainer(assembly, tokenizer, policyWeights, loop, saver, plan, runDir, resume, reference);
         } catch (RuntimeException e) {
-            if (manager != null) {
-                manager.close();
+            if (assembly != null) {
+                assembly.close();
             }
             tokenizer.close();
             throw e;
@@ -213,7 +201,7 @@ public final class DpoTrainer implements AutoCloseable {
      * state, plus whatever a step failed to free. Constant from step to step when memory is flat.
      */
     public int liveArrays() {
-        return manager.getManagedArrays().size();
+        return assembly.liveArrays();
     }
 
     /**
@@ -254,7 +242,7 @@ public final class DpoTrainer implements AutoCloseable {
 
     @Override
     public void close() {
-        manager.close();
+        assembly.close();
         tokenizer.close();
     }
 }

@@ -84,11 +84,22 @@ public record MemoryEstimate(
     /** How the run's reference is held. */
     public enum ReferenceMode {
         /** Run on every batch. */
-        LIVE,
+        LIVE("live"),
         /** Loaded but never run: the loss is reference-free. */
-        UNUSED,
+        UNUSED("none"),
         /** Its sequence log-probs are computed before training and its weights freed. */
-        PRECOMPUTED
+        PRECOMPUTED("precomputed");
+
+        private final String label;
+
+        ReferenceMode(String label) {
+            this.label = label;
+        }
+
+        /** The benchmark's word for it ({@code bench}'s {@code reference} field). */
+        public String label() {
+            return label;
+        }
     }
 
     /**

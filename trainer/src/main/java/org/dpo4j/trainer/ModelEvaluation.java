@@ -15,13 +15,16 @@ import org.dpo4j.trainer.checkpoint.AtomicFiles;
 import org.dpo4j.trainer.checkpoint.HfModelLoader;
 import org.dpo4j.trainer.checkpoint.LoadedModel;
 import org.dpo4j.trainer.config.RunConfig;
-import org.dpo4j.trainer.data.Batcher;
 import org.dpo4j.trainer.data.DataReport;
 import org.dpo4j.trainer.data.PreparedData;
 import org.dpo4j.trainer.model.CausalLm;
 import org.dpo4j.trainer.model.ModelArchitecture;
 import org.dpo4j.trainer.model.ModelInitializer;
 import org.dpo4j.trainer.model.registry.ModelPresets;
+import org.dpo4j.trainer.run.AssembledRun;
+import org.dpo4j.trainer.run.ModelSource;
+import org.dpo4j.trainer.run.ReferencePlan;
+import org.dpo4j.trainer.run.RunAssembly;
 import org.dpo4j.trainer.tokenizer.ByteTokenizer;
 import org.dpo4j.trainer.tokenizer.HfTokenizer;
 
@@ -77,10 +80,50 @@ public final class ModelEvaluation {
         DjlEnvironment.configure();
         RunConfig config = request.config();
         Path folder = ModelFolders.resolve(config.model().path(), "--model");
-        PreferenceLoss loss = config.loss().create();
         try (HfTokenizer tokenizer = HfTokenizer.load(folder);
-                NDManager manager = NDManager.newBaseManager(Devices.resolve(config.train().device()))) {
+                RunAssembly assembly = RunAssembly.open(config, tokenizer.padId(), warnings)) {
+            PreferenceLoss loss = assembly.loss();
             PreparedData data = PreparedData.evaluationSet(config.data(), tokenizer, folder, "--data");
+            EvaluatedModels models = new EvaluatedModels(request, loss, tokenizer, folder, warnings);
+            assembly.models(models);
+            AssembledRun run = assembly.finish(new ReferencePlan.Live());
+            Path pairsFile = request.outputDir().resolve(PAIRS_FILE);
+            Evaluator evaluator = new Evaluator(run.scorer(), run.batcher(), data.eval(),
+                    config.train().batchSize(), new PairResultsWriter(request.outputDir(), loss.pairLossesBelongToPairs()));
+            MetricsRecord metrics = evaluator.evaluate(0, run.manager(), pairsFile);
+            Result result = new Result(metrics, data.eval().size(),
+                    models.chosen == null ? "none (reference-free loss)" : models.chosen.description(), pairsFile,
+                    data.report());
+            writeSummary(request, result);
+            return result;
+        }
+    }
+
+    /**
+     * The model of {@code --model} (no gradients: it is only scored) and its reference; a
+     * reference-free loss never asks its reference for anything, so the model stands in.
+     */
+    private static final class EvaluatedModels implements ModelSource {
+
+        private final Request request;
+        private final PreferenceLoss loss;
+        private final HfTokenizer tokenizer;
+        private final Path folder;
+        private final Consumer<String> warnings;
+        /** The reference and how it was chosen, once loaded; null for a reference-free loss. */
+        private Reference chosen;
+
+        EvaluatedModels(Request request, PreferenceLoss loss, HfTokenizer tokenizer, Path folder, Consumer<String> warnings) {
+            this.request = request;
+            this.loss = loss;
+            this.tokenizer = tokenizer;
+            this.folder = folder;
+            this.warnings = warnings;
+        }
+
+        @Override
+        public RunModels load(NDManager manager) {
+            RunConfig config = request.config();
             int maxLength = config.data().maxLength();
             LoadedModel policy = HfModelLoader.load(folder, maxLength, manager);
             warnUnused(policy, "--model", warnings);
@@ -101,19 +144,9 @@ public final class ModelEvaluation {
                 throw new UserInputException("--reference: vocab_size " + reference.model().architecture().vocabSize()
                         + " differs from the model's " + architecture.vocabSize() + "; both must score the same vocabulary");
             }
+            chosen = reference;
             CausalLm model = CausalLm.of(architecture, policy.weights());
-            // a reference-free loss never asks its reference for anything
-            BatchForward forward = BatchForward.of(config.train().sharePrompts());
-            PreferenceScorer scorer = new PreferenceScorer(model,
-                    new LiveReference(reference == null ? model : reference.model(), forward), loss, forward);
-            Path pairsFile = request.outputDir().resolve(PAIRS_FILE);
-            Evaluator evaluator = new Evaluator(scorer, new Batcher(tokenizer.padId()), data.eval(),
-                    config.train().batchSize(), new PairResultsWriter(request.outputDir(), loss.pairLossesBelongToPairs()));
-            MetricsRecord metrics = evaluator.evaluate(0, manager, pairsFile);
-            Result result = new Result(metrics, data.eval().size(),
-                    reference == null ? "none (reference-free loss)" : reference.description(), pairsFile, data.report());
-            writeSummary(request, result);
-            return result;
+            return new RunModels(model, reference == null ? model : reference.model(), folder);
         }
     }
 

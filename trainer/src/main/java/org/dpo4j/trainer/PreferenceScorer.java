@@ -26,7 +26,7 @@ import org.dpo4j.trainer.model.CausalLm;
  * the log-probs, losses, rewards and gradients are those of the full path up to float32
  * rounding (summation order).
  */
-final class PreferenceScorer {
+public final class PreferenceScorer {
 
     private final CausalLm policy;
     private final ReferenceSource reference;
@@ -44,7 +44,7 @@ final class PreferenceScorer {
     }
 
     /** @param forward how the policy runs a batch's rows (a live reference brings its own) */
-    PreferenceScorer(CausalLm policy, ReferenceSource reference, PreferenceLoss loss, BatchForward forward) {
+    public PreferenceScorer(CausalLm policy, ReferenceSource reference, PreferenceLoss loss, BatchForward forward) {
         this.policy = policy;
         this.reference = reference;
         this.loss = loss;

@@ -8,7 +8,7 @@ import org.dpo4j.trainer.data.TokenizedPair;
  * Where a batch's reference values come from: a live forward pass of the reference model
  * ({@link LiveReference}) or log-probs computed before training ({@link CachedReference}).
  */
-interface ReferenceSource {
+public interface ReferenceSource {
 
     /**
      * The reference's contribution to a batch. Call outside a gradient collector: the reference

@@ -26,10 +26,10 @@ import org.dpo4j.trainer.tokenizer.TextTokenizer;
  * @param reference    the frozen reference
  * @param policyFolder the folder the policy came from, or null for a preset
  */
-record RunModels(CausalLm policy, CausalLm reference, Path policyFolder) {
+public record RunModels(CausalLm policy, CausalLm reference, Path policyFolder) {
 
     /** The tokenizer of {@code model}: the folder's {@code tokenizer.json}, or the presets' byte tokenizer. */
-    static TextTokenizer tokenizer(Path policyFolder) {
+    public static TextTokenizer tokenizer(Path policyFolder) {
         return policyFolder == null ? new ByteTokenizer() : HfTokenizer.load(policyFolder);
     }
 
@@ -41,7 +41,7 @@ record RunModels(CausalLm policy, CausalLm reference, Path policyFolder) {
      * @param warnings      receives one line per thing the user should know (unused tensors)
      * @throws UserInputException when a folder is unusable or the vocabularies do not fit
      */
-    static RunModels load(RunConfig config, Path policyFolder, TextTokenizer tokenizer, NDManager manager,
+    public static RunModels load(RunConfig config, Path policyFolder, TextTokenizer tokenizer, NDManager manager,
             Consumer<String> warnings) {
         int maxLength = config.data().maxLength();
         ModelArchitecture architecture;
@@ -61,6 +61,18 @@ record RunModels(CausalLm policy, CausalLm reference, Path policyFolder) {
         policyWeights.requireGradients();
         ModelWeights.releaseStagingMemory();
         return new RunModels(CausalLm.of(architecture, policyWeights), reference, policyFolder);
+    }
+
+    /**
+     * A preset policy initialised from {@code seed} and its reference, a copy of it, drawn and
+     * prepared in the order {@link #load} does for a preset without {@code reference.path}.
+     */
+    public static RunModels initialised(ModelArchitecture architecture, long seed, NDManager manager) {
+        ModelWeights policy = ModelInitializer.randomWeights(architecture, seed, manager);
+        CausalLm reference = CausalLm.of(architecture, policy.copy(manager));
+        policy.requireGradients();
+        ModelWeights.releaseStagingMemory();
+        return new RunModels(CausalLm.of(architecture, policy), reference, null);
     }
 
     private static CausalLm reference(RunConfig config, Path policyFolder, TextTokenizer tokenizer,

@@ -1,9 +1,0 @@
-package org.dpo4j.cli;
-
-import org.dpo4j.trainer.config.RunConfig;
-
-/**
- * A validated run config and its YAML form (what is printed and saved as
- * {@code resolved-config.yaml}).
- */
-record ResolvedConfig(RunConfig config, String yaml) {}
