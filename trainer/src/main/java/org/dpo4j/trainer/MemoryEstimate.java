@@ -31,17 +31,10 @@ import org.dpo4j.trainer.model.ModelArchitecture;
  * (H, T, T) softmax output per layer, and the head's saved arrays at every position (an upper
  * bound: only scored positions run the head): its input (d) and log-softmax (V), k = 2 with a
  * per-token KL (the divergence's product too), else 1. Per token per layer, s is each family's
- * {@link ModelArchitecture#savedFloatsPerTokenPerLayer()}:
- * <ul>
- *   <li>Llama family, heads of size h, MLP width I: 5d (two RMSNorms' inputs and normalised
- *       outputs, the attention output projection's input) + 3·H·h (the rotated queries and the
- *       keys and values repeated to H heads, the attention matmuls' inputs) + 5I (gate, its
- *       sigmoid, SiLU, up, and their product);</li>
- *   <li>GPT-2, MLP width I: 8d (two LayerNorms' inputs and outputs, q, k, v and the context)
- *       + 5I (the first projection's output, three of GELU's tanh approximation's intermediates,
- *       and the second projection's input).</li>
- * </ul>
- * block(T) = T·s + 3·H·T²: one block's saved arrays while it runs, plus its raw, scaled and
+ * {@link ModelArchitecture#savedFloatsPerTokenPerLayer()}, derived beside each family's record:
+ * 5d + 3·H·D + 5I for the Llama family (MLP width I), 8d + 5I for GPT-2.
+ *
+ * <p>block(T) = T·s + 3·H·T²: one block's saved arrays while it runs, plus its raw, scaled and
  * masked scores, which live only until the block's scope closes.
  *
  * <p>The activations are an upper bound in two ways: every row is taken as {@code max_length}

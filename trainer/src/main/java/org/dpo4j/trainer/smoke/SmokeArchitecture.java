@@ -18,10 +18,10 @@ final class SmokeArchitecture {
     static final int HEADS = 4;
     static final int MLP = 128;
 
-    private SmokeArchitecture() {}
-
     /** The sizes above, which each family applies to its own record ({@link ModelArchitecture#resized}). */
     static final ModelSize SIZE = new ModelSize(HIDDEN, LAYERS, HEADS, 2, MLP);
+
+    private SmokeArchitecture() {}
 
     static ModelArchitecture of(ModelArchitecture original) {
         return original.resized(SIZE);
