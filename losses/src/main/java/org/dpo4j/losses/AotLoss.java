@@ -48,11 +48,6 @@ public record AotLoss(double beta, double labelSmoothing, boolean paired) implem
     }
 
     @Override
-    public LossRequirements requirements() {
-        return LossRequirements.POLICY_AND_REFERENCE;
-    }
-
-    @Override
     public LossOutput compute(LossInputs in) {
         LogRatios r = LogRatios.of(in, beta);
         NDArray sortedDelta;

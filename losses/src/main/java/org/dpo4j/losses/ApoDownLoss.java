@@ -28,11 +28,6 @@ public record ApoDownLoss(double beta) implements PreferenceLoss {
     }
 
     @Override
-    public LossRequirements requirements() {
-        return LossRequirements.POLICY_AND_REFERENCE;
-    }
-
-    @Override
     public LossOutput compute(LossInputs in) {
         LogRatios r = LogRatios.of(in, beta);
         return r.output(LossTerms.sigmoid(r.chosenReward()).add(LossTerms.sigmoid(r.scaledMargin().neg())));

@@ -94,11 +94,6 @@ public final class BcoPairLoss implements PreferenceLoss, StatefulLoss {
         return "bco_pair";
     }
 
-    @Override
-    public LossRequirements requirements() {
-        return LossRequirements.POLICY_AND_REFERENCE;
-    }
-
     /** This loss itself: its state is saved even with {@link BcoDelta#ZERO} (then always zero). */
     @Override
     public Optional<StatefulLoss> statefulPart() {

@@ -43,11 +43,6 @@ public record DiscoPopLoss(double beta, double tau) implements PreferenceLoss {
     }
 
     @Override
-    public LossRequirements requirements() {
-        return LossRequirements.POLICY_AND_REFERENCE;
-    }
-
-    @Override
     public LossOutput compute(LossInputs in) {
         LogRatios r = LogRatios.of(in, beta);
         NDArray z = r.scaledMargin();

@@ -37,11 +37,6 @@ public record DpoSigmoidLoss(double beta, double labelSmoothing) implements Pref
     }
 
     @Override
-    public LossRequirements requirements() {
-        return LossRequirements.POLICY_AND_REFERENCE;
-    }
-
-    @Override
     public LossOutput compute(LossInputs in) {
         LogRatios r = LogRatios.of(in, beta);
         return r.output(LossTerms.smoothedLogistic(r.scaledMargin(), labelSmoothing));

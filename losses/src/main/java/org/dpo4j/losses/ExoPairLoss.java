@@ -37,11 +37,6 @@ public record ExoPairLoss(double beta, double labelSmoothing) implements Prefere
     }
 
     @Override
-    public LossRequirements requirements() {
-        return LossRequirements.POLICY_AND_REFERENCE;
-    }
-
-    @Override
     public LossOutput compute(LossInputs in) {
         LogRatios r = LogRatios.of(in, beta);
         NDArray z = r.scaledMargin();

@@ -35,11 +35,6 @@ public record FDpoLoss(double beta, Divergence divergence) implements Preference
     }
 
     @Override
-    public LossRequirements requirements() {
-        return LossRequirements.POLICY_AND_REFERENCE;
-    }
-
-    @Override
     public LossOutput compute(LossInputs in) {
         LogRatios r = LogRatios.of(in, beta);
         NDArray z = divergence.score(r.chosen()).sub(divergence.score(r.rejected()));

@@ -36,11 +36,6 @@ public record HDpoLoss(double beta, double alpha) implements PreferenceLoss {
     }
 
     @Override
-    public LossRequirements requirements() {
-        return LossRequirements.POLICY_AND_REFERENCE;
-    }
-
-    @Override
     public LossOutput compute(LossInputs in) {
         NDArray pc = in.policyChosen().sum();
         NDArray pr = in.policyRejected().sum();

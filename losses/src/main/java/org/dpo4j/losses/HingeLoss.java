@@ -27,11 +27,6 @@ public record HingeLoss(double beta) implements PreferenceLoss {
     }
 
     @Override
-    public LossRequirements requirements() {
-        return LossRequirements.POLICY_AND_REFERENCE;
-    }
-
-    @Override
     public LossOutput compute(LossInputs in) {
         LogRatios r = LogRatios.of(in, beta);
         return r.output(LossTerms.relu(r.scaledMargin().neg().add(1)));

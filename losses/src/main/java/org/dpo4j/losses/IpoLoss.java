@@ -35,11 +35,6 @@ public record IpoLoss(double beta, boolean lengthNormalized) implements Preferen
     }
 
     @Override
-    public LossRequirements requirements() {
-        return LossRequirements.POLICY_AND_REFERENCE;
-    }
-
-    @Override
     public LossOutput compute(LossInputs in) {
         LogRatios r = LogRatios.of(in, beta);
         NDArray margin = lengthNormalized ? LossTerms.meanMargin(in) : r.margin();

@@ -31,11 +31,6 @@ public record NcaPairLoss(double beta) implements PreferenceLoss {
     }
 
     @Override
-    public LossRequirements requirements() {
-        return LossRequirements.POLICY_AND_REFERENCE;
-    }
-
-    @Override
     public LossOutput compute(LossInputs in) {
         LogRatios r = LogRatios.of(in, beta);
         NDArray a = r.chosenReward();

@@ -5,17 +5,24 @@ import java.util.Optional;
 /**
  * A preference loss over a batch of (chosen, rejected) pairs. Implementations are small,
  * stateless and numerically stable; each documents its formula with the paper and equation.
+ *
+ * <p>An open interface rather than a sealed one: nothing dispatches over the implementations
+ * (each says what it needs through {@link #requirements()}), so a new loss is its class, its
+ * config record and an example config, and the contract tests list the classes to check that
+ * none lacks them.
  */
-public sealed interface PreferenceLoss permits DpoSigmoidLoss,
-        FDpoLoss, TdpoLoss, OrpoLoss, NllRegularized, SftLoss,
-        RobustDpoLoss, IpoLoss, SigmoidNormLoss, ReferenceFreeDpoLoss, HingeLoss, ExoPairLoss, NcaPairLoss,
-        BcoPairLoss, SppoHardLoss, AotLoss, ApoZeroLoss, ApoDownLoss, DiscoPopLoss, HDpoLoss, SimPoLoss, CpoLoss {
+public interface PreferenceLoss {
 
     /** The name under which configs select this loss, e.g. {@code dpo}. */
     String name();
 
-    /** What the trainer must compute for {@link #compute}. */
-    LossRequirements requirements();
+    /**
+     * What the trainer must compute for {@link #compute}; by default the policy's and the
+     * reference's sequence log-probs, as DPO needs.
+     */
+    default LossRequirements requirements() {
+        return LossRequirements.POLICY_AND_REFERENCE;
+    }
 
     /**
      * Computes the loss, rewards and metrics of one batch.

@@ -32,11 +32,6 @@ public record ReferenceFreeDpoLoss(double beta) implements PreferenceLoss {
     }
 
     @Override
-    public LossRequirements requirements() {
-        return LossRequirements.POLICY_AND_REFERENCE;
-    }
-
-    @Override
     public LossOutput compute(LossInputs in) {
         // The loss ignores the reference; the rewards still use it, as in the original DPO code.
         LogRatios r = LogRatios.of(in, beta);

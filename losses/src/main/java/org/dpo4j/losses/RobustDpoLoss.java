@@ -38,11 +38,6 @@ public record RobustDpoLoss(double beta, double labelSmoothing) implements Prefe
     }
 
     @Override
-    public LossRequirements requirements() {
-        return LossRequirements.POLICY_AND_REFERENCE;
-    }
-
-    @Override
     public LossOutput compute(LossInputs in) {
         LogRatios r = LogRatios.of(in, beta);
         NDArray z = r.scaledMargin();

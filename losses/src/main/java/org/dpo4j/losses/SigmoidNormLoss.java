@@ -26,11 +26,6 @@ public record SigmoidNormLoss(double beta) implements PreferenceLoss {
     }
 
     @Override
-    public LossRequirements requirements() {
-        return LossRequirements.POLICY_AND_REFERENCE;
-    }
-
-    @Override
     public LossOutput compute(LossInputs in) {
         LogRatios r = LogRatios.of(in, beta);
         return r.output(StableMath.softplus(LossTerms.meanMargin(in).mul(r.beta()).neg()));

@@ -28,11 +28,6 @@ public record SppoHardLoss(double beta) implements PreferenceLoss {
     }
 
     @Override
-    public LossRequirements requirements() {
-        return LossRequirements.POLICY_AND_REFERENCE;
-    }
-
-    @Override
     public LossOutput compute(LossInputs in) {
         LogRatios r = LogRatios.of(in, beta);
         double target = 1 / (2 * beta);

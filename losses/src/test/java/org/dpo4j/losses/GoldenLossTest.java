@@ -63,7 +63,7 @@ class GoldenLossTest {
                 tested.add(GoldenLossRegistry.create(c).getClass());
             }
         }
-        for (Class<?> permitted : PreferenceLoss.class.getPermittedSubclasses()) {
+        for (Class<?> permitted : PreferenceLossClasses.all()) {
             if (WITHOUT_GOLDEN_VECTORS.contains(permitted)) {
                 continue;
             }

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.dpo4j.losses.NllRegularized;
 import org.dpo4j.losses.PreferenceLoss;
+import org.dpo4j.losses.PreferenceLossClasses;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -122,7 +123,7 @@ class LossConfigContractTest {
                 rpo.add(file);
             }
         });
-        for (Class<?> permitted : PreferenceLoss.class.getPermittedSubclasses()) {
+        for (Class<?> permitted : PreferenceLossClasses.all()) {
             assertTrue(built.contains(permitted), permitted.getSimpleName() + " is built by no file under configs/losses/");
         }
         assertFalse(rpo.isEmpty(), "no example sets rpo_alpha");
