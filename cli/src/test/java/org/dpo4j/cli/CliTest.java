@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.dpo4j.cli.config.ConfigLoader;
-import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.common.UserInputException;
 import org.dpo4j.trainer.config.LossConfig;
 import org.dpo4j.trainer.config.RunConfig;
 import org.junit.jupiter.api.Test;

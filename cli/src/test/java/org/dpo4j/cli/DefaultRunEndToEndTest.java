@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.dpo4j.cli.command.CliEnvironment;
 import org.dpo4j.cli.rundir.RunPlotsTest;
-import org.dpo4j.trainer.DpoTrainer;
+import org.dpo4j.trainer.run.DpoTrainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.dpo4j.cli.command.CliEnvironment;
-import org.dpo4j.trainer.DpoTrainer;
+import org.dpo4j.trainer.run.DpoTrainer;
 
 /**
  * Runs the command line in-process with the real trainer, for tests that init and train

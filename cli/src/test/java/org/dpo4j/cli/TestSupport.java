@@ -16,11 +16,11 @@ import java.util.List;
 import java.util.Map;
 import org.dpo4j.cli.command.CliEnvironment;
 import org.dpo4j.cli.command.Trainer;
-import org.dpo4j.trainer.MetricsRecord;
-import org.dpo4j.trainer.RunPlan;
-import org.dpo4j.trainer.TrainingListener;
-import org.dpo4j.trainer.TrainingSummary;
 import org.dpo4j.trainer.config.RunConfig;
+import org.dpo4j.trainer.metrics.MetricsRecord;
+import org.dpo4j.trainer.run.RunPlan;
+import org.dpo4j.trainer.run.TrainingListener;
+import org.dpo4j.trainer.run.TrainingSummary;
 
 /** Shared helpers: an in-process command line and a trainer that only records its calls. */
 public final class TestSupport {

@@ -10,6 +10,10 @@ import java.util.Map;
 import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.config.ScheduleConfig;
 import org.dpo4j.trainer.config.TrainConfig;
+import org.dpo4j.trainer.metrics.MetricNames;
+import org.dpo4j.trainer.metrics.MetricsRecord;
+import org.dpo4j.trainer.run.DpoTrainer;
+import org.dpo4j.trainer.run.TrainingListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -21,6 +21,13 @@ import org.dpo4j.trainer.config.OutputConfig;
 import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.config.SaveConfig;
 import org.dpo4j.trainer.config.TrainConfig;
+import org.dpo4j.trainer.metrics.MetricNames;
+import org.dpo4j.trainer.metrics.MetricsLog;
+import org.dpo4j.trainer.metrics.MetricsRecord;
+import org.dpo4j.trainer.run.CheckpointWriter;
+import org.dpo4j.trainer.run.ConfigFingerprint;
+import org.dpo4j.trainer.run.DpoTrainer;
+import org.dpo4j.trainer.run.TrainingListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

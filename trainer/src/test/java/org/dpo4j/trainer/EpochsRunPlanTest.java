@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Path;
 import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.config.TrainConfig;
+import org.dpo4j.trainer.run.DpoTrainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -11,16 +11,19 @@ import java.util.ArrayList;
 import java.util.List;
 import org.dpo4j.losses.Constants;
 import org.dpo4j.losses.DpoSigmoidLoss;
+import org.dpo4j.trainer.config.TruncationMode;
 import org.dpo4j.trainer.data.Batch;
 import org.dpo4j.trainer.data.Batcher;
 import org.dpo4j.trainer.data.PairTokenizer;
 import org.dpo4j.trainer.data.TinyPrefs;
 import org.dpo4j.trainer.data.TokenizedPair;
-import org.dpo4j.trainer.data.TruncationMode;
-import org.dpo4j.trainer.model.llama.LlamaConfig;
 import org.dpo4j.trainer.model.ModelInitializer;
-import org.dpo4j.trainer.model.llama.LlamaModel;
 import org.dpo4j.trainer.model.ModelWeights;
+import org.dpo4j.trainer.model.llama.LlamaConfig;
+import org.dpo4j.trainer.model.llama.LlamaModel;
+import org.dpo4j.trainer.reference.LiveReference;
+import org.dpo4j.trainer.scoring.BatchPlan;
+import org.dpo4j.trainer.scoring.PreferenceScorer;
 import org.dpo4j.trainer.tokenizer.ByteTokenizer;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +51,7 @@ class GradientLifetimeTest {
             ModelWeights reference = ModelInitializer.randomWeights(CONFIG, 8, manager);
             policy.requireGradients();
             PreferenceScorer scorer = new PreferenceScorer(
-                    new LlamaModel(CONFIG, policy), new LlamaModel(CONFIG, reference), new DpoSigmoidLoss(0.1));
+                    new LlamaModel(CONFIG, policy), new LiveReference(new LlamaModel(CONFIG, reference)), new DpoSigmoidLoss(0.1));
             Batch.Tensors batch = new Batcher(tokenizer.padId()).batch(pairs).toTensors(manager);
             BatchPlan plan = scorer.plan(batch, pairs.size());
             PreferenceScorer.ReferencePass referencePass = scorer.reference(pairs, batch, plan);

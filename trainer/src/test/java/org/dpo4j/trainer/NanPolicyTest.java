@@ -18,6 +18,16 @@ import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.config.SaveConfig;
 import org.dpo4j.trainer.config.ScheduleConfig;
 import org.dpo4j.trainer.config.TrainConfig;
+import org.dpo4j.trainer.metrics.MetricNames;
+import org.dpo4j.trainer.metrics.MetricsLog;
+import org.dpo4j.trainer.run.CheckpointWriter;
+import org.dpo4j.trainer.run.DpoTrainer;
+import org.dpo4j.trainer.run.PolicySaver;
+import org.dpo4j.trainer.run.ResumePoint;
+import org.dpo4j.trainer.run.TrainingFailedException;
+import org.dpo4j.trainer.run.TrainingListener;
+import org.dpo4j.trainer.run.TrainingLoop;
+import org.dpo4j.trainer.run.TrainingSummary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.config.TrainConfig;
+import org.dpo4j.trainer.run.DpoTrainer;
+import org.dpo4j.trainer.run.TrainingListener;
 
 /**
  * Trains the tiny preset for {@code args[1]} steps in run directory {@code args[0]} and prints,

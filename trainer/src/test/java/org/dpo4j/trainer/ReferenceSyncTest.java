@@ -14,11 +14,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.dpo4j.trainer.checkpoint.RandomModelFolder;
+import org.dpo4j.trainer.common.UserInputException;
 import org.dpo4j.trainer.config.ModelConfig;
 import org.dpo4j.trainer.config.ReferenceConfig;
 import org.dpo4j.trainer.config.RunConfig;
+import org.dpo4j.trainer.init.RandomModelFolder;
+import org.dpo4j.trainer.metrics.MetricNames;
+import org.dpo4j.trainer.metrics.MetricsRecord;
 import org.dpo4j.trainer.model.ModelWeights;
+import org.dpo4j.trainer.run.DpoTrainer;
+import org.dpo4j.trainer.run.TrainingListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.dpo4j.trainer.run.DpoTrainer;
+import org.dpo4j.trainer.run.TrainingListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

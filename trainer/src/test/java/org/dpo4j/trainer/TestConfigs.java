@@ -14,11 +14,11 @@ import org.dpo4j.trainer.config.ScheduleConfig;
 import org.dpo4j.trainer.config.TrainConfig;
 
 /** Run configs for trainer tests: the tiny preset on the built-in pairs. */
-final class TestConfigs {
+public final class TestConfigs {
 
     private TestConfigs() {}
 
-    static RunConfig tiny(int maxSteps, double lr, int logEvery) {
+    public static RunConfig tiny(int maxSteps, double lr, int logEvery) {
         return new RunConfig(
                 new ModelConfig(null, "tiny", "llama"),
                 new ReferenceConfig(null),

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.dpo4j.cli.rundir.ExitCodes;
 import org.dpo4j.cli.rundir.RunReport;
-import org.dpo4j.trainer.ModelGeneration;
+import org.dpo4j.trainer.generate.ModelGeneration;
 import org.dpo4j.trainer.generate.Prompt;
 import org.dpo4j.trainer.generate.PromptFile;
 import org.dpo4j.trainer.generate.SampleStatistics;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.dpo4j.cli.rundir.ExitCodes;
-import org.dpo4j.trainer.checkpoint.RandomModelFolder;
+import org.dpo4j.trainer.init.RandomModelFolder;
 import org.dpo4j.trainer.model.registry.ModelPresets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 import org.dpo4j.cli.rundir.ExitCodes;
 import org.dpo4j.cli.rundir.MetricsSeries;
 import org.dpo4j.cli.rundir.RunPlots;
-import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.common.UserInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;

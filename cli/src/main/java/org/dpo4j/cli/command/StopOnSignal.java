@@ -2,7 +2,7 @@ package org.dpo4j.cli.command;
 
 import java.io.PrintWriter;
 import org.dpo4j.cli.sweep.InterruptHandlers;
-import org.dpo4j.trainer.StopSignal;
+import org.dpo4j.trainer.run.StopSignal;
 import sun.misc.Signal;
 
 /**

@@ -1,11 +1,11 @@
 package org.dpo4j.cli.command;
 
 import java.nio.file.Path;
-import org.dpo4j.trainer.DpoTrainer;
-import org.dpo4j.trainer.RunOptions;
-import org.dpo4j.trainer.TrainingListener;
-import org.dpo4j.trainer.TrainingSummary;
 import org.dpo4j.trainer.config.RunConfig;
+import org.dpo4j.trainer.run.DpoTrainer;
+import org.dpo4j.trainer.run.RunOptions;
+import org.dpo4j.trainer.run.TrainingListener;
+import org.dpo4j.trainer.run.TrainingSummary;
 
 /** The training entry point the {@code train} command calls; see {@code DpoTrainer.train}. */
 @FunctionalInterface

@@ -19,7 +19,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import org.dpo4j.trainer.config.ConfigValueException;
+import org.dpo4j.trainer.common.ConfigValueException;
 
 /** Turns Jackson's binding exceptions into one-line config problems that name the key path. */
 public final class BindErrors {

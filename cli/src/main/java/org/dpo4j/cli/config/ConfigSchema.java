@@ -23,7 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.dpo4j.trainer.config.ConfigValueException;
+import org.dpo4j.trainer.common.ConfigValueException;
 import org.dpo4j.trainer.config.LossConfig;
 import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.config.TrainConfig;

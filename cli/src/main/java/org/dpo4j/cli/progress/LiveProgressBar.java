@@ -13,8 +13,8 @@ import java.util.function.LongSupplier;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarConsumer;
-import org.dpo4j.trainer.MetricsRecord;
-import org.dpo4j.trainer.RunPlan;
+import org.dpo4j.trainer.metrics.MetricsRecord;
+import org.dpo4j.trainer.run.RunPlan;
 
 /**
  * Progress on a terminal: one bar line, redrawn in place several times a second by the

@@ -7,8 +7,8 @@ import static org.dpo4j.cli.progress.ProgressFormat.f4;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.function.LongSupplier;
-import org.dpo4j.trainer.MetricsRecord;
-import org.dpo4j.trainer.RunPlan;
+import org.dpo4j.trainer.metrics.MetricsRecord;
+import org.dpo4j.trainer.run.RunPlan;
 
 /**
  * Progress as plain lines, for pipes, log files and CI: one line per logged step and one per

@@ -1,7 +1,7 @@
 package org.dpo4j.cli.progress;
 
 import java.util.Locale;
-import org.dpo4j.trainer.MetricsRecord;
+import org.dpo4j.trainer.metrics.MetricsRecord;
 
 /** Number, step and duration formats shared by the progress outputs. */
 public final class ProgressFormat {

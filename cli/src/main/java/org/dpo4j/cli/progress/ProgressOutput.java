@@ -1,6 +1,6 @@
 package org.dpo4j.cli.progress;
 
-import org.dpo4j.trainer.TrainingListener;
+import org.dpo4j.trainer.run.TrainingListener;
 
 /** One way of showing a run's progress: a live bar ({@link LiveProgressBar}) or plain lines ({@link PlainProgress}). */
 public interface ProgressOutput extends TrainingListener, AutoCloseable {

@@ -4,9 +4,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.LongSupplier;
-import org.dpo4j.trainer.MetricsRecord;
-import org.dpo4j.trainer.RunPlan;
-import org.dpo4j.trainer.TrainingListener;
+import org.dpo4j.trainer.metrics.MetricsRecord;
+import org.dpo4j.trainer.run.RunPlan;
+import org.dpo4j.trainer.run.TrainingListener;
 
 /**
  * Shows a run's progress: a live bar on a terminal ({@link LiveProgressBar}), otherwise (a pipe,

@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.dpo4j.trainer.MetricNames;
-import org.dpo4j.trainer.MetricsRecord;
-import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.common.UserInputException;
+import org.dpo4j.trainer.metrics.MetricNames;
+import org.dpo4j.trainer.metrics.MetricsRecord;
 
 /**
  * The last logged training and evaluation metrics of a run, from its {@code metrics.jsonl}: the

@@ -13,9 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.dpo4j.trainer.MetricNames;
-import org.dpo4j.trainer.MetricsRecord;
-import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.common.UserInputException;
+import org.dpo4j.trainer.metrics.MetricNames;
+import org.dpo4j.trainer.metrics.MetricsRecord;
 
 /**
  * The data of a run's charts, taken from {@code metrics.jsonl}: for each chart, one series per

@@ -3,8 +3,8 @@ package org.dpo4j.cli.rundir;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
-import org.dpo4j.trainer.MetricsRecord;
-import org.dpo4j.trainer.TrainingSummary;
+import org.dpo4j.trainer.metrics.MetricsRecord;
+import org.dpo4j.trainer.run.TrainingSummary;
 
 /** Prints the end of a run: the final held-out evaluation, where the model and plots are, and the run directory. */
 public final class RunReport {

@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.dpo4j.cli.config.ConfigException;
-import org.dpo4j.trainer.ResumePoint;
 import org.dpo4j.trainer.config.RunConfig;
+import org.dpo4j.trainer.run.ResumePoint;
 
 /**
  * Where {@code train} writes: a new run directory ({@code output.dir}, or a time-stamped one), or,
@@ -31,7 +31,7 @@ public final class TrainingTarget {
      * @param workDir what relative paths are relative to
      * @param clock   names a new run directory
      * @throws ConfigException when the run directory cannot be used or found
-     * @throws org.dpo4j.trainer.UserInputException when the checkpoint does not belong to this config or directory
+     * @throws org.dpo4j.trainer.common.UserInputException when the checkpoint does not belong to this config or directory
      */
     public static TrainingTarget open(RunConfig run, String resume, Path workDir, Clock clock) throws IOException {
         if (resume == null) {

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.dpo4j.cli.config.ConfigException;
 import org.dpo4j.cli.rundir.RunMarker;
-import org.dpo4j.trainer.ResumePoint;
-import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.common.UserInputException;
+import org.dpo4j.trainer.run.ResumePoint;
 
 /** What a run of a sweep needs, from what its run directory holds now. */
 public enum SweepAction {

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 import org.dpo4j.cli.TestSupport;
 import org.dpo4j.cli.rundir.MetricsSeriesTest;
 import org.dpo4j.cli.rundir.RunPlotsTest;
-import org.dpo4j.trainer.TrainingSummary;
+import org.dpo4j.trainer.run.TrainingSummary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -18,12 +18,12 @@ import org.dpo4j.cli.TestSupport;
 import org.dpo4j.cli.config.ConfigLoader;
 import org.dpo4j.cli.rundir.ExitCodes;
 import org.dpo4j.cli.rundir.RunMarker;
-import org.dpo4j.trainer.MetricsRecord;
-import org.dpo4j.trainer.RunPlan;
-import org.dpo4j.trainer.TrainingFailedException;
-import org.dpo4j.trainer.TrainingListener;
-import org.dpo4j.trainer.TrainingSummary;
 import org.dpo4j.trainer.config.RunConfig;
+import org.dpo4j.trainer.metrics.MetricsRecord;
+import org.dpo4j.trainer.run.RunPlan;
+import org.dpo4j.trainer.run.TrainingFailedException;
+import org.dpo4j.trainer.run.TrainingListener;
+import org.dpo4j.trainer.run.TrainingSummary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

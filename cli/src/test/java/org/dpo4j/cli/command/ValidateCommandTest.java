@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.dpo4j.cli.TestSupport;
-import org.dpo4j.trainer.checkpoint.RandomModelFolder;
+import org.dpo4j.trainer.init.RandomModelFolder;
 import org.dpo4j.trainer.model.ModelArchitecture;
 import org.dpo4j.trainer.model.registry.ModelPresets;
 import org.dpo4j.trainer.tokenizer.ByteTokenizer;

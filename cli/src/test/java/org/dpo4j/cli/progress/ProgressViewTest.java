@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
-import org.dpo4j.trainer.MetricsRecord;
-import org.dpo4j.trainer.RunPlan;
+import org.dpo4j.trainer.metrics.MetricsRecord;
+import org.dpo4j.trainer.run.RunPlan;
 import org.junit.jupiter.api.Test;
 
 public class ProgressViewTest {

@@ -21,7 +21,7 @@ import java.util.Map;
  *                                   timed steps (before the matmul peak is measured), NaN when unknown
  * @param peakHeapMb                 the peak used Java heap during the benchmark
  * @param memoryEstimateMb           the peak memory {@code dpo4j validate} estimates for these
- *                                   shapes ({@code org.dpo4j.trainer.MemoryEstimate}, rows of T tokens)
+ *                                   shapes ({@code org.dpo4j.trainer.run.MemoryEstimate}, rows of T tokens)
  * @param minorFaultsPerStep         minor page faults per timed step
  * @param majorFaultsPerStep         major page faults per timed step
  * @param startupSeconds             from the JVM's start until the engine was up and the models built

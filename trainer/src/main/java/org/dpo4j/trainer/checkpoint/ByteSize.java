@@ -3,7 +3,7 @@ package org.dpo4j.trainer.checkpoint;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.dpo4j.trainer.config.ConfigValueException;
+import org.dpo4j.trainer.common.ConfigValueException;
 
 /**
  * Byte counts in Hugging Face's {@code max_shard_size} syntax: a plain integer of bytes, or an

@@ -13,8 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.dpo4j.trainer.JsonFiles;
-import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.common.JsonFiles;
+import org.dpo4j.trainer.common.UserInputException;
 
 /**
  * The weights of a Hugging Face model folder: the single {@value #SINGLE_FILE}, else

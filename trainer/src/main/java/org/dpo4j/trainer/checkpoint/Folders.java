@@ -24,7 +24,7 @@ public final class Folders {
      * is never replaced: it may be the working directory ({@code --out .}), a mount point, or
      * have permissions of its own, and the renames stay on its file system.
      */
-    static Path staging(Path target) {
+    public static Path staging(Path target) {
         Path t = target.toAbsolutePath().normalize();
         return Files.isDirectory(t) ? t.resolve(INNER_STAGING) : t.resolveSibling("." + t.getFileName() + ".partial");
     }
@@ -34,7 +34,7 @@ public final class Folders {
      * or, when it lies inside an existing {@code target}, renames its files into {@code target}
      * ({@code config.json} last, so that a folder with a config.json is complete) and removes it.
      */
-    static void publish(Path staging, Path target) throws IOException {
+    public static void publish(Path staging, Path target) throws IOException {
         Path t = target.toAbsolutePath().normalize();
         if (t.equals(staging.getParent())) {
             List<Path> files;

@@ -3,7 +3,7 @@ package org.dpo4j.trainer.checkpoint;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.stream.Collectors;
-import org.dpo4j.trainer.config.ConfigValueException;
+import org.dpo4j.trainer.common.ConfigValueException;
 
 /**
  * The element type a checkpoint is saved in: {@code f32} keeps training's float32 exactly;

@@ -6,7 +6,7 @@
  * org.dpo4j.trainer.checkpoint.ShardedWriter} over {@link
  * org.dpo4j.trainer.checkpoint.SafetensorsWriter}, through {@link
  * org.dpo4j.trainer.checkpoint.AtomicFiles}). Problems with a file a user supplied are one-line
- * {@link org.dpo4j.trainer.UserInputException}s naming the file, the tensor and what was
+ * {@link org.dpo4j.trainer.common.UserInputException}s naming the file, the tensor and what was
  * expected.
  */
 package org.dpo4j.trainer.checkpoint;

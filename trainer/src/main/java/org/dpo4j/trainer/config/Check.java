@@ -2,6 +2,7 @@ package org.dpo4j.trainer.config;
 
 import java.util.Collection;
 import java.util.List;
+import org.dpo4j.trainer.common.ConfigValueException;
 
 /** Value checks for config records; each failure names the key and what is allowed. */
 final class Check {

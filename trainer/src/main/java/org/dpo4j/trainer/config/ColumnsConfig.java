@@ -2,7 +2,7 @@ package org.dpo4j.trainer.config;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import org.dpo4j.trainer.data.ColumnNames;
+import org.dpo4j.trainer.common.ConfigValueException;
 
 /**
  * {@code data.columns}: the record fields that hold prompt, chosen and rejected, e.g.

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
-import org.dpo4j.trainer.data.TruncationMode;
+import org.dpo4j.trainer.common.ConfigValueException;
 
 /**
  * Preference data: where it is, how to read it, how to tokenize it.

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import org.dpo4j.losses.AotLoss;
 import org.dpo4j.losses.ApoDownLoss;
 import org.dpo4j.losses.ApoZeroLoss;
-import org.dpo4j.losses.BcoPairLoss;
 import org.dpo4j.losses.BcoPairLoss.BcoDelta;
+import org.dpo4j.losses.BcoPairLoss;
 import org.dpo4j.losses.CpoLoss;
 import org.dpo4j.losses.DiscoPopLoss;
 import org.dpo4j.losses.DivergenceKind;
@@ -30,6 +30,7 @@ import org.dpo4j.losses.SimPoLoss;
 import org.dpo4j.losses.SppoHardLoss;
 import org.dpo4j.losses.TdpoLoss;
 import org.dpo4j.losses.TdpoVariant;
+import org.dpo4j.trainer.common.ConfigValueException;
 
 /**
  * The {@code loss} node, polymorphic by {@code type}: one record per loss type, nested here so

@@ -3,6 +3,7 @@ package org.dpo4j.trainer.config;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
+import org.dpo4j.trainer.common.ConfigValueException;
 import org.dpo4j.trainer.model.registry.ModelPresets;
 
 /**

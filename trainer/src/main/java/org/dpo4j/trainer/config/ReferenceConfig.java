@@ -3,6 +3,7 @@ package org.dpo4j.trainer.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import org.dpo4j.trainer.common.ConfigValueException;
 
 /**
  * The reference model of the losses that need one.

@@ -4,18 +4,19 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 import org.dpo4j.losses.ConfigChoice;
+import org.dpo4j.trainer.common.ConfigValueException;
 
 /**
  * The loop. The run's length is given by exactly one of {@code maxSteps} and {@code epochs};
  * with epochs, the trainer computes the steps as Hugging Face does
- * ({@link org.dpo4j.trainer.data.EpochSteps}).
+ * ({@code EpochSteps}).
  *
  * @param batchSize                 pairs per micro-batch (2·batchSize rows per forward)
  * @param gradientAccumulationSteps micro-batches per optimizer step
  * @param maxSteps                  optimizer steps, or null when {@code epochs} is set
  * @param epochs                    passes over the training pairs, or null when {@code maxSteps} is set
  * @param groupByLength             lay each epoch out in batches of similar length
- *                                  ({@link org.dpo4j.trainer.data.EpochBatches}); false: a plain shuffle
+ *                                  ({@code EpochBatches}); false: a plain shuffle
  * @param seed                      seeds model initialisation, data split and shuffling
  * @param device                    {@code auto} (GPU when the engine sees one), {@code cpu},
  *                                  {@code gpu} or {@code gpu:N}

@@ -3,7 +3,8 @@ package org.dpo4j.trainer.data;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.common.UserInputException;
+import org.dpo4j.trainer.data.source.BadRecord;
 
 /**
  * {@code data.on_bad_record}: stop at the first bad record ({@code error}, the default), or skip

@@ -1,6 +1,7 @@
 package org.dpo4j.trainer.data;
 
 import java.util.List;
+import org.dpo4j.trainer.data.chat.ChatMessage;
 
 /**
  * A preference record in the conversational format: the prompt is a list of messages (often

@@ -1,9 +1,11 @@
 package org.dpo4j.trainer.data;
 
 import java.util.List;
-import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.common.UserInputException;
 import org.dpo4j.trainer.config.DataConfig;
+import org.dpo4j.trainer.data.source.BadRecord;
 import org.dpo4j.trainer.data.source.DataFiles;
+import org.dpo4j.trainer.data.source.ReadResult;
 import org.dpo4j.trainer.data.source.RecordReader;
 
 /**

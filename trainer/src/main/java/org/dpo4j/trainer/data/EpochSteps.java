@@ -1,6 +1,6 @@
 package org.dpo4j.trainer.data;
 
-import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.common.UserInputException;
 
 /**
  * Optimizer steps for a run given in epochs ({@code train.epochs}), counted as Hugging Face's

@@ -3,9 +3,11 @@ package org.dpo4j.trainer.data;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.dpo4j.trainer.data.BadRecord.Reason;
+import org.dpo4j.trainer.data.chat.ChatMessage;
 import org.dpo4j.trainer.data.chat.ChatTemplate;
 import org.dpo4j.trainer.data.chat.ChatTemplates;
+import org.dpo4j.trainer.data.source.BadRecord.Reason;
+import org.dpo4j.trainer.data.source.BadRecord;
 
 /**
  * Turns examples into text pairs. Text pairs pass unchanged. A conversation is rendered with the

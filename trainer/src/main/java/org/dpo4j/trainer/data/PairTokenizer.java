@@ -3,6 +3,7 @@ package org.dpo4j.trainer.data;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.dpo4j.trainer.config.TruncationMode;
 import org.dpo4j.trainer.tokenizer.TextTokenizer;
 
 /**

@@ -3,8 +3,10 @@ package org.dpo4j.trainer.data;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.common.UserInputException;
 import org.dpo4j.trainer.config.DataConfig;
+import org.dpo4j.trainer.config.TruncationMode;
+import org.dpo4j.trainer.data.source.BadRecord;
 import org.dpo4j.trainer.tokenizer.TextTokenizer;
 
 /**

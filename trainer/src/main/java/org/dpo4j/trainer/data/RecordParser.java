@@ -3,7 +3,11 @@ package org.dpo4j.trainer.data;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
-import org.dpo4j.trainer.data.BadRecord.Reason;
+import org.dpo4j.trainer.config.ColumnNames;
+import org.dpo4j.trainer.data.chat.ChatMessage;
+import org.dpo4j.trainer.data.source.BadRecord.Reason;
+import org.dpo4j.trainer.data.source.BadRecord;
+import org.dpo4j.trainer.data.source.SourceRecord;
 
 /**
  * Reads {@link SourceRecord}s as preference examples, or says why a record cannot be one.

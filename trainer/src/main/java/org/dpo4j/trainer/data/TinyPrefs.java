@@ -77,4 +77,19 @@ public final class TinyPrefs {
     private static String pick(String[] options, Random random) {
         return options[random.nextInt(options.length)];
     }
+
+    /**
+     * The texts of the built-in pairs ({@code builtin:tiny-prefs}): each pair's prompt, chosen
+     * and rejected, in the data set's order; the corpus the default tokenizer is trained on.
+     */
+    public static List<String> corpus() {
+        List<PreferencePair> pairs = pairs();
+        List<String> texts = new ArrayList<>(3 * pairs.size());
+        for (PreferencePair pair : pairs) {
+            texts.add(pair.prompt());
+            texts.add(pair.chosen());
+            texts.add(pair.rejected());
+        }
+        return texts;
+    }
 }

@@ -1,7 +1,7 @@
 package org.dpo4j.trainer.generate;
 
 import java.util.List;
-import org.dpo4j.trainer.data.ChatMessage;
+import org.dpo4j.trainer.data.chat.ChatMessage;
 
 /**
  * One prompt to continue: plain text, or a conversation for the chat template.

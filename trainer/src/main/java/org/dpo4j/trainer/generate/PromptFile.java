@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.dpo4j.trainer.UserInputException;
-import org.dpo4j.trainer.data.ChatMessage;
+import org.dpo4j.trainer.common.UserInputException;
+import org.dpo4j.trainer.data.chat.ChatMessage;
 
 /**
  * Reads the prompts of {@code generate --prompts FILE}, UTF-8:

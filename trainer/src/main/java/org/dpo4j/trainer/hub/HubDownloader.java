@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
-import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.common.UserInputException;
 
 /**
  * Turns a {@link HubReference} into a local Hugging Face model folder, downloading what a causal

@@ -3,7 +3,7 @@ package org.dpo4j.trainer.hub;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
-import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.common.UserInputException;
 
 /**
  * A model repository on the Hugging Face hub, written in a config as {@code hf://owner/name} or

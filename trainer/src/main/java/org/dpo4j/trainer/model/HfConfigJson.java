@@ -2,7 +2,7 @@ package org.dpo4j.trainer.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.common.UserInputException;
 
 /**
  * A Hugging Face {@code config.json} being read: typed access to its keys, where a missing or

@@ -27,7 +27,7 @@ public interface ModelFamily {
      * what the forward pass does not implement, and what cannot attend {@code maxLength} tokens
      * in a way the generic position check does not see (e.g. an active sliding window).
      *
-     * @throws org.dpo4j.trainer.UserInputException through {@link HfConfigJson#fail}
+     * @throws org.dpo4j.trainer.common.UserInputException through {@link HfConfigJson#fail}
      */
     ModelArchitecture readConfig(HfConfigJson config, String modelType, int maxLength);
 

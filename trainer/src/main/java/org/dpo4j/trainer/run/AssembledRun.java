@@ -2,13 +2,11 @@ package org.dpo4j.trainer.run;
 
 import ai.djl.ndarray.NDManager;
 import org.dpo4j.losses.PreferenceLoss;
-import org.dpo4j.trainer.BatchForward;
-import org.dpo4j.trainer.PreferenceScorer;
-import org.dpo4j.trainer.ReferenceSetup;
-import org.dpo4j.trainer.RunModels;
 import org.dpo4j.trainer.data.Batcher;
 import org.dpo4j.trainer.optim.AdamW;
 import org.dpo4j.trainer.optim.LearningRateSchedule;
+import org.dpo4j.trainer.scoring.BatchForward;
+import org.dpo4j.trainer.scoring.PreferenceScorer;
 
 /**
  * The parts of one run, as {@link RunAssembly} built them. Its arrays live in {@code manager},

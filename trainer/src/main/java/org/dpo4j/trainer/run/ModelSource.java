@@ -1,7 +1,6 @@
 package org.dpo4j.trainer.run;
 
 import ai.djl.ndarray.NDManager;
-import org.dpo4j.trainer.RunModels;
 
 /**
  * Where a run's policy and reference come from, the part of the assembly each caller decides:
@@ -14,7 +13,7 @@ public interface ModelSource {
 
     /**
      * @param manager owns the weights
-     * @throws org.dpo4j.trainer.UserInputException when a folder is unusable
+     * @throws org.dpo4j.trainer.common.UserInputException when a folder is unusable
      */
     RunModels load(NDManager manager);
 }

@@ -5,13 +5,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 import org.dpo4j.losses.PreferenceLoss;
-import org.dpo4j.trainer.BatchForward;
-import org.dpo4j.trainer.ReferenceSetup;
-import org.dpo4j.trainer.RunModels;
 import org.dpo4j.trainer.config.ReferenceConfig;
 import org.dpo4j.trainer.data.Batcher;
 import org.dpo4j.trainer.data.PreparedData;
 import org.dpo4j.trainer.data.TokenizedPair;
+import org.dpo4j.trainer.scoring.BatchForward;
 
 /**
  * How a run gets its reference values, the caller's choice: cached in files for training,

@@ -4,11 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.util.function.Consumer;
 import org.dpo4j.losses.PreferenceLoss;
-import org.dpo4j.trainer.BatchForward;
-import org.dpo4j.trainer.Devices;
-import org.dpo4j.trainer.PreferenceScorer;
-import org.dpo4j.trainer.ReferenceSetup;
-import org.dpo4j.trainer.RunModels;
+import org.dpo4j.trainer.common.Devices;
 import org.dpo4j.trainer.config.OptimConfig;
 import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.config.ScheduleConfig;
@@ -16,6 +12,8 @@ import org.dpo4j.trainer.data.Batcher;
 import org.dpo4j.trainer.model.ModelWeights;
 import org.dpo4j.trainer.optim.AdamW;
 import org.dpo4j.trainer.optim.LearningRateSchedule;
+import org.dpo4j.trainer.scoring.BatchForward;
+import org.dpo4j.trainer.scoring.PreferenceScorer;
 
 /**
  * Builds one run from a resolved {@link RunConfig}, in the one order training, the benchmark and
@@ -49,7 +47,7 @@ public final class RunAssembly implements AutoCloseable {
      * @param config the resolved run config
      * @param padId  the tokenizer's padding id, which the batcher writes
      * @param notes  receives one line per thing the user should know
-     * @throws org.dpo4j.trainer.UserInputException when the loss settings or {@code train.device} are unusable
+     * @throws org.dpo4j.trainer.common.UserInputException when the loss settings or {@code train.device} are unusable
      */
     public static RunAssembly open(RunConfig config, int padId, Consumer<String> notes) {
         PreferenceLoss loss = config.loss().create();

@@ -3,15 +3,6 @@ package org.dpo4j.trainer.smoke;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.dpo4j.trainer.DpoTrainer;
-import org.dpo4j.trainer.MetricsRecord;
-import org.dpo4j.trainer.ModelFolders;
-import org.dpo4j.trainer.RunCheck;
-import org.dpo4j.trainer.RunOptions;
-import org.dpo4j.trainer.RunPlan;
-import org.dpo4j.trainer.StopSignal;
-import org.dpo4j.trainer.TrainingListener;
-import org.dpo4j.trainer.TrainingSummary;
 import org.dpo4j.trainer.config.EvalConfig;
 import org.dpo4j.trainer.config.ModelConfig;
 import org.dpo4j.trainer.config.NanPolicy;
@@ -22,7 +13,16 @@ import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.config.SaveConfig;
 import org.dpo4j.trainer.config.ScheduleConfig;
 import org.dpo4j.trainer.config.TrainConfig;
+import org.dpo4j.trainer.hub.ModelFolders;
+import org.dpo4j.trainer.metrics.MetricsRecord;
 import org.dpo4j.trainer.model.ModelArchitecture;
+import org.dpo4j.trainer.run.DpoTrainer;
+import org.dpo4j.trainer.run.RunCheck;
+import org.dpo4j.trainer.run.RunOptions;
+import org.dpo4j.trainer.run.RunPlan;
+import org.dpo4j.trainer.run.StopSignal;
+import org.dpo4j.trainer.run.TrainingListener;
+import org.dpo4j.trainer.run.TrainingSummary;
 
 /**
  * {@code train --smoke}: a fast check of a user's real config for their CI. It reads and checks
@@ -96,7 +96,7 @@ public final class SmokeRun {
      * @param runDir   an existing directory for the smoke run's files
      * @param listener progress of the smoke run
      * @throws UserInputException when anything the config names fails to load
-     * @throws org.dpo4j.trainer.TrainingFailedException when a value becomes NaN or infinite
+     * @throws org.dpo4j.trainer.run.TrainingFailedException when a value becomes NaN or infinite
      */
     public static Result run(RunConfig user, Path runDir, TrainingListener listener) {
         RunCheck check = RunCheck.of(user); // everything the real run reads, without its weights

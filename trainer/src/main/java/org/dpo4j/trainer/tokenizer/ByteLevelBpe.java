@@ -1,10 +1,7 @@
 package org.dpo4j.trainer.tokenizer;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.dpo4j.trainer.data.PreferencePair;
-import org.dpo4j.trainer.data.TinyPrefs;
 
 /**
  * Builds the files of a working Hugging Face byte-level BPE tokenizer, in Java: {@code
@@ -109,21 +106,6 @@ public final class ByteLevelBpe {
         requirePositive(modelMaxLength);
         BpeTrainer.Learned learned = BpeTrainer.learn(corpus, targetVocabSize - style.minVocabSize());
         return render(learned, style, true, modelMaxLength);
-    }
-
-    /**
-     * The built-in preference data's texts ({@code builtin:tiny-prefs}): each pair's prompt,
-     * chosen and rejected, in the data set's order.
-     */
-    public static List<String> defaultCorpus() {
-        List<PreferencePair> pairs = TinyPrefs.pairs();
-        List<String> texts = new ArrayList<>(3 * pairs.size());
-        for (PreferencePair pair : pairs) {
-            texts.add(pair.prompt());
-            texts.add(pair.chosen());
-            texts.add(pair.rejected());
-        }
-        return texts;
     }
 
     private static Map<String, String> render(

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
-import org.dpo4j.trainer.DjlEnvironment;
-import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.common.DjlEnvironment;
+import org.dpo4j.trainer.common.UserInputException;
 
 /**
  * A Hugging Face fast tokenizer ({@code tokenizer.json}) read through DJL's binding of the Rust

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import org.dpo4j.trainer.JsonFiles;
-import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.common.JsonFiles;
+import org.dpo4j.trainer.common.UserInputException;
 
 /**
  * The EOS and PAD ids of a Hugging Face model folder, looked up where transformers and TRL look.

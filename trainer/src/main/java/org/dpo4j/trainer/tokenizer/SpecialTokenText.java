@@ -3,7 +3,7 @@ package org.dpo4j.trainer.tokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.common.UserInputException;
 
 /**
  * A special token's text in {@code tokenizer_config.json} or {@code special_tokens_map.json}:

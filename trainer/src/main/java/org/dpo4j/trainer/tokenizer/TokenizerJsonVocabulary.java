@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
-import org.dpo4j.trainer.JsonFiles;
-import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.common.JsonFiles;
+import org.dpo4j.trainer.common.UserInputException;
 
 /**
  * The token → id map of a Hugging Face {@code tokenizer.json}: the model's vocabulary plus the

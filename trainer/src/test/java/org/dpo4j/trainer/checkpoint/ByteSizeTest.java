@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.dpo4j.trainer.config.ConfigValueException;
+import org.dpo4j.trainer.common.ConfigValueException;
 import org.junit.jupiter.api.Test;
 
 class ByteSizeTest {

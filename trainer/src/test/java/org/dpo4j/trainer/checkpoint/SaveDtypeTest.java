@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import org.dpo4j.trainer.config.ConfigValueException;
+import org.dpo4j.trainer.common.ConfigValueException;
 import org.junit.jupiter.api.Test;
 
 class SaveDtypeTest {

@@ -10,7 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.common.UserInputException;
 import org.junit.jupiter.api.function.Executable;
 
 /** Builds safetensors files byte by byte, and checks error messages. */

@@ -3,7 +3,7 @@ package org.dpo4j.trainer.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.common.UserInputException;
 import org.junit.jupiter.api.Test;
 
 /** steps = epochs · max(⌊⌈N / B⌉ / G⌋, 1), each case worked by hand. */

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.dpo4j.trainer.config.TruncationMode;
 import org.dpo4j.trainer.tokenizer.ByteLevelBpe;
 import org.dpo4j.trainer.tokenizer.ByteTokenizer;
 import org.dpo4j.trainer.tokenizer.HfTokenizer;
@@ -122,7 +123,7 @@ class PairTokenizerTest {
 
     @Test
     void aMergeAcrossTheBoundaryIsRetokenizedNotMasked() throws IOException {
-        Map<String, String> files = ByteLevelBpe.train(ByteLevelBpe.defaultCorpus(), 512, ByteLevelBpe.Style.LLAMA, 128);
+        Map<String, String> files = ByteLevelBpe.train(TinyPrefs.corpus(), 512, ByteLevelBpe.Style.LLAMA, 128);
         for (Map.Entry<String, String> f : files.entrySet()) {
             Files.writeString(dir.resolve(f.getKey()), f.getValue());
         }

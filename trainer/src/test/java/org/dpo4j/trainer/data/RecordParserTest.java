@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
-import org.dpo4j.trainer.data.BadRecord.Reason;
+import org.dpo4j.trainer.config.ColumnNames;
+import org.dpo4j.trainer.data.chat.ChatMessage;
+import org.dpo4j.trainer.data.source.BadRecord.Reason;
+import org.dpo4j.trainer.data.source.BadRecord;
+import org.dpo4j.trainer.data.source.SourceRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -8,14 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.common.UserInputException;
+import org.dpo4j.trainer.model.gpt2.Gpt2Config;
+import org.dpo4j.trainer.model.llama.LlamaConfig;
+import org.dpo4j.trainer.model.registry.HfConfigReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.dpo4j.trainer.model.llama.LlamaConfig;
-import org.dpo4j.trainer.model.gpt2.Gpt2Config;
-import org.dpo4j.trainer.model.registry.HfConfigReader;
 
 /** config.json to architecture: Hugging Face's defaults, and one line for what is not supported. */
 class HfConfigReaderTest {

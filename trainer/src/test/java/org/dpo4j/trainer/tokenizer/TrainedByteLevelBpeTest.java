@@ -1,5 +1,6 @@
 package org.dpo4j.trainer.tokenizer;
 
+import org.dpo4j.trainer.data.TinyPrefs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -31,7 +32,7 @@ class TrainedByteLevelBpeTest {
 
     @BeforeAll
     static void trainOnBuiltInData() {
-        files = ByteLevelBpe.train(ByteLevelBpe.defaultCorpus(), TARGET, Style.LLAMA, 128);
+        files = ByteLevelBpe.train(TinyPrefs.corpus(), TARGET, Style.LLAMA, 128);
         tokenizer = HfTokenizer.load(TokenizerFolders.write(files, dir.resolve("llama")));
     }
 
@@ -64,7 +65,7 @@ class TrainedByteLevelBpeTest {
     @Test
     void neverExceedsTheTargetAndStopsWhenPairsRunOut() throws Exception {
         for (int target : new int[] {259, 260, 300, 5000}) {
-            Map<String, String> small = ByteLevelBpe.train(ByteLevelBpe.defaultCorpus(), target, Style.LLAMA, 128);
+            Map<String, String> small = ByteLevelBpe.train(TinyPrefs.corpus(), target, Style.LLAMA, 128);
             try (HfTokenizer t = HfTokenizer.load(TokenizerFolders.write(small, dir.resolve("t" + target)))) {
                 assertTrue(t.vocabSize() <= target, "target " + target + ": " + t.vocabSize());
                 assertEquals(t.vocabulary().size(), t.vocabSize());
@@ -109,7 +110,7 @@ class TrainedByteLevelBpeTest {
             String text = TokenizerFolders.randomText(random, 40);
             assertEquals(text, tokenizer.decode(tokenizer.encode(text)));
         }
-        for (String text : ByteLevelBpe.defaultCorpus().subList(0, 300)) {
+        for (String text : TinyPrefs.corpus().subList(0, 300)) {
             assertEquals(text, tokenizer.decode(tokenizer.encode(text)));
         }
     }
@@ -118,7 +119,7 @@ class TrainedByteLevelBpeTest {
     void usesMergesOnCorpusText() {
         long bytes = 0;
         long ids = 0;
-        for (String text : ByteLevelBpe.defaultCorpus()) {
+        for (String text : TinyPrefs.corpus()) {
             bytes += text.getBytes(StandardCharsets.UTF_8).length;
             ids += tokenizer.encode(text).length;
         }
@@ -130,18 +131,18 @@ class TrainedByteLevelBpeTest {
 
     @Test
     void deterministic() {
-        Map<String, String> again = ByteLevelBpe.train(ByteLevelBpe.defaultCorpus(), TARGET, Style.LLAMA, 128);
+        Map<String, String> again = ByteLevelBpe.train(TinyPrefs.corpus(), TARGET, Style.LLAMA, 128);
         assertEquals(files, again);
         for (String name : files.keySet()) {
             assertArrayEquals(files.get(name).getBytes(StandardCharsets.UTF_8),
                     again.get(name).getBytes(StandardCharsets.UTF_8), name);
         }
-        assertNotEquals(files, ByteLevelBpe.train(ByteLevelBpe.defaultCorpus(), TARGET - 1, Style.LLAMA, 128));
+        assertNotEquals(files, ByteLevelBpe.train(TinyPrefs.corpus(), TARGET - 1, Style.LLAMA, 128));
     }
 
     @Test
     void gpt2StyleHasOneSpecialTokenAndNoBos() throws Exception {
-        Map<String, String> gpt2 = ByteLevelBpe.train(ByteLevelBpe.defaultCorpus(), 300, Style.GPT2, 128);
+        Map<String, String> gpt2 = ByteLevelBpe.train(TinyPrefs.corpus(), 300, Style.GPT2, 128);
         try (HfTokenizer t = HfTokenizer.load(TokenizerFolders.write(gpt2, dir.resolve("gpt2")))) {
             assertEquals(-1, t.bosId());
             assertEquals(256, t.eosId());

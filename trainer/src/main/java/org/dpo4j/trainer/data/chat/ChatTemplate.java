@@ -1,7 +1,6 @@
 package org.dpo4j.trainer.data.chat;
 
 import java.util.List;
-import org.dpo4j.trainer.data.ChatMessage;
 
 /**
  * Turns a conversation into the text a model is trained on, as Hugging Face's
@@ -19,7 +18,7 @@ public interface ChatTemplate {
      * @param messages            the conversation, in order
      * @param addGenerationPrompt append what opens an assistant turn ({@code
      *                            <|im_start|>assistant\n} for ChatML)
-     * @throws org.dpo4j.trainer.UserInputException one line: the template refused the
+     * @throws org.dpo4j.trainer.common.UserInputException one line: the template refused the
      *     conversation ({@code raise_exception}), or used something dpo4j does not support
      */
     String render(List<ChatMessage> messages, boolean addGenerationPrompt);

@@ -14,8 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.dpo4j.trainer.UserInputException;
-import org.dpo4j.trainer.data.ChatMessage;
+import org.dpo4j.trainer.common.UserInputException;
 
 /**
  * A chat template written in Jinja, rendered the way transformers renders it (see

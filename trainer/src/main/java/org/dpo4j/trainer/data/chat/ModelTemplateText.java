@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.dpo4j.trainer.JsonFiles;
-import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.common.JsonFiles;
+import org.dpo4j.trainer.common.UserInputException;
 
 /**
  * A model folder's own chat template, found where transformers looks, first found wins:

@@ -3,8 +3,8 @@ package org.dpo4j.trainer.data.chat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.dpo4j.trainer.JsonFiles;
-import org.dpo4j.trainer.UserInputException;
+import org.dpo4j.trainer.common.JsonFiles;
+import org.dpo4j.trainer.common.UserInputException;
 import org.dpo4j.trainer.tokenizer.SpecialTokenText;
 
 /**

@@ -12,10 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.dpo4j.trainer.UserInputException;
-import org.dpo4j.trainer.data.BadRecord;
-import org.dpo4j.trainer.data.ReadResult;
-import org.dpo4j.trainer.data.SourceRecord;
+import org.dpo4j.trainer.common.UserInputException;
 
 /**
  * Reads a JSON file holding one top-level array of record objects, streaming it element by

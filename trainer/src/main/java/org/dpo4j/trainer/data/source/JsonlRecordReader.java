@@ -9,10 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.dpo4j.trainer.data.BadRecord;
-import org.dpo4j.trainer.data.BadRecord.Reason;
-import org.dpo4j.trainer.data.ReadResult;
-import org.dpo4j.trainer.data.SourceRecord;
+import org.dpo4j.trainer.data.source.BadRecord.Reason;
 
 /**
  * Reads JSONL: one JSON object per line, UTF-8 (a leading byte order mark is allowed), blank lines

@@ -26,10 +26,7 @@ import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.schema.MessageType;
-import org.dpo4j.trainer.UserInputException;
-import org.dpo4j.trainer.data.BadRecord;
-import org.dpo4j.trainer.data.ReadResult;
-import org.dpo4j.trainer.data.SourceRecord;
+import org.dpo4j.trainer.common.UserInputException;
 
 /**
  * Reads a Parquet file, one record per row (converted by {@link ParquetJson}), as

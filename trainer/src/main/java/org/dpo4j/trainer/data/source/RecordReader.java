@@ -3,10 +3,7 @@ package org.dpo4j.trainer.data.source;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.dpo4j.trainer.UserInputException;
-import org.dpo4j.trainer.data.BadRecord;
-import org.dpo4j.trainer.data.ReadResult;
-import org.dpo4j.trainer.data.SourceRecord;
+import org.dpo4j.trainer.common.UserInputException;
 
 /**
  * Reads one data file into records, one reader per {@link DataFormat}.

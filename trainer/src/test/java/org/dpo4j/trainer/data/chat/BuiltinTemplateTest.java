@@ -9,7 +9,6 @@ import static org.dpo4j.trainer.data.chat.Chats.user;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-import org.dpo4j.trainer.data.ChatMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

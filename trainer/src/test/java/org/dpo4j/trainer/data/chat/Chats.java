@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.dpo4j.trainer.data.ChatMessage;
 
 /** Conversations and template files shared by the chat template tests. */
 final class Chats {

@@ -8,11 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.dpo4j.trainer.UserInputException;
-import org.dpo4j.trainer.data.BadRecord;
-import org.dpo4j.trainer.data.BadRecord.Reason;
-import org.dpo4j.trainer.data.ReadResult;
-import org.dpo4j.trainer.data.SourceRecord;
+import org.dpo4j.trainer.common.UserInputException;
+import org.dpo4j.trainer.data.source.BadRecord.Reason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -16,11 +16,8 @@ import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
-import org.dpo4j.trainer.UserInputException;
-import org.dpo4j.trainer.data.BadRecord;
-import org.dpo4j.trainer.data.BadRecord.Reason;
-import org.dpo4j.trainer.data.ReadResult;
-import org.dpo4j.trainer.data.SourceRecord;
+import org.dpo4j.trainer.common.UserInputException;
+import org.dpo4j.trainer.data.source.BadRecord.Reason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

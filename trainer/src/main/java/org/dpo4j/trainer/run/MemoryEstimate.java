@@ -1,0 +1,157 @@
+package org.dpo4j.trainer.run;
+
+import org.dpo4j.trainer.model.ModelArchitecture;
+
+/**
+ * An estimate of a training run's peak resident memory, in bytes, by part. Everything is float32
+ * (4 bytes), as dpo4j trains. {@code dpo4j validate} prints it; {@code dpo4j bench} prints it
+ * next to the measured peak resident set, which adds the allocator's slack.
+ *
+ * <p>With P the policy's parameters, P_ref the reference's, B = {@code train.batch_size},
+ * R = 2B rows (chosen and rejected), T = {@code data.max_length}:
+ * <pre>
+ *   policy weights     4·P
+ *   reference weights  4·P_ref, or 0 when its log-probs are precomputed (the model is freed)
+ *   reference cache    8·4·N for N cached pairs (four float64 values per pair), else 0
+ *   gradients          4·P
+ *   optimizer state    8·P                       AdamW's two moments
+ *   policy activations 4·R·(saved(T) + block(T))
+ *   reference          4·R·T·V when a per-token KL (TDPO) keeps the reference's log-probs
+ *                      through the policy's pass, else 0
+ *   runtime            {@value #RUNTIME_MIB} MiB: the JVM and libtorch themselves
+ * </pre>
+ * Why these terms: each decoder block runs in its own scope that keeps only its output, and
+ * each micro-batch's arrays are freed before the next, so a step holds what autograd saves for
+ * one micro-batch's backward pass (saved), plus, while one block runs, that block's own arrays
+ * (block); gradient accumulation does not multiply it. The live reference keeps no graph:
+ * its forward needs one block's arrays and its head, both freed before the policy's forward, so
+ * it adds to the peak only what it hands to the loss.
+ *
+ * <p>saved(T) = T·L·s + L·H·T² + T·(d + k·V), with L layers, width d, H query heads, the
+ * (H, T, T) softmax output per layer, and the head's saved arrays at every position (an upper
+ * bound: only scored positions run the head): its input (d) and log-softmax (V), k = 2 with a
+ * per-token KL (the divergence's product too), else 1. Per token per layer, s is each family's
+ * {@link ModelArchitecture#savedFloatsPerTokenPerLayer()}, derived beside each family's record:
+ * 5d + 3·H·D + 5I for the Llama family (MLP width I), 8d + 5I for GPT-2.
+ *
+ * <p>block(T) = T·s + 3·H·T²: one block's saved arrays while it runs, plus its raw, scaled and
+ * masked scores, which live only until the block's scope closes.
+ *
+ * <p>The activations are an upper bound in two ways: every row is taken as {@code max_length}
+ * tokens, and each pair's two rows as computed whole, while {@code train.share_prompts} computes
+ * the shared prompt once. The runtime is measured: the peak resident set of
+ * {@code dpo4j bench --seq-len 2 --batch-size 1 --matmul-size 64} (the tiny preset, 7 MB of
+ * weights and next to no activations) is 245-248 MB. Not counted: memory the
+ * allocator keeps after it is freed; docs/performance.md compares the estimate with measured
+ * peaks.
+ *
+ * @param policyWeights        the trained parameters
+ * @param referenceWeights     the frozen reference's parameters (0 when precomputed)
+ * @param referenceCache       the precomputed reference log-probs (0 when live)
+ * @param gradients            one gradient per parameter
+ * @param optimizerState       AdamW's first and second moments
+ * @param policyActivations    the policy's arrays at the peak of a micro-batch: saved(T) + block(T)
+ * @param referenceActivations what the reference keeps through the policy's pass (TDPO's
+ *                             per-token log-probs; else 0)
+ * @param runtime              the JVM and libtorch ({@value #RUNTIME_MIB} MiB)
+ */
+public record MemoryEstimate(
+        long policyWeights,
+        long referenceWeights,
+        long referenceCache,
+        long gradients,
+        long optimizerState,
+        long policyActivations,
+        long referenceActivations,
+        long runtime) {
+
+    /** Resident memory of the JVM and libtorch with no model, measured (see the class comment). */
+    public static final long RUNTIME_MIB = 250;
+
+    /** Bytes of one float32. */
+    static final long FLOAT = 4;
+
+    /** Bytes per cached pair: chosen and rejected log-probs and token counts, float64 each. */
+    static final long CACHE_BYTES_PER_PAIR = 4 * 8;
+
+    /** How the run's reference is held. */
+    public enum ReferenceMode {
+        /** Run on every batch. */
+        LIVE("live"),
+        /** Loaded but never run: the loss is reference-free. */
+        UNUSED("none"),
+        /** Its sequence log-probs are computed before training and its weights freed. */
+        PRECOMPUTED("precomputed");
+
+        private final String label;
+
+        ReferenceMode(String label) {
+            this.label = label;
+        }
+
+        /** The benchmark's word for it ({@code bench}'s {@code reference} field). */
+        public String label() {
+            return label;
+        }
+    }
+
+    /**
+     * @param policy        the policy's architecture
+     * @param reference     the reference's architecture (the policy's for a frozen copy)
+     * @param mode          how the reference is held
+     * @param tokenKl       whether the loss compares the two distributions per token (TDPO)
+     * @param batchSize     {@code train.batch_size}, pairs per micro-batch
+     * @param maxLength     {@code data.max_length}, the longest row
+     * @param cachedPairs   training plus held-out pairs (the cache's rows when precomputed)
+     */
+    public static MemoryEstimate of(ModelArchitecture policy, ModelArchitecture reference, ReferenceMode mode,
+            boolean tokenKl, int batchSize, int maxLength, long cachedPairs) {
+        long p = policy.parameterCount();
+        long rows = 2L * batchSize;
+        long policyActivations = FLOAT * rows
+                * (savedFloatsPerRow(policy, maxLength, tokenKl) + blockFloatsPerRow(policy, maxLength));
+        long referenceActivations = mode == ReferenceMode.LIVE && tokenKl
+                ? FLOAT * rows * maxLength * reference.vocabSize()
+                : 0;
+        return new MemoryEstimate(
+                FLOAT * p,
+                mode == ReferenceMode.PRECOMPUTED ? 0 : FLOAT * reference.parameterCount(),
+                mode == ReferenceMode.PRECOMPUTED ? CACHE_BYTES_PER_PAIR * cachedPairs : 0,
+                FLOAT * p,
+                2 * FLOAT * p,
+                policyActivations,
+                referenceActivations,
+                RUNTIME_MIB << 20);
+    }
+
+    /** The sum of the parts. */
+    public long total() {
+        return policyWeights + referenceWeights + referenceCache + gradients + optimizerState + activations() + runtime;
+    }
+
+    /** Policy and reference activations. */
+    public long activations() {
+        return policyActivations + referenceActivations;
+    }
+
+    /** saved(T): floats autograd keeps for one row's backward pass (see the class comment). */
+    static long savedFloatsPerRow(ModelArchitecture model, long t, boolean tokenKl) {
+        long layers = model.numLayers();
+        long head = model.hiddenSize() + (tokenKl ? 2L : 1L) * model.vocabSize();
+        return t * layers * savedPerTokenPerLayer(model) + layers * queryHeads(model) * t * t + t * head;
+    }
+
+    /** block(T): floats of one decoder block while it runs, for one row (see the class comment). */
+    static long blockFloatsPerRow(ModelArchitecture model, long t) {
+        return t * savedPerTokenPerLayer(model) + 3 * queryHeads(model) * t * t;
+    }
+
+    /** s: floats a decoder block saves per token (see the class comment). */
+    static long savedPerTokenPerLayer(ModelArchitecture model) {
+        return model.savedFloatsPerTokenPerLayer();
+    }
+
+    private static long queryHeads(ModelArchitecture model) {
+        return model.numHeads();
+    }
+}

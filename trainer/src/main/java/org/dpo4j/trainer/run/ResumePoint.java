@@ -1,0 +1,235 @@
+package org.dpo4j.trainer.run;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.dpo4j.losses.PreferenceLoss;
+import org.dpo4j.losses.StatefulLoss;
+import org.dpo4j.trainer.checkpoint.CheckpointFiles;
+import org.dpo4j.trainer.checkpoint.SafetensorsFile;
+import org.dpo4j.trainer.checkpoint.StepCheckpoints;
+import org.dpo4j.trainer.common.UserInputException;
+import org.dpo4j.trainer.config.RunConfig;
+import org.dpo4j.trainer.model.ModelWeights;
+import org.dpo4j.trainer.optim.AdamW;
+
+/**
+ * A complete training checkpoint to continue from (see {@link CheckpointWriter} for its files):
+ * checks that the run about to resume is the one that wrote it, then puts its weights, optimizer
+ * moments, loss state and loop counters back.
+ */
+public final class ResumePoint {
+
+    private final Path folder;
+    private final TrainerState state;
+
+    private ResumePoint(Path folder, TrainerState state) {
+        this.folder = folder;
+        this.state = state;
+    }
+
+    /**
+     * Opens a checkpoint folder ({@code RUN/checkpoints/step-N}).
+     *
+     * @throws UserInputException when it is not a complete dpo4j checkpoint
+     */
+    public static ResumePoint open(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            throw new UserInputException(folder + ": no such checkpoint folder");
+        }
+        Path stateFile = folder.resolve(StepCheckpoints.STATE_FILE);
+        if (!Files.isRegularFile(stateFile)) {
+            throw new UserInputException(folder + ": not a complete checkpoint (no " + StepCheckpoints.STATE_FILE
+                    + "); expected a folder RUN/" + StepCheckpoints.DIR + "/step-N");
+        }
+        for (String part : List.of(CheckpointWriter.MODEL, CheckpointWriter.OPTIMIZER)) {
+            if (!Files.exists(folder.resolve(part))) {
+                throw new UserInputException(folder + ": not a complete checkpoint (no " + part + ")");
+            }
+        }
+        return new ResumePoint(folder, TrainerState.read(stateFile));
+    }
+
+    /**
+     * The newest complete checkpoint of a run directory.
+     *
+     * @throws UserInputException when it has none
+     */
+    public static ResumePoint latest(Path runDir) {
+        Path latest;
+        try {
+            latest = StepCheckpoints.latest(runDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + runDir.resolve(StepCheckpoints.DIR), e);
+        }
+        if (latest == null) {
+            throw new UserInputException(runDir + ": no complete checkpoint in " + runDir.resolve(StepCheckpoints.DIR)
+                    + " (set save.every to write checkpoints)");
+        }
+        return open(latest);
+    }
+
+    /** The checkpoint folder. */
+    public Path folder() {
+        return folder;
+    }
+
+    /** Optimizer steps completed at the checkpoint. */
+    public int step() {
+        return state.step();
+    }
+
+    /**
+     * The run directory that wrote this checkpoint ({@code RUN} of {@code RUN/checkpoints/step-N}),
+     * or null when the folder is not in such a place.
+     */
+    public Path runDir() {
+        Path parent = folder.toAbsolutePath().normalize().getParent();
+        return parent != null && parent.getFileName() != null
+                && parent.getFileName().toString().equals(StepCheckpoints.DIR) ? parent.getParent() : null;
+    }
+
+    /**
+     * Fails unless {@code config} may resume this checkpoint: the same resolved config except
+     * {@link ConfigFingerprint#MAY_CHANGE}.
+     *
+     * @throws UserInputException naming the first key that differs
+     */
+    public void checkConfig(RunConfig config) {
+        Optional<String> difference = ConfigFingerprint.of(config).firstDifference(state.config());
+        if (difference.isPresent()) {
+            throw new UserInputException("cannot resume from " + folder + ": the config differs: " + difference.get()
+                    + " (a resumed run may change only " + String.join(", ", ConfigFingerprint.MAY_CHANGE) + ")");
+        }
+    }
+
+    /**
+     * Fails unless the run about to resume has the checkpoint's training pairs and is longer
+     * than the checkpoint's step and at least as long as the run that wrote it.
+     */
+    void checkRun(int trainPairs, int maxSteps) {
+        if (trainPairs != state.trainPairs()) {
+            throw new UserInputException("cannot resume from " + folder + ": data.train gives " + trainPairs
+                    + " training pairs, the checkpoint's run had " + state.trainPairs() + "; the data changed");
+        }
+        if (maxSteps < state.maxSteps()) {
+            throw new UserInputException("cannot resume from " + folder + ": the run would be " + maxSteps
+                    + " steps, shorter than the checkpoint's run (" + state.maxSteps()
+                    + "); train.max_steps or train.epochs may only grow");
+        }
+        if (maxSteps <= state.step()) {
+            throw new UserInputException("cannot resume from " + folder + ": it is at step " + state.step()
+                    + " of " + maxSteps + ", nothing is left to train (raise --max-steps to train further)");
+        }
+    }
+
+    /**
+     * Fails when the run would continue in the checkpoint's own run directory, which holds a
+     * later checkpoint: its metrics would be cut back and its checkpoints replaced one by one,
+     * mixing two histories.
+     */
+    public void checkTarget(Path target) {
+        Path own = runDir();
+        try {
+            if (own == null || !Files.isDirectory(target) || !Files.isSameFile(own, target)) {
+                return;
+            }
+            Path latest = StepCheckpoints.latest(own);
+            if (latest != null && StepCheckpoints.stepOf(latest) > step()) {
+                throw new UserInputException("cannot resume from " + folder + " in its own run directory: it has the later "
+                        + own.relativize(latest) + "; resume from the latest, or continue into a new output directory");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + own.resolve(StepCheckpoints.DIR), e);
+        }
+    }
+
+    TrainerState state() {
+        return state;
+    }
+
+    /**
+     * Copies the checkpoint's policy weights and AdamW moments into the live ones (bit for bit)
+     * and restores the optimizer's step count and the loss's state.
+     *
+     * @param syncedReference TR-DPO's reference, to be set to the checkpoint's; null when the run
+     *                        does not update its reference
+     * @param manager parent of the temporary arrays read from disk
+     * @throws UserInputException when a file is missing, broken or does not fit the model
+     */
+    void restore(ModelWeights policy, ModelWeights syncedReference, AdamW optimizer, PreferenceLoss loss,
+            NDManager manager) {
+        try (CheckpointFiles model = CheckpointFiles.open(folder.resolve(CheckpointWriter.MODEL))) {
+            copyInto(policy, model, manager);
+        }
+        if (syncedReference != null) {
+            Path saved = folder.resolve(CheckpointWriter.REFERENCE);
+            if (!Files.isDirectory(saved)) {
+                throw new UserInputException(saved + ": missing; a run with reference.sync_every > 0 resumes only from"
+                        + " a checkpoint that holds its synced reference");
+            }
+            try (CheckpointFiles reference = CheckpointFiles.open(saved)) {
+                copyInto(syncedReference, reference, manager);
+            }
+        }
+        Path file = folder.resolve(CheckpointWriter.OPTIMIZER);
+        try (SafetensorsFile moments = SafetensorsFile.open(file)) {
+            List<String> names = policy.trainable().names();
+            for (int i = 0; i < names.size(); i++) {
+                try (NDManager temp = manager.newSubManager()) {
+                    NDArray first = moment(moments, names.get(i) + CheckpointWriter.FIRST_MOMENT, policy.get(names.get(i)), temp);
+                    NDArray second = moment(moments, names.get(i) + CheckpointWriter.SECOND_MOMENT, policy.get(names.get(i)), temp);
+                    optimizer.restoreMoments(i, first, second);
+                }
+            }
+            optimizer.restoreSteps(optimizerSteps(file, moments.metadata()));
+        }
+        StatefulLoss stateful = loss.statefulPart().orElse(null);
+        if (stateful != null) {
+            try {
+                stateful.restoreState(state.lossState());
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException(folder.resolve(StepCheckpoints.STATE_FILE) + ": loss_state: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Every tensor of {@code weights}, bit for bit from {@code files}. */
+    private static void copyInto(ModelWeights weights, CheckpointFiles files, NDManager manager) {
+        for (Map.Entry<String, NDArray> e : weights.saved().byName().entrySet()) {
+            try (NDManager temp = manager.newSubManager()) {
+                ModelWeights.copyInto(e.getValue(), files.load(e.getKey(), e.getValue().getShape(), temp));
+            }
+        }
+    }
+
+    private static NDArray moment(SafetensorsFile file, String name, NDArray parameter, NDManager manager) {
+        if (!file.contains(name)) {
+            throw new UserInputException(CheckpointFiles.missingTensor(file.path(), name, parameter.getShape()));
+        }
+        if (!file.entry(name).shape().equals(parameter.getShape())) {
+            throw new UserInputException(CheckpointFiles.wrongShape(file.path(), name, file.entry(name).shape(), parameter.getShape()));
+        }
+        return file.toNDArray(name, manager);
+    }
+
+    private int optimizerSteps(Path file, Map<String, String> metadata) {
+        String value = metadata.get(CheckpointWriter.STEP_METADATA);
+        try {
+            int steps = Integer.parseInt(String.valueOf(value));
+            if (steps < 0 || steps > state.step()) {
+                throw new NumberFormatException();
+            }
+            return steps;
+        } catch (NumberFormatException e) {
+            throw new UserInputException(file + ": __metadata__ \"" + CheckpointWriter.STEP_METADATA
+                    + "\" must be AdamW's step count, from 0 to " + state.step() + ", got " + value);
+        }
+    }
+}

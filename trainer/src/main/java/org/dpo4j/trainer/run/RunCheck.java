@@ -1,0 +1,89 @@
+package org.dpo4j.trainer.run;
+
+import java.nio.file.Path;
+import org.dpo4j.losses.LossRequirements;
+import org.dpo4j.losses.PreferenceLoss;
+import org.dpo4j.trainer.checkpoint.HfModelLoader;
+import org.dpo4j.trainer.common.DjlEnvironment;
+import org.dpo4j.trainer.common.UserInputException;
+import org.dpo4j.trainer.config.RunConfig;
+import org.dpo4j.trainer.data.DataReport;
+import org.dpo4j.trainer.data.PreparedData;
+import org.dpo4j.trainer.hub.ModelFolders;
+import org.dpo4j.trainer.model.ModelArchitecture;
+import org.dpo4j.trainer.model.registry.HfConfigReader;
+import org.dpo4j.trainer.model.registry.ModelPresets;
+import org.dpo4j.trainer.tokenizer.TextTokenizer;
+
+/**
+ * Everything {@link DpoTrainer} checks before its first step, without loading weights or
+ * training: for {@code dpo4j validate} and {@code train --smoke}. The model folders' {@code config.json}, tokenizer and
+ * safetensors headers (every parameter present, with its shape); the reference against the
+ * policy; every data record read, rendered and tokenized as training does; the loss built.
+ *
+ * @param policy         the policy's architecture
+ * @param policySource   where it comes from, e.g. {@code llama preset tiny} or a folder
+ * @param reference      the reference's architecture (the policy's for a frozen copy)
+ * @param referenceSource where it comes from
+ * @param referenceMode  how training holds the reference
+ * @param vocabSize      the tokenizer's vocabulary size
+ * @param data           what the data pipeline did
+ * @param memory         the estimated peak memory at the configured batch
+ */
+public record RunCheck(
+        ModelArchitecture policy,
+        String policySource,
+        ModelArchitecture reference,
+        String referenceSource,
+        MemoryEstimate.ReferenceMode referenceMode,
+        int vocabSize,
+        DataReport data,
+        MemoryEstimate memory) {
+
+    /**
+     * @throws UserInputException (one line) at the first problem, as training would report it
+     * @throws IllegalArgumentException for a loss the factory refuses
+     */
+    public static RunCheck of(RunConfig config) {
+        DjlEnvironment.configure();
+        int maxLength = config.data().maxLength();
+        Path policyFolder = ModelFolders.resolve(config.model().path(), "model.path");
+        try (TextTokenizer tokenizer = RunModels.tokenizer(policyFolder)) {
+            ModelArchitecture policy;
+            String policySource;
+            if (policyFolder == null) {
+                policy = ModelPresets.of(config.model().arch(), config.model().preset(), tokenizer.vocabSize());
+                policySource = config.model().arch() + " preset " + config.model().preset();
+            } else {
+                RunModels.checkVocabulary(tokenizer, HfConfigReader.read(policyFolder, maxLength), "model.path");
+                policy = HfModelLoader.check(policyFolder, maxLength);
+                policySource = policyFolder.toString();
+            }
+            Path referenceFolder = ModelFolders.resolve(config.reference().path(), "reference.path");
+            ModelArchitecture reference = policy;
+            String referenceSource = "a frozen copy of the initial policy";
+            if (referenceFolder != null) {
+                RunModels.checkReferenceTokenizer(config.reference().path(), referenceFolder, policyFolder, tokenizer);
+                reference = HfModelLoader.check(referenceFolder, maxLength);
+                RunModels.checkReferenceArchitecture(config, referenceFolder, policyFolder, reference, policy);
+                referenceSource = referenceFolder.toString();
+            }
+            PreparedData data = PreparedData.prepare(config.data(), tokenizer, policyFolder, config.train().seed());
+            PreferenceLoss loss = config.loss().create();
+            MemoryEstimate.ReferenceMode mode = referenceMode(loss.requirements(), config.reference().precompute());
+            MemoryEstimate memory = MemoryEstimate.of(policy, reference, mode, loss.requirements().tokenKl(),
+                    config.train().batchSize(), maxLength,
+                    data.train().size() + (long) data.eval().size());
+            return new RunCheck(policy, policySource, reference, referenceSource, mode, tokenizer.vocabSize(),
+                    data.report(), memory);
+        }
+    }
+
+    /** As {@link ReferenceSetup#create} decides it. */
+    static MemoryEstimate.ReferenceMode referenceMode(LossRequirements needs, boolean precompute) {
+        if (!needs.referenceLogProbs() && !needs.tokenKl()) {
+            return MemoryEstimate.ReferenceMode.UNUSED;
+        }
+        return precompute && !needs.tokenKl() ? MemoryEstimate.ReferenceMode.PRECOMPUTED : MemoryEstimate.ReferenceMode.LIVE;
+    }
+}

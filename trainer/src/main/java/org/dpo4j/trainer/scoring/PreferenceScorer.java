@@ -1,0 +1,209 @@
+package org.dpo4j.trainer.scoring;
+
+import ai.djl.ndarray.NDArray;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.dpo4j.losses.Divergence;
+import org.dpo4j.losses.LossInputs;
+import org.dpo4j.losses.LossOutput;
+import org.dpo4j.losses.LossRequirements;
+import org.dpo4j.losses.PreferenceLoss;
+import org.dpo4j.losses.SequenceLogProbs;
+import org.dpo4j.losses.SequenceStats;
+import org.dpo4j.trainer.data.Batch;
+import org.dpo4j.trainer.data.TokenizedPair;
+import org.dpo4j.trainer.metrics.MetricNames;
+import org.dpo4j.trainer.metrics.PhaseClock;
+import org.dpo4j.trainer.metrics.StepPhase;
+import org.dpo4j.trainer.model.CausalLm;
+
+/**
+ * Scores a batch: policy and (when the loss needs it) reference forward passes, sequence
+ * log-probs, the loss, and the batch's metrics. All arrays live in the caller's scope.
+ *
+ * <p>The LM head and the log-softmax run only at the positions whose next token is read
+ * ({@link ScoredPositions}: the scored completion tokens, plus the chosen prompts for ORPO), not
+ * at all 2B·T positions: (M, V) instead of (2B, T, V) logits, where M is about the number of
+ * completion tokens. Prompt and padding positions would get exactly zero gradient anyway, so
+ * the log-probs, losses, rewards and gradients are those of the full path up to float32
+ * rounding (summation order).
+ */
+public final class PreferenceScorer {
+
+    private final CausalLm policy;
+    private final ReferenceSource reference;
+    private final PreferenceLoss loss;
+    private final BatchForward forward;
+
+
+    /** A scorer whose policy shares prompts ({@link BatchForward#SHARED_PROMPTS}). */
+    public PreferenceScorer(CausalLm policy, ReferenceSource reference, PreferenceLoss loss) {
+        this(policy, reference, loss, BatchForward.SHARED_PROMPTS);
+    }
+
+    /** @param forward how the policy runs a batch's rows (a live reference brings its own) */
+    public PreferenceScorer(CausalLm policy, ReferenceSource reference, PreferenceLoss loss, BatchForward forward) {
+        this.policy = policy;
+        this.reference = reference;
+        this.loss = loss;
+        this.forward = forward;
+    }
+
+    /**
+     * What the reference contributes to a batch of 2B rows.
+     *
+     * @param logProbs      sequence log-probs of every row
+     * @param tokenLogProbs (M, V) log-distributions at the batch's {@link ScoredPositions}, kept
+     *                      only when the loss needs the per-token KL; else null
+     */
+    public record ReferencePass(SequenceLogProbs logProbs, NDArray tokenLogProbs) {}
+
+    /**
+     * How {@code batch} goes through both passes: the positions this loss reads (the scored
+     * tokens of every row, and the attended tokens of the B chosen rows when the loss needs
+     * {@code attendedChosenLogProbs}) and the shared-prompt layout. Make it once per batch, in the
+     * scope that encloses both passes.
+     *
+     * @param pairs B
+     */
+    public BatchPlan plan(Batch.Tensors batch, int pairs) {
+        return BatchPlan.of(batch, loss.requirements().attendedChosenLogProbs() ? pairs : 0, forward);
+    }
+
+    /**
+     * The reference pass over all 2B rows (live or cached), or null when the loss needs no
+     * reference. Call outside a gradient collector: the reference is a constant.
+     *
+     * @param pairs the batch's B pairs, in batch order
+     * @param batch their 2B rows
+     * @param plan  {@link #plan} of the batch
+     */
+    public ReferencePass reference(List<TokenizedPair> pairs, Batch.Tensors batch, BatchPlan plan) {
+        LossRequirements needs = loss.requirements();
+        if (!needs.referenceLogProbs() && !needs.tokenKl()) {
+            return null;
+        }
+        return reference.pass(pairs, batch, plan, needs.tokenKl());
+    }
+
+    /**
+     * A scored batch.
+     *
+     * @param inputs  what the loss read: per-pair policy and reference log-probs, token KLs
+     * @param output  the loss output
+     * @param metrics the batch's metrics (means over its B pairs)
+     */
+    public record Scored(LossInputs inputs, LossOutput output, Map<String, Double> metrics) {}
+
+    /**
+     * Runs the policy and the loss. Inside a gradient collector, {@code output().loss()} can be
+     * back-propagated.
+     *
+     * @param batch     2B rows: chosen first, then rejected
+     * @param plan      {@link #plan} of the batch
+     * @param reference the reference pass over the same rows, or null
+     * @param pairs     B
+     */
+    public Scored score(Batch.Tensors batch, BatchPlan plan, ReferencePass reference, int pairs) {
+        return score(batch, plan, reference, pairs, PhaseClock.NONE);
+    }
+
+    /**
+     * {@link #score(Batch.Tensors, BatchPlan, ReferencePass, int)}, telling {@code clock} as each
+     * phase ends.
+     *
+     * <pre>
+     *   hidden  = policy.hiddenStates(ids, mask)                       (2B, T, d)  (BatchPlan)
+     *   tokens  = head and log-softmax at the M needed positions       (M, V) → (M)
+     *   grid    = the M token log-probs back on (2B, T−1), 0 elsewhere
+     *   sums, means, counts = masked sums of grid, as SequenceStats.logProbs
+     * </pre>
+     */
+    public Scored score(Batch.Tensors batch, BatchPlan plan, ReferencePass reference, int pairs, PhaseClock clock) {
+        LossRequirements needs = loss.requirements();
+        ScoredPositions at = plan.at();
+        NDArray hidden = plan.hiddenStates(policy, batch);
+        TokenScores tokens = TokenScores.of(policy, hidden, at, needs.tokenKl());
+        clock.lap(StepPhase.POLICY_FORWARD);
+        NDArray tokenLogps = at.scatter(tokens.labelLogProbs()); // (2B, T−1)
+        SequenceLogProbs policyLogps = SequenceStats.fromTokenLogProbs(tokenLogps, batch.lossMask());
+        String chosen = "0:" + pairs;
+        String rejected = pairs + ":" + 2 * pairs;
+        NDArray tokenKl = needs.tokenKl()
+                ? tokenKl(tokens.logProbs(), reference.tokenLogProbs(), at, batch.lossMask(), needs.tokenDivergence())
+                : null;
+        SequenceLogProbs attended = needs.attendedChosenLogProbs()
+                ? SequenceStats.fromTokenLogProbs(tokenLogps.get(chosen), batch.attentionMask().get(chosen))
+                : null;
+        LossInputs inputs = new LossInputs(
+                policyLogps.rows(0, pairs),
+                policyLogps.rows(pairs, 2L * pairs),
+                reference == null ? null : reference.logProbs().rows(0, pairs),
+                reference == null ? null : reference.logProbs().rows(pairs, 2L * pairs),
+                tokenKl == null ? null : tokenKl.get(chosen),
+                tokenKl == null ? null : tokenKl.get(rejected),
+                attended);
+        LossOutput output = loss.compute(inputs);
+        clock.lap(StepPhase.LOSS);
+        Map<String, Double> metrics = metrics(output, policyLogps, at.scatter(tokens.meanLogits()), batch.lossMask(), pairs);
+        clock.lap(StepPhase.METRICS);
+        return new Scored(inputs, output, metrics);
+    }
+
+    /**
+     * TDPO's sequence sums of the loss's token divergence ({@link LossRequirements#tokenDivergence},
+     * KL by default) from the log-distributions at the gathered positions, as
+     * {@link SequenceStats#tokenDivergence} computes it on the full grid:
+     * seq_n = Σ_t lossMask[n, t+1]·D(π(·|t) ‖ π_ref(·|t)).
+     *
+     * @param policyLogProbs    (M, V)
+     * @param referenceLogProbs (M, V), at the same positions, constants
+     * @return (2B)
+     */
+    private static NDArray tokenKl(NDArray policyLogProbs, NDArray referenceLogProbs, ScoredPositions at,
+            NDArray lossMask, Divergence divergence) {
+        if (!referenceLogProbs.getShape().equals(policyLogProbs.getShape())) {
+            throw new IllegalStateException("reference token log-probs " + referenceLogProbs.getShape()
+                    + " are not at the policy's positions " + policyLogProbs.getShape());
+        }
+        NDArray perPosition = at.scatter(SequenceStats.distributionDivergence(policyLogProbs, referenceLogProbs, divergence));
+        long seqLen = lossMask.getShape().get(1);
+        return perPosition.mul(lossMask.get(":, 1:" + seqLen).toType(perPosition.getDataType(), false)).sum(new int[] {1});
+    }
+
+    /**
+     * TRL's per-batch metrics. {@code logits/*} is the mean logit over the scored positions and
+     * the whole vocabulary, as TRL reports it.
+     *
+     * @param meanLogits (2B, T−1) mean logit over V at each position that predicts a token, 0 at
+     *                   positions not gathered (those are unscored, and masked out here)
+     */
+    private static Map<String, Double> metrics(
+            LossOutput out, SequenceLogProbs policyLogps, NDArray meanLogits, NDArray lossMask, int pairs) {
+        NDArray chosen = out.chosenRewards();
+        NDArray rejected = out.rejectedRewards();
+        long seqLen = lossMask.getShape().get(1);
+        NDArray scored = lossMask.get(":, 1:" + seqLen);
+        NDArray logitSums = meanLogits.mul(scored).sum(new int[] {1});
+        NDArray tokenCounts = scored.sum(new int[] {1});
+        String chosenRows = "0:" + pairs;
+        String rejectedRows = pairs + ":" + 2 * pairs;
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put(MetricNames.LOSS, scalar(out.loss()));
+        m.put(MetricNames.REWARDS_CHOSEN, scalar(chosen.mean()));
+        m.put(MetricNames.REWARDS_REJECTED, scalar(rejected.mean()));
+        m.put(MetricNames.REWARDS_ACCURACIES, scalar(chosen.gt(rejected).toType(chosen.getDataType(), false).mean()));
+        m.put(MetricNames.REWARDS_MARGINS, scalar(chosen.sub(rejected).mean()));
+        m.put(MetricNames.LOGPS_CHOSEN, scalar(policyLogps.sum().get(chosenRows).mean()));
+        m.put(MetricNames.LOGPS_REJECTED, scalar(policyLogps.sum().get(rejectedRows).mean()));
+        m.put(MetricNames.LOGITS_CHOSEN, scalar(logitSums.get(chosenRows).sum().div(tokenCounts.get(chosenRows).sum())));
+        m.put(MetricNames.LOGITS_REJECTED, scalar(logitSums.get(rejectedRows).sum().div(tokenCounts.get(rejectedRows).sum())));
+        out.extraMetrics().forEach((name, values) -> m.put(name, scalar(values.mean())));
+        return m;
+    }
+
+    private static double scalar(NDArray array) {
+        return array.stopGradient().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+    }
+}

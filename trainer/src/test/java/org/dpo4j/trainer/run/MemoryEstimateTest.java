@@ -1,0 +1,71 @@
+package org.dpo4j.trainer.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.dpo4j.trainer.model.gpt2.Gpt2Config;
+import org.dpo4j.trainer.model.llama.LlamaConfig;
+import org.junit.jupiter.api.Test;
+
+/** The estimate's formula against hand-derived counts for two toy architectures. */
+class MemoryEstimateTest {
+
+    /** The measured JVM and libtorch term, the same in every estimate. */
+    private static final long RUNTIME = MemoryEstimate.RUNTIME_MIB << 20;
+
+    /** V = 10, d = 4, 1 layer, H = 2 heads over H_kv = 1 of size h = 2, I = 6, untied head. */
+    private static final LlamaConfig LLAMA = new LlamaConfig(
+            "llama", 10, 4, 1, 2, 1, 2, 6, 1e-5, 10_000.0, 64, false, false, false, false);
+
+    @Test
+    void llamaByHand() {
+        // parameters: embedding 10·4 + q 4·4 + k 2·4 + v 2·4 + o 4·4 + gate/up/down 3·6·4
+        // + two RMSNorm weights 2·4 + final norm 4 + head 10·4 = 212
+        assertEquals(212, LLAMA.parameterCount());
+        // s = 5d 20 + 3·H·h 12 + 5I 30 = 62 per token per layer
+        assertEquals(62, MemoryEstimate.savedPerTokenPerLayer(LLAMA));
+        // saved, T = 3: 3·1·62 186 + 1·2·3² 18 (softmax) + 3·(d 4 + V 10) 42 = 246
+        assertEquals(246, MemoryEstimate.savedFloatsPerRow(LLAMA, 3, false));
+        // with a per-token KL the head keeps 2V: 186 + 18 + 3·(4 + 20) = 276
+        assertEquals(276, MemoryEstimate.savedFloatsPerRow(LLAMA, 3, true));
+        // one block while it runs: 3·62 186 + 3·2·3² 54 (raw, scaled, masked scores) = 240
+        assertEquals(240, MemoryEstimate.blockFloatsPerRow(LLAMA, 3));
+
+        // batch 1 (2 rows), T = 3: 4 bytes · 2 rows · (246 + 240) = 3888; a live reference keeps nothing
+        MemoryEstimate live = MemoryEstimate.of(LLAMA, LLAMA, MemoryEstimate.ReferenceMode.LIVE, false, 1, 3, 100);
+        assertEquals(new MemoryEstimate(4 * 212, 4 * 212, 0, 4 * 212, 8 * 212, 3888, 0, RUNTIME), live);
+        assertEquals(4 * 212 * 5 + 3888 + RUNTIME, live.total());
+
+        // TDPO: policy 4·2·(276 + 240) = 4128, and the reference's log-probs 4·2·3·10 = 240
+        MemoryEstimate tdpo = MemoryEstimate.of(LLAMA, LLAMA, MemoryEstimate.ReferenceMode.LIVE, true, 1, 3, 100);
+        assertEquals(new MemoryEstimate(4 * 212, 4 * 212, 0, 4 * 212, 8 * 212, 4128, 240, RUNTIME), tdpo);
+
+        // precomputed: no reference weights, 32 bytes per cached pair
+        MemoryEstimate cached = MemoryEstimate.of(LLAMA, LLAMA, MemoryEstimate.ReferenceMode.PRECOMPUTED, false, 1, 3, 100);
+        assertEquals(new MemoryEstimate(4 * 212, 0, 3200, 4 * 212, 8 * 212, 3888, 0, RUNTIME), cached);
+        // reference-free: its weights are loaded but never run
+        MemoryEstimate unused = MemoryEstimate.of(LLAMA, LLAMA, MemoryEstimate.ReferenceMode.UNUSED, false, 1, 3, 100);
+        assertEquals(new MemoryEstimate(4 * 212, 4 * 212, 0, 4 * 212, 8 * 212, 3888, 0, RUNTIME), unused);
+    }
+
+    @Test
+    void gpt2ByHand() {
+        // V = 10, d = 4, 1 layer, 2 heads, inner 8, 16 positions
+        Gpt2Config gpt2 = new Gpt2Config(10, 4, 1, 2, 8, 16, 1e-5, "gelu_new", true, true);
+        // s = 8d 32 + 5·inner 40 = 72
+        assertEquals(72, MemoryEstimate.savedPerTokenPerLayer(gpt2));
+        // T = 2: 2·72 144 + 2·2² 8 + 2·(4 + 10) 28 = 180; one block 144 + 3·2·2² 24 = 168
+        assertEquals(180, MemoryEstimate.savedFloatsPerRow(gpt2, 2, false));
+        assertEquals(168, MemoryEstimate.blockFloatsPerRow(gpt2, 2));
+    }
+
+    @Test
+    void activationsGrowWithTheBatchAndQuadraticallyInLengthButNotWithAccumulation() {
+        long base = MemoryEstimate.of(LLAMA, LLAMA, MemoryEstimate.ReferenceMode.LIVE, false, 1, 8, 0).policyActivations();
+        assertEquals(2 * base, MemoryEstimate.of(LLAMA, LLAMA, MemoryEstimate.ReferenceMode.LIVE, false, 2, 8, 0).policyActivations());
+        // T = 8 per row: linear 8·(62 + 14) + 8·62 = 1104, quadratic (2 + 6)·64 = 512;
+        // doubling T doubles the linear part and quadruples the scores
+        assertEquals(4L * 2 * (1104 + 512), base);
+        assertEquals(4L * 2 * (2 * 1104 + 4 * 512),
+                MemoryEstimate.of(LLAMA, LLAMA, MemoryEstimate.ReferenceMode.LIVE, false, 1, 16, 0).policyActivations());
+    }
+}
