@@ -112,9 +112,7 @@ public final class Benchmark {
         NDManager manager = run.manager();
         // only optimizerStep runs, never run(): no evaluator, log or checkpoint writer is needed
         TrainingLoop loop = new TrainingLoop(
-                new TrainingLoop.Parts(run.scorer(), run.batcher(),
-                        new PairSampler(pairs, batchSize, false, seed), run.optimizer(), weights.trainable().tensors(), schedule,
-                        null, manager),
+                run.loopParts(new PairSampler(pairs, batchSize, false, seed), null),
                 new TrainingLoop.Cadence(totalSteps, accumulation, totalSteps, 0, config.optim().maxGradNorm()),
                 new TrainingLoop.Safeguards(null, 0, new StopSignal(), config.train().skipsNonFiniteSteps(), null),
                 step -> {});

@@ -3,9 +3,11 @@ package org.dpo4j.trainer.run;
 import ai.djl.ndarray.NDManager;
 import org.dpo4j.losses.PreferenceLoss;
 import org.dpo4j.trainer.data.Batcher;
+import org.dpo4j.trainer.data.PairSampler;
 import org.dpo4j.trainer.optim.AdamW;
 import org.dpo4j.trainer.optim.LearningRateSchedule;
 import org.dpo4j.trainer.scoring.BatchForward;
+import org.dpo4j.trainer.scoring.Evaluator;
 import org.dpo4j.trainer.scoring.PreferenceScorer;
 
 /**
@@ -31,4 +33,17 @@ public record AssembledRun(
         ReferenceSetup reference,
         PreferenceScorer scorer,
         AdamW optimizer,
-        LearningRateSchedule schedule) {}
+        LearningRateSchedule schedule) {
+
+    /**
+     * What a {@link TrainingLoop} needs of this run: its scorer, batcher, optimizer over the
+     * policy's trainable parameters, schedule and manager, with the caller's pairs.
+     *
+     * @param sampler   draws the training pairs
+     * @param evaluator scores held-out pairs, or null when the loop never evaluates
+     */
+    public TrainingLoop.Parts loopParts(PairSampler sampler, Evaluator evaluator) {
+        return new TrainingLoop.Parts(scorer, batcher, sampler, optimizer,
+                models.policy().weights().trainable().tensors(), schedule, evaluator, manager);
+    }
+}

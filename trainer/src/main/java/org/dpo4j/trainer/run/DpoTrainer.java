@@ -113,16 +113,10 @@ public final class DpoTrainer implements AutoCloseable {
             PreferenceLoss loss = run.loss();
             ReferenceSetup reference = run.reference();
             TrainingLoop loop = new TrainingLoop(
-                    new TrainingLoop.Parts(
-                            run.scorer(),
-                            run.batcher(),
+                    run.loopParts(
                             new PairSampler(data.train(), train.batchSize(), train.groupByLength(), train.seed()),
-                            run.optimizer(),
-                            policyWeights.trainable().tensors(),
-                            run.schedule(),
                             new Evaluator(run.scorer(), run.batcher(), data.eval(), train.batchSize(),
-                                    new PairResultsWriter(runDir.resolve(PairResultsWriter.FOLDER), loss.pairLossesBelongToPairs())),
-                            run.manager()),
+                                    new PairResultsWriter(runDir.resolve(PairResultsWriter.FOLDER), loss.pairLossesBelongToPairs()))),
                     new TrainingLoop.Cadence(
                             maxSteps, train.gradientAccumulationSteps(), train.logEvery(),
                             config.eval().every(), config.optim().maxGradNorm()),

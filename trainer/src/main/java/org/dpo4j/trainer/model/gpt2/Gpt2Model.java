@@ -8,17 +8,15 @@ import ai.djl.ndarray.types.Shape;
 import java.util.function.UnaryOperator;
 import org.dpo4j.trainer.model.AttentionMask;
 import org.dpo4j.trainer.model.BlockScope;
-import org.dpo4j.trainer.model.CausalLm;
+import org.dpo4j.trainer.model.DecoderModel;
 import org.dpo4j.trainer.model.KvCache;
 import org.dpo4j.trainer.model.Linear;
 import org.dpo4j.trainer.model.Lookup;
-import org.dpo4j.trainer.model.ModelArchitecture;
 import org.dpo4j.trainer.model.ModelWeights;
 import org.dpo4j.trainer.model.MultiHeadAttention;
 import org.dpo4j.trainer.model.Norms;
 import org.dpo4j.trainer.model.PositionIds;
 import org.dpo4j.trainer.model.SharedPromptLayout;
-import org.dpo4j.trainer.model.WeightShapes;
 
 /**
  * GPT-2 ({@code GPT2LMHeadModel}) over {@link ModelWeights} under the hub's unprefixed names
@@ -34,26 +32,11 @@ import org.dpo4j.trainer.model.WeightShapes;
  *
  * Every projection is a Conv1D, stored (in, out) and applied as x·W + b without a transpose.
  */
-public final class Gpt2Model implements CausalLm {
-
-    private final Gpt2Config config;
-    private final ModelWeights weights;
+public final class Gpt2Model extends DecoderModel<Gpt2Config> {
 
     /** @throws IllegalArgumentException when a tensor of {@code config} is missing or mis-shaped */
     public Gpt2Model(Gpt2Config config, ModelWeights weights) {
-        WeightShapes.require(config, weights);
-        this.config = config;
-        this.weights = weights;
-    }
-
-    @Override
-    public ModelArchitecture architecture() {
-        return config;
-    }
-
-    @Override
-    public ModelWeights weights() {
-        return weights;
+        super(config, weights);
     }
 
     @Override

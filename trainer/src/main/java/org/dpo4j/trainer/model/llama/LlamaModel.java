@@ -6,18 +6,16 @@ import ai.djl.nn.Activation;
 import java.util.function.UnaryOperator;
 import org.dpo4j.trainer.model.AttentionMask;
 import org.dpo4j.trainer.model.BlockScope;
-import org.dpo4j.trainer.model.CausalLm;
+import org.dpo4j.trainer.model.DecoderModel;
 import org.dpo4j.trainer.model.KvCache;
 import org.dpo4j.trainer.model.Linear;
 import org.dpo4j.trainer.model.Lookup;
-import org.dpo4j.trainer.model.ModelArchitecture;
 import org.dpo4j.trainer.model.ModelWeights;
 import org.dpo4j.trainer.model.MultiHeadAttention;
 import org.dpo4j.trainer.model.Norms;
 import org.dpo4j.trainer.model.PositionIds;
 import org.dpo4j.trainer.model.RotaryTables;
 import org.dpo4j.trainer.model.SharedPromptLayout;
-import org.dpo4j.trainer.model.WeightShapes;
 
 /**
  * A Llama-family decoder-only transformer (Llama, Mistral, Qwen2, SmolLM) over
@@ -36,30 +34,15 @@ import org.dpo4j.trainer.model.WeightShapes;
  * {@code attention_bias} and {@code mlp_bias}). Rotary embeddings use the "rotate half"
  * convention at the given positions.
  */
-public final class LlamaModel implements CausalLm {
-
-    private final LlamaConfig config;
-    private final ModelWeights weights;
+public final class LlamaModel extends DecoderModel<LlamaConfig> {
 
     /** @throws IllegalArgumentException when a tensor of {@code config} is missing or mis-shaped */
     public LlamaModel(LlamaConfig config, ModelWeights weights) {
-        WeightShapes.require(config, weights);
-        this.config = config;
-        this.weights = weights;
+        super(config, weights);
     }
 
     public LlamaConfig config() {
         return config;
-    }
-
-    @Override
-    public ModelArchitecture architecture() {
-        return config;
-    }
-
-    @Override
-    public ModelWeights weights() {
-        return weights;
     }
 
     @Override
