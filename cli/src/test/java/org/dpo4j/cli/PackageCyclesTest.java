@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,7 +16,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,22 +27,21 @@ import org.junit.jupiter.api.Test;
  */
 class PackageCyclesTest {
 
-    private static final List<String> MODULES = List.of("losses", "trainer", "cli");
     private static final Pattern PACKAGE = Pattern.compile("^package\\s+([\\w.]+);", Pattern.MULTILINE);
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?([\\w.]+?)(?:\\.\\*)?;", Pattern.MULTILINE);
     private static final Pattern QUALIFIED = Pattern.compile("\\b(org\\.dpo4j(?:\\.[a-z]\\w*)+)\\.[A-Z]");
 
     @Test
     void noPackageDependsOnItselfThroughOthers() {
-        Map<String, Set<String>> graph = packageGraph(sourceFiles());
+        Map<String, Set<String>> graph = packageGraph(MainSources.read());
         List<Set<String>> cycles = cyclicComponents(graph);
         assertTrue(cycles.isEmpty(), () -> "packages that depend on each other: " + describe(cycles, graph));
     }
 
     @Test
     void theGraphIsReadFromEveryModule() {
-        Map<String, Set<String>> graph = packageGraph(sourceFiles());
-        for (String module : MODULES) {
+        Map<String, Set<String>> graph = packageGraph(MainSources.read());
+        for (String module : MainSources.MODULES) {
             assertTrue(graph.keySet().stream().anyMatch(p -> p.startsWith("org.dpo4j." + module)),
                     "no package of module " + module + " was read: " + graph.keySet());
         }
@@ -74,37 +68,19 @@ class PackageCyclesTest {
         return out;
     }
 
-    /** Main source files of every module, found from the cli module's directory. */
-    private static List<Path> sourceFiles() {
-        Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
-        List<Path> files = new ArrayList<>();
-        for (String module : MODULES) {
-            Path sources = root.resolve(module).resolve("src/main/java");
-            assertTrue(Files.isDirectory(sources), "no sources at " + sources);
-            try (Stream<Path> walk = Files.walk(sources)) {
-                walk.filter(p -> p.toString().endsWith(".java")).forEach(files::add);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return files;
-    }
-
     /** Package to the other packages its files depend on. */
-    private static Map<String, Set<String>> packageGraph(List<Path> files) {
-        Map<Path, String> texts = new HashMap<>();
+    private static Map<String, Set<String>> packageGraph(Map<Path, String> texts) {
         Map<Path, String> packages = new HashMap<>();
         Set<String> known = new TreeSet<>();
-        for (Path file : files) {
-            String text = read(file);
+        for (Path file : texts.keySet()) {
+            String text = texts.get(file);
             Matcher m = PACKAGE.matcher(text);
             assertTrue(m.find(), file + " has no package line");
-            texts.put(file, text);
             packages.put(file, m.group(1));
             known.add(m.group(1));
         }
         Map<String, Set<String>> graph = new TreeMap<>();
-        for (Path file : files) {
+        for (Path file : texts.keySet()) {
             String own = packages.get(file);
             Set<String> targets = graph.computeIfAbsent(own, k -> new TreeSet<>());
             String text = texts.get(file);
@@ -126,14 +102,6 @@ class PackageCyclesTest {
         }
         if (known.contains(candidate) && !candidate.equals(own)) {
             targets.add(candidate);
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
