@@ -30,7 +30,6 @@ import org.dpo4j.trainer.run.ReferencePlan;
 import org.dpo4j.trainer.run.ReferenceSetup;
 import org.dpo4j.trainer.run.RunAssembly;
 import org.dpo4j.trainer.run.RunModels;
-import org.dpo4j.trainer.run.StopSignal;
 import org.dpo4j.trainer.run.TrainingLoop;
 import org.dpo4j.trainer.scoring.BatchPlan;
 import org.dpo4j.trainer.scoring.PreferenceScorer;
@@ -114,7 +113,7 @@ public final class Benchmark {
         TrainingLoop loop = new TrainingLoop(
                 run.loopParts(new PairSampler(pairs, batchSize, false, seed), null),
                 new TrainingLoop.Cadence(totalSteps, accumulation, totalSteps, 0, config.optim().maxGradNorm()),
-                new TrainingLoop.Safeguards(null, 0, new StopSignal(), config.train().skipsNonFiniteSteps(), null),
+                assembly.unsavedSafeguards(),
                 step -> {});
 
         for (int step = 0; step < settings.warmup(); step++) {

@@ -120,10 +120,10 @@ public final class DpoTrainer implements AutoCloseable {
                     new TrainingLoop.Cadence(
                             maxSteps, train.gradientAccumulationSteps(), train.logEvery(),
                             config.eval().every(), config.optim().maxGradNorm()),
-                    new TrainingLoop.Safeguards(
+                    assembly.safeguards(
                             new CheckpointWriter(runDir, config.save().keepLast(), saver, policyWeights, run.optimizer(),
                                     reference.syncedWeights()),
-                            config.save().every(), options.stop(), train.skipsNonFiniteSteps(),
+                            options.stop(),
                             new TrainerState.Run(maxSteps, data.train().size(), ConfigFingerprint.of(config), loss)),
                     reference::afterStep);
             if (resume != null) {

@@ -21,8 +21,9 @@ import org.dpo4j.trainer.scoring.PreferenceScorer;
  * {@link #models} loads policy and reference from the caller's {@link ModelSource};
  * {@link #finish} makes the batcher, the reference source (the caller's {@link ReferencePlan}),
  * the scorer and, when the run trains, {@link AdamW} over the policy's parameters and the
- * learning-rate schedule. The order fixes model initialisation and native allocation, so a
- * run's numbers do not depend on who assembled it.
+ * learning-rate schedule; {@link #safeguards} (or {@link #unsavedSafeguards}) gives the training
+ * loop its checkpoints, stop request and NaN policy. The order fixes model initialisation and
+ * native allocation, so a run's numbers do not depend on who assembled it.
  *
  * <p>It owns the manager, and with it every array of the run: closing frees them all.
  */
@@ -104,6 +105,27 @@ public final class RunAssembly implements AutoCloseable {
             schedule = LearningRateSchedule.of(s.type(), optim.lr(), s.warmupSteps(), s.warmupRatio(), steps);
         }
         return new AssembledRun(manager, models, loss, batcher, forward, reference, scorer, optimizer, schedule);
+    }
+
+    /**
+     * The loop's safeguards for a run that trains and saves: checkpoints every {@code save.every}
+     * steps and on a stop request, and {@code train.nan_policy} for a non-finite loss or norm.
+     *
+     * @param checkpoints writes {@code checkpoints/step-N}
+     * @param stop        polled after each step
+     * @param state       what a checkpoint records besides the loop's own counters
+     */
+    public TrainingLoop.Safeguards safeguards(CheckpointWriter checkpoints, StopSignal stop, TrainerState.Run state) {
+        return new TrainingLoop.Safeguards(checkpoints, config.save().every(), stop,
+                config.train().skipsNonFiniteSteps(), state);
+    }
+
+    /**
+     * The safeguards of a run that only times its steps ({@code bench}): {@code train.nan_policy}
+     * as configured, no checkpoint and no stop request.
+     */
+    public TrainingLoop.Safeguards unsavedSafeguards() {
+        return new TrainingLoop.Safeguards(null, 0, new StopSignal(), config.train().skipsNonFiniteSteps(), null);
     }
 
     /** Native arrays alive in the run's manager (constant from step to step when memory is flat). */
