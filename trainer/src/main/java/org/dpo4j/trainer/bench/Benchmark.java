@@ -20,7 +20,6 @@ import org.dpo4j.trainer.init.RandomModelFolder;
 import org.dpo4j.trainer.metrics.PhaseClock;
 import org.dpo4j.trainer.metrics.PhaseTimer;
 import org.dpo4j.trainer.model.ModelArchitecture;
-import org.dpo4j.trainer.model.ModelInitializer;
 import org.dpo4j.trainer.model.ModelWeights;
 import org.dpo4j.trainer.model.registry.ModelPresets;
 import org.dpo4j.trainer.optim.LearningRateSchedule;

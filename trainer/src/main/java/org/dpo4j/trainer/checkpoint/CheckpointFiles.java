@@ -36,7 +36,6 @@ public final class CheckpointFiles implements AutoCloseable {
     /** The sharded checkpoint's index name. */
     public static final String INDEX_FILE = "model.safetensors.index.json";
 
-
     private final Path directory;
     private final Path source;
     private final List<SafetensorsFile> files;

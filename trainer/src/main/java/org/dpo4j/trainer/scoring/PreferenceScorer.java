@@ -36,7 +36,6 @@ public final class PreferenceScorer {
     private final PreferenceLoss loss;
     private final BatchForward forward;
 
-
     /** A scorer whose policy shares prompts ({@link BatchForward#SHARED_PROMPTS}). */
     public PreferenceScorer(CausalLm policy, ReferenceSource reference, PreferenceLoss loss) {
         this(policy, reference, loss, BatchForward.SHARED_PROMPTS);
