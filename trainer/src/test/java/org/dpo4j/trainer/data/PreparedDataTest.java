@@ -172,4 +172,51 @@ class PreparedDataTest {
     private static List<String> ids(List<TokenizedPair> pairs) {
         return pairs.stream().map(TokenizedPair::id).toList();
     }
+
+    /**
+     * Qwen3's official template (its own folder's tokenizer_config.json) on a conversational file
+     * with a system message, an earlier exchange and a think block: every record renders, none
+     * is bad. The prompt ends with the generation prompt {@code <|im_start|>assistant⏎}; the
+     * template writes the last answer with its think block, empty when it has none, so that is
+     * the scored text.
+     */
+    @Test
+    void qwen3ConversationsRenderWithoutBadRecords() throws IOException {
+        Path model = Files.createDirectories(dir.resolve("qwen3"));
+        String template = Files.readString(Path.of(
+                getClass().getResource("/chat/official/qwen3.jinja").getPath()));
+        new com.fasterxml.jackson.databind.ObjectMapper().writeValue(
+                model.resolve("tokenizer_config.json").toFile(),
+                Map.of("chat_template", template, "eos_token", "<|im_end|>"));
+        String lines = """
+                {"prompt": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}], \
+                "chosen": [{"role": "assistant", "content": "Hello!"}], \
+                "rejected": [{"role": "assistant", "content": "Go away."}]}
+                {"prompt": [{"role": "user", "content": "2+2?"}, {"role": "assistant", "content": "4"}, \
+                {"role": "user", "content": "3+3?"}], \
+                "chosen": [{"role": "assistant", "content": "<think>\\nAdd.\\n</think>\\n\\n6"}], \
+                "rejected": [{"role": "assistant", "content": "7"}]}
+                """;
+        Path file = write("qwen3.jsonl", lines);
+        ByteTokenizer bytes = new ByteTokenizer();
+        DataConfig roomy = new DataConfig(List.of(file.toString()), List.of(file.toString()), "auto",
+                new ColumnsConfig("prompt", "chosen", "rejected"), "model", 0.25, 256, 128, "keep_start",
+                "error");
+        PreparedData data = PreparedData.prepare(roomy, bytes, model, 1);
+        assertEquals(2, data.train().size());
+        assertTrue(data.report().skipped().isEmpty(), data.report().skipped().toString());
+        Map<String, TokenizedPair> byPrompt = new java.util.HashMap<>();
+        for (TokenizedPair pair : data.train()) {
+            byPrompt.put(bytes.decode(pair.prompt()), pair);
+        }
+        String think = "<think>\n\n</think>\n\n";
+        TokenizedPair first = byPrompt.get("<|im_start|>system\nBe brief.<|im_end|>\n"
+                + "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n");
+        assertEquals(think + "Hello!<|im_end|>\n", bytes.decode(first.chosen()));
+        assertEquals(think + "Go away.<|im_end|>\n", bytes.decode(first.rejected()));
+        TokenizedPair second = byPrompt.get("<|im_start|>user\n2+2?<|im_end|>\n<|im_start|>assistant\n4"
+                + "<|im_end|>\n<|im_start|>user\n3+3?<|im_end|>\n<|im_start|>assistant\n");
+        assertEquals("<think>\nAdd.\n</think>\n\n6<|im_end|>\n", bytes.decode(second.chosen()));
+        assertEquals(think + "7<|im_end|>\n", bytes.decode(second.rejected()));
+    }
 }

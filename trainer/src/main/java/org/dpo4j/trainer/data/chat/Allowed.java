@@ -26,7 +26,7 @@ final class Allowed {
     static final Set<String> FILTERS = Set.of(
             // Python versions (PyFilters)
             "trim", "tojson", "string", "upper", "lower", "capitalize", "title", "length", "count",
-            "join", "replace", "sum", "first", "last", "list", "int", "float", "reverse",
+            "join", "replace", "sum", "first", "last", "list", "int", "float", "reverse", "items",
             "default", "d",
             // Jinjava's, same output as Jinja's
             "abs", "map", "reject", "rejectattr", "select", "selectattr");

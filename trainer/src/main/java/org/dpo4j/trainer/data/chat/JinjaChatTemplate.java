@@ -31,8 +31,10 @@ import org.dpo4j.trainer.common.UserInputException;
  *       {@code range()}.
  * </ul>
  *
- * Nothing else transformers passes ({@code tools}, {@code documents}) is defined, which is
- * what a template sees when no tools are given. Rendering may run on several threads at once.
+ * and a message's other fields ({@link ChatMessage#fields()}) after {@code role} and
+ * {@code content}. Nothing else transformers passes ({@code tools}, {@code documents}) is
+ * defined unless given to {@link #render(List, boolean, Map)}, which is what a template sees
+ * when no tools are given. Rendering may run on several threads at once.
  */
 public final class JinjaChatTemplate implements ChatTemplate {
 
@@ -104,8 +106,23 @@ public final class JinjaChatTemplate implements ChatTemplate {
      */
     @Override
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
-        RenderResult result = JinjaEngine.renderer().renderForResult(source,
-                bindings(messages, addGenerationPrompt, tokens));
+        return render(messages, addGenerationPrompt, Map.of());
+    }
+
+    /**
+     * Renders as {@code apply_chat_template(messages, tools=..., **kwargs)} does: each of
+     * {@code variables} is one more name the template sees ({@code tools}, {@code documents},
+     * {@code enable_thinking}, {@code date_string}), values as read from JSON (maps, lists,
+     * strings, numbers, booleans). They come after the usual names, so they may replace
+     * {@code bos_token} or {@code eos_token}, as keyword arguments do in transformers.
+     *
+     * @throws UserInputException as {@link #render(List, boolean)}
+     */
+    public String render(List<ChatMessage> messages, boolean addGenerationPrompt,
+            Map<String, Object> variables) {
+        Map<String, Object> bindings = bindings(messages, addGenerationPrompt, tokens);
+        bindings.putAll(variables);
+        RenderResult result = JinjaEngine.renderer().renderForResult(source, bindings);
         List<TemplateError> errors = result.getErrors();
         Optional<String> raised = TemplateErrors.raised(errors);
         if (raised.isPresent()) {
@@ -126,7 +143,7 @@ public final class JinjaChatTemplate implements ChatTemplate {
 
     private static Map<String, Object> bindings(List<ChatMessage> messages,
             boolean addGenerationPrompt, SpecialTokens tokens) {
-        Map<String, Object> bindings = new HashMap<>();
+        Map<String, Object> bindings = new HashMap<>(TemplateGlobals.definedNames());
         bindings.put("messages", asDicts(messages));
         bindings.put("add_generation_prompt", addGenerationPrompt);
         bindings.put("bos_token", tokens.bos());
@@ -138,14 +155,17 @@ public final class JinjaChatTemplate implements ChatTemplate {
         List<Map<String, Object>> dicts = new ArrayList<>(messages.size());
         for (int i = 0; i < messages.size(); i++) {
             ChatMessage message = messages.get(i);
-            if (message.role() == null || message.content() == null) {
-                // Jinjava would print null as "null" in string concatenation.
+            // A content of None is what an assistant turn of tool calls has; otherwise Jinjava
+            // would print null as "null" in string concatenation.
+            if (message.role() == null
+                    || (message.content() == null && message.fields().isEmpty())) {
                 throw new UserInputException("message " + i + " has no "
                         + (message.role() == null ? "role" : "content"));
             }
             Map<String, Object> dict = new LinkedHashMap<>();
             dict.put("role", message.role());
             dict.put("content", message.content());
+            message.fields().forEach(dict::putIfAbsent);
             dicts.add(Collections.unmodifiableMap(dict));
         }
         return Collections.unmodifiableList(dicts);

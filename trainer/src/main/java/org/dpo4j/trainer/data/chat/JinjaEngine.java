@@ -15,9 +15,9 @@ import jinjava.javax.el.CompositeELResolver;
  * {@code strftime_now} and {@code {% generation %}}):
  *
  * <ul>
- *   <li>whitespace: {@code trim_blocks}, {@code -} trimming on expressions and comments too
- *       (Jinjava's "legacy" default ignores it there); {@code lstrip_blocks} is done on the
- *       text by {@link JinjaSource};
+ *   <li>whitespace: {@code -} trimming on expressions and comments too (Jinjava's "legacy"
+ *       default ignores it there); {@code trim_blocks} and {@code lstrip_blocks} are done on
+ *       the text by {@link JinjaSource};
  *   <li>expressions: Python operators, precedence of {@code not} and truth values
  *       ({@link PythonJinjava}); Python {@code str} methods ({@link PyStringResolver}) and
  *       {@code str()} output ({@link PyOutputStrategy});
@@ -70,8 +70,9 @@ final class JinjaEngine {
                 .withKeepNullableLoopValues(true)
                 .build();
         JinjavaConfig config = JinjavaConfig.newBuilder()
-                .withTrimBlocks(true)
-                // lstrip_blocks is applied to the text beforehand (LstripBlocks): Jinjava's differs
+                // lstrip_blocks and trim_blocks are applied to the text beforehand (LstripBlocks,
+                // TrimBlocks): Jinjava's differ, and its trim_blocks miscounts lines
+                .withTrimBlocks(false)
                 .withLstripBlocks(false)
                 .withLegacyOverrides(python)
                 .withElResolver(resolver)

@@ -1,15 +1,18 @@
 package org.dpo4j.trainer.data.chat;
 
 import com.hubspot.jinjava.el.ext.AdditionOperator;
-import com.hubspot.jinjava.el.ext.AstRangeBracket;
 import com.hubspot.jinjava.el.ext.ExtendedParser;
+import com.hubspot.jinjava.el.ext.NamedParameterOperator;
 import com.hubspot.jinjava.el.ext.StringConcatOperator;
 import java.util.Map;
 import jinjava.de.odysseus.el.tree.impl.Builder;
 import jinjava.de.odysseus.el.tree.impl.Parser;
 import jinjava.de.odysseus.el.tree.impl.Scanner.ScanException;
 import jinjava.de.odysseus.el.tree.impl.Scanner.Symbol;
+import jinjava.de.odysseus.el.tree.impl.Scanner.Token;
 import jinjava.de.odysseus.el.tree.impl.ast.AstBinary;
+import jinjava.de.odysseus.el.tree.impl.ast.AstBracket;
+import jinjava.de.odysseus.el.tree.impl.ast.AstDot;
 import jinjava.de.odysseus.el.tree.impl.ast.AstNode;
 import jinjava.de.odysseus.el.tree.impl.ast.AstUnary;
 
@@ -22,7 +25,10 @@ import jinjava.de.odysseus.el.tree.impl.ast.AstUnary;
  *       which is true for any defined x); it still binds tighter than {@code and}/{@code or};
  *   <li>the operators of {@link PyOperators} replace EL's {@code and}, {@code +}, {@code ~},
  *       {@code %} and comparisons;
- *   <li>string slices count code points ({@link PyStringSlice}).
+ *   <li>a keyword argument's value is a whole expression: {@code f(n=x|length - 1)} passes
+ *       {@code x|length - 1} (Jinjava reads {@code (n=x|length) - 1} and fails);
+ *   <li>slices take a step, {@code x[::-1]}, {@code x[1:5:2]}, and count a string's code points
+ *       ({@link PySlice}).
  * </ul>
  */
 final class PyExpressionParser extends ExtendedParser {
@@ -59,11 +65,97 @@ final class PyExpressionParser extends ExtendedParser {
         return super.eq(required);
     }
 
+    /**
+     * Jinjava's additive level, except that {@code name=} takes the whole expression after it
+     * ({@code expr}), as Jinja's keyword arguments do, instead of one multiplicative term.
+     */
     @Override
-    protected AstRangeBracket createAstRangeBracket(AstNode base, AstNode start, AstNode end,
-            boolean lvalue, boolean strict) {
-        return new PyStringSlice(base, start, end, lvalue, strict,
-                context.isEnabled(Builder.Feature.IGNORE_RETURN_TYPE));
+    protected AstNode add(boolean required) throws ScanException, ParseException {
+        AstNode v = mul(required);
+        if (v == null) {
+            return null;
+        }
+        while (true) {
+            Token token = getToken();
+            switch (token.getSymbol()) {
+                case PLUS -> {
+                    consumeToken();
+                    v = createAstBinary(v, mul(true), AdditionOperator.OP);
+                }
+                case MINUS -> {
+                    consumeToken();
+                    v = createAstBinary(v, mul(true), AstBinary.SUB);
+                }
+                case EXTENSION -> {
+                    if (token == NamedParameterOperator.TOKEN) {
+                        return getExtensionHandler(consumeToken()).createAstNode(v, expr(true));
+                    }
+                    if (getExtensionHandler(token).getExtensionPoint()
+                            != Parser.ExtensionPoint.ADD) {
+                        return v;
+                    }
+                    v = getExtensionHandler(consumeToken()).createAstNode(v, mul(true));
+                }
+                default -> {
+                    return v;
+                }
+            }
+        }
+    }
+
+    /**
+     * Jinjava's postfix level ({@code .name}, {@code .name(...)}, {@code [key]},
+     * {@code [key](...)}) with Python's slices {@code [start:stop:step]}, every part optional.
+     * Filters and tests are read one level up, since natural operator precedence is on.
+     */
+    @Override
+    protected AstNode value() throws ScanException, ParseException {
+        boolean lvalue = true;
+        AstNode v = nonliteral();
+        if (v == null) {
+            v = literal();
+            if (v == null) {
+                return null;
+            }
+            lvalue = false;
+        }
+        boolean methods = context.isEnabled(Builder.Feature.METHOD_INVOCATIONS);
+        while (true) {
+            switch (getToken().getSymbol()) {
+                case DOT -> {
+                    consumeToken();
+                    String name = consumeToken(Symbol.IDENTIFIER).getImage();
+                    AstDot dot = createAstDot(v, name, lvalue);
+                    v = getToken().getSymbol() == Symbol.LPAREN && methods
+                            ? createAstMethod(dot, params()) : dot;
+                }
+                case LBRACK -> {
+                    consumeToken();
+                    boolean strict = !context.isEnabled(Builder.Feature.NULL_PROPERTIES);
+                    AstNode first = expr(false);
+                    if (getToken().getSymbol() == Symbol.RBRACK) {
+                        consumeToken();
+                        AstBracket bracket = createAstBracket(v, first, lvalue, strict);
+                        v = getToken().getSymbol() == Symbol.LPAREN && methods
+                                ? createAstMethod(bracket, params()) : bracket;
+                    } else {
+                        consumeToken(Symbol.COLON);
+                        AstNode stop = expr(false);
+                        AstNode step = null;
+                        if (getToken().getSymbol() == Symbol.COLON) {
+                            consumeToken();
+                            step = expr(false);
+                        }
+                        consumeToken(Symbol.RBRACK);
+                        v = new PySlice(v, first, stop, step, lvalue, strict,
+                                context.isEnabled(Builder.Feature.IGNORE_RETURN_TYPE));
+                    }
+                }
+                default -> {
+                    return v;
+                }
+            }
+        }
     }
 
     @Override

@@ -21,6 +21,7 @@ import java.util.List;
  *   <li>{@code first}, {@code last}, {@code list}, {@code reverse}: strings as characters,
  *       dicts as keys (Jinjava: a string is one item, characters are Java chars, reverse gives
  *       a Java array);
+ *   <li>{@code items}: a dict's (key, value) pairs, in order; nothing for undefined (Jinja 3.1);
  *   <li>{@code default(default_value='', boolean=False)}, {@code d}: the value itself when
  *       defined (or truthy), else the default unchanged (Jinjava: turned into a string);
  *   <li>{@code int(default=0, base=10)}, {@code float(default=0.0)}: see {@link PyNumbers}
@@ -68,6 +69,7 @@ final class PyFilters {
                 PyFilter.of("last", 0, List.of(), (value, args) -> PySequences.last(value)),
                 PyFilter.of("list", 0, List.of(), (value, args) -> PySequences.list(value)),
                 PyFilter.of("reverse", 0, List.of(), (value, args) -> PySequences.reverse(value)),
+                PyFilter.of("items", 0, List.of(), (value, args) -> PySequences.items(value)),
                 PyFilter.of("int", 0, List.of("default", "base"), (value, args) -> {
                     if (args.integer("base", 10) != 10) {
                         throw new PyCallException("int: only base 10 is supported");

@@ -2,6 +2,7 @@ package org.dpo4j.trainer.data.chat;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
@@ -96,5 +97,19 @@ final class PySequences {
             out.append(PyValues.str(shown));
         }
         return out.toString();
+    }
+
+    /** Jinja's {@code items}: a dict's (key, value) pairs as two-item lists. */
+    static List<List<Object>> items(Object value) {
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new PyCallException("items: can only get item pairs from a mapping, not a "
+                    + PyValues.typeName(value));
+        }
+        List<List<Object>> pairs = new ArrayList<>(map.size());
+        map.forEach((k, v) -> pairs.add(Arrays.asList(k, v)));
+        return pairs;
     }
 }

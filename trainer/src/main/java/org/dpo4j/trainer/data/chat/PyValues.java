@@ -7,9 +7,8 @@ import java.util.Map;
 
 /**
  * How template values print, as Python's {@code str()}: what {@code {{ x }}} and {@code |string}
- * write. Values a chat template prints are strings, numbers and booleans; printing a list or a
- * dict (Python's repr) is refused rather than imitated, and templates print those with
- * {@code |tojson} anyway.
+ * write. Values a chat template prints are strings, numbers and booleans; a list or a dict
+ * prints as Python's repr ({@link PyRepr}).
  *
  * <p>One difference is kept on purpose: Jinjava does not tell an undefined value from
  * {@code none}, and both print as the empty string, which is what Jinja prints for undefined
@@ -23,7 +22,7 @@ final class PyValues {
     /**
      * {@code str(value)}.
      *
-     * @throws PyCallException for lists, dicts and other objects
+     * @throws PyCallException for objects that are none of Python's values
      */
     static String str(Object value) {
         if (value == null) {
@@ -41,8 +40,7 @@ final class PyValues {
         if (value instanceof Number number) {
             return PyFloats.repr(number.doubleValue());
         }
-        throw new PyCallException("printing a " + typeName(value)
-                + " (Python's repr) is not supported; print it with |tojson");
+        return PyRepr.of(value);
     }
 
     /** Python's integer types map to these: Jinjava reads {@code 3} as a {@code Long}. */

@@ -4,6 +4,7 @@ import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The functions transformers adds to a chat template's globals:
@@ -20,6 +21,19 @@ import java.util.List;
 final class TemplateGlobals {
 
     private TemplateGlobals() {}
+
+    /**
+     * The functions transformers adds, as variables too: Jinjava calls functions by name but does
+     * not see them as defined, and templates ask ({@code {% if strftime_now is defined %}} in
+     * Llama 3.2's). A call still goes to the function.
+     */
+    static Map<String, Object> definedNames() {
+        return Map.of("raise_exception", new Function("raise_exception"),
+                "strftime_now", new Function("strftime_now"));
+    }
+
+    /** What a function's name holds as a variable; it is only ever tested, not printed. */
+    record Function(String name) {}
 
     static List<ELFunctionDefinition> all() {
         return List.of(

@@ -146,11 +146,70 @@ class JinjaSemanticsTest {
                 + " rendered differently by Jinjava)", failure("{% raw %}x{% endraw %}"));
         assertEquals("chat template inline failed: loop.previtem is not supported (line 1)",
                 failure("{% for m in messages %}{{ loop.previtem }}{% endfor %}"));
-        assertEquals("chat template inline failed: printing a list (Python's repr) is not supported;"
-                + " print it with |tojson", failure("{{ [1, 2] }}"));
-        // Step slices are not in Jinjava's grammar: refused when the template is read.
-        String slice = failure("{% for m in messages[::-1] %}{% endfor %}");
-        assertTrue(slice.startsWith("inline: chat template does not parse: Error parsing"), slice);
+    }
+
+    /** {@code str()} of a list or dict is Python's repr. */
+    @Test
+    void listsAndDictsPrintAsPythonRepr() {
+        assertEquals("[1, 'a', \"it's\", None, True, 1.5, {'k': ['\\n']}]",
+                render("{{ [1, 'a', \"it's\", none, true, 1.5, {'k': ['\\n']}] }}"));
+        assertEquals("{'role': 'user', 'content': '  Hello \\n'}", render("{{ messages[0]|string }}"));
+    }
+
+    /** Python slices with steps, on lists and strings (by code points), every part optional. */
+    @Test
+    void slicesTakeSteps() {
+        assertEquals("Tell me a joke.|Hi there!|  Hello \n|",
+                render("{% for m in messages[::-1] %}{{ m.content }}|{% endfor %}"));
+        assertEquals("[5, 4, 3, 2, 1] bd [4, 5] cba [] [6, 4, 2] a😀",
+                render("{{ [1,2,3,4,5][::-1] }} {{ 'abcdef'[1:5:2] }} {{ [1,2,3,4,5][-2:] }}"
+                        + " {{ 'abc'[::-1] }} {{ [1,2,3][5:] }} {{ [0,1,2,3,4,5,6][6:0:-2] }}"
+                        + " {{ 'xa😀'[1::] }}"));
+        assertEquals("chat template inline failed: slice step cannot be zero (line 1)",
+                failure("{{ 'abc'[::0] }}"));
+    }
+
+    /** A keyword argument's value is a whole expression, as in Python. */
+    @Test
+    void keywordArgumentsTakeExpressions() {
+        assertEquals("2,x,7", render("{% set ns = namespace(a=messages|length - 1,"
+                + " b='x' if true else 'y', c=1 + 2 * 3) %}{{ ns.a }},{{ ns.b }},{{ ns.c }}"));
+    }
+
+    /** {@code {% break %}} and {@code {% continue %}} (Jinja's loopcontrols extension). */
+    @Test
+    void loopControls() {
+        assertEquals("0134", render("{% for i in range(10) %}{% if i == 2 %}{% continue %}"
+                + "{% endif %}{% if i > 4 %}{% break %}{% endif %}{{ i }}{% endfor %}"));
+    }
+
+    /** {@code items}: a dict's pairs, unpacked by the loop, also with a loop filter. */
+    @Test
+    void itemsUnpackInLoops() {
+        assertEquals("role=user;content=x;|role=user;",
+                render("{% set d = {'role': 'user', 'content': 'x'} %}"
+                        + "{% for k, v in d|items %}{{ k }}={{ v }};{% endfor %}|"
+                        + "{% for k, v in d|items if k != 'content' %}{{ k }}={{ v }};{% endfor %}"));
+    }
+
+    /**
+     * Errors name the line Jinja names, also after the line breaks that trim_blocks removes and
+     * after multi-line comments.
+     */
+    @Test
+    void errorsNameTheirTemplateLine() {
+        assertEquals("chat template inline failed: unsupported operand types for +: 'int' and"
+                + " 'str' (line 6)", failure("{# a\n comment #}\n{% for m in messages %}\n"
+                + "{% if true %}\n{{ m.role }}\n{{ 1 + 'b' }}\n{% endif %}{% endfor %}"));
+        assertEquals("chat template inline failed: unsupported operand types for +: 'int' and"
+                + " 'str' (line 4)", failure("{%- set x = 1 -%}\n\n{{- 'a' -}}\n{{- x + 'b' -}}"));
+    }
+
+    /** Names transformers defines as functions are defined ({@code strftime_now is defined}). */
+    @Test
+    void templateFunctionsAreDefined() {
+        assertEquals("yes yes", render("{{ 'yes' if strftime_now is defined }}"
+                + " {{ 'yes' if raise_exception is defined }}"));
     }
 
     @Test
