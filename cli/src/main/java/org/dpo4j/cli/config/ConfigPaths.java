@@ -32,7 +32,7 @@ public final class ConfigPaths {
         ReferenceConfig reference = new ReferenceConfig(resolve(r.path(), base), r.precompute(), r.syncEvery(), r.syncAlpha());
         DataConfig data = new DataConfig(resolve(d.train(), base), resolve(d.eval(), base), d.format(), d.columns(),
                 d.chatTemplate(), d.evalFraction(), d.maxLength(), d.maxPromptLength(), d.truncationMode(),
-                d.onBadRecord());
+                d.onBadRecord(), d.templateLimits());
         return new RunConfig(model, reference, data, config.loss(), config.optim(), config.schedule(), config.train(),
                 config.eval(), config.save(), config.output());
     }

@@ -39,7 +39,8 @@ public record DataConfig(
         Integer maxLength,
         Integer maxPromptLength,
         String truncationMode,
-        String onBadRecord) {
+        String onBadRecord,
+        TemplateLimitsConfig templateLimits) {
 
     public static final List<String> FORMATS = List.of("auto", "jsonl", "json", "parquet");
     public static final List<String> CHAT_TEMPLATES = List.of("auto", "model", "chatml", "llama3", "plain");
@@ -66,8 +67,17 @@ public record DataConfig(
         }
         Check.oneOf("truncation_mode", truncationMode, TruncationMode.NAMES);
         Check.oneOf("on_bad_record", onBadRecord, BAD_RECORD_POLICIES);
+        Check.required("template_limits", templateLimits);
         train = List.copyOf(train);
         eval = eval == null ? null : List.copyOf(eval);
+    }
+
+    /** The same settings with the default template limits. */
+    public DataConfig(List<String> train, List<String> eval, String format, ColumnsConfig columns, String chatTemplate,
+            Double evalFraction, Integer maxLength, Integer maxPromptLength, String truncationMode,
+            String onBadRecord) {
+        this(train, eval, format, columns, chatTemplate, evalFraction, maxLength, maxPromptLength, truncationMode,
+                onBadRecord, TemplateLimitsConfig.DEFAULTS);
     }
 
     /** Whether bad records are skipped (and counted) rather than stopping the run. */

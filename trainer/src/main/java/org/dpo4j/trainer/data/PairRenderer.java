@@ -3,6 +3,7 @@ package org.dpo4j.trainer.data;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.dpo4j.trainer.config.TemplateLimitsConfig;
 import org.dpo4j.trainer.data.chat.ChatMessage;
 import org.dpo4j.trainer.data.chat.ChatTemplate;
 import org.dpo4j.trainer.data.chat.ChatTemplates;
@@ -24,16 +25,19 @@ final class PairRenderer {
 
     private final String setting;
     private final Path modelFolder;
+    private final TemplateLimitsConfig limits;
     private ChatTemplate template;
     private int conversations;
 
     /**
      * @param setting     {@code data.chat_template}
      * @param modelFolder the policy's folder, or null
+     * @param limits      {@code data.template_limits}
      */
-    PairRenderer(String setting, Path modelFolder) {
+    PairRenderer(String setting, Path modelFolder, TemplateLimitsConfig limits) {
         this.setting = setting;
         this.modelFolder = modelFolder;
+        this.limits = limits;
     }
 
     /** A record the template cannot render; carries it as a bad record. */
@@ -59,7 +63,7 @@ final class PairRenderer {
 
     private PreferencePair render(ConversationPair pair) throws RenderException {
         if (template == null) {
-            template = ChatTemplates.resolve(setting, modelFolder, "data.chat_template");
+            template = ChatTemplates.resolve(setting, modelFolder, "data.chat_template", limits);
         }
         conversations++;
         try {

@@ -36,7 +36,7 @@ public record PreparedData(List<TokenizedPair> train, List<TokenizedPair> eval, 
      */
     public static PreparedData prepare(DataConfig config, TextTokenizer tokenizer, Path modelFolder, long seed) {
         BadRecords bad = new BadRecords(config.skipBadRecords());
-        PairRenderer renderer = new PairRenderer(config.chatTemplate(), modelFolder);
+        PairRenderer renderer = new PairRenderer(config.chatTemplate(), modelFolder, config.templateLimits());
         List<PreferencePair> train = load(config.train(), config, "data.train", bad, renderer);
         DataSplit split;
         if (config.eval() != null) {
@@ -86,7 +86,7 @@ public record PreparedData(List<TokenizedPair> train, List<TokenizedPair> eval, 
      */
     public static PreparedData evaluationSet(DataConfig config, TextTokenizer tokenizer, Path modelFolder, String keyPath) {
         BadRecords bad = new BadRecords(config.skipBadRecords());
-        PairRenderer renderer = new PairRenderer(config.chatTemplate(), modelFolder);
+        PairRenderer renderer = new PairRenderer(config.chatTemplate(), modelFolder, config.templateLimits());
         List<PreferencePair> pairs = load(config.train(), config, keyPath, bad, renderer);
         PairTokenizer pairTokenizer = new PairTokenizer(tokenizer, config.maxLength(), config.maxPromptLength(),
                 TruncationMode.of(config.truncationMode()));

@@ -219,4 +219,31 @@ class PreparedDataTest {
         assertEquals("<think>\nAdd.\n</think>\n\n6<|im_end|>\n", bytes.decode(second.chosen()));
         assertEquals(think + "7<|im_end|>\n", bytes.decode(second.rejected()));
     }
+
+    /**
+     * A model whose template would loop 10^9 times: each conversational record is a bad record
+     * naming the limit and the key that raises it, and the run stops at the first (or, skipping,
+     * counts them all).
+     */
+    @Test
+    void aTemplatePastItsLimitsMakesBadRecords() throws IOException {
+        Path model = Files.createDirectories(dir.resolve("hostile"));
+        new com.fasterxml.jackson.databind.ObjectMapper().writeValue(
+                model.resolve("tokenizer_config.json").toFile(),
+                Map.of("chat_template", "{% for i in range(10**9) %}{% endfor %}{{ messages[0].content }}"));
+        String record = "{\"prompt\": [{\"role\": \"user\", \"content\": \"Hi\"}],"
+                + " \"chosen\": [{\"role\": \"assistant\", \"content\": \"A\"}],"
+                + " \"rejected\": [{\"role\": \"assistant\", \"content\": \"B\"}]}\n";
+        Path file = write("hostile.jsonl", record + record);
+        String message = assertThrows(UserInputException.class, () -> PreparedData.prepare(
+                config(List.of(file.toString()), null, "error", "model"), new ByteTokenizer(), model, 1))
+                .getMessage();
+        assertTrue(message.startsWith(file + ":1: the chat template failed: chat template "), message);
+        assertTrue(message.contains("stopped: range() of 1000000000 items is more than"
+                + " data.template_limits.max_range (100000); raise it if the template is trusted"), message);
+        String skipped = assertThrows(UserInputException.class, () -> PreparedData.prepare(
+                config(List.of(file.toString()), null, "skip", "model"), new ByteTokenizer(), model, 1))
+                .getMessage();
+        assertTrue(skipped.contains("(all 2 were skipped as bad)"), skipped);
+    }
 }

@@ -59,7 +59,7 @@ enum BuiltinTemplate {
     }
 
     /** The template, compiled on first use. */
-    ChatTemplate template() {
+    JinjaChatTemplate template() {
         JinjaChatTemplate template = compiled;
         if (template == null) {
             // The texts use no special-token variables, so one compilation serves every model.

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.dpo4j.trainer.common.UserInputException;
+import org.dpo4j.trainer.config.TemplateLimitsConfig;
 
 /**
  * Chooses the chat template a run uses, from its setting:
@@ -50,8 +51,21 @@ public final class ChatTemplates {
      *     parse: <problem> (line N)}; and a model file that is not readable or not JSON
      */
     public static ChatTemplate resolve(String setting, Path modelFolder, String keyPath) {
+        return resolve(setting, modelFolder, keyPath, TemplateLimitsConfig.DEFAULTS);
+    }
+
+    /**
+     * {@link #resolve(String, Path, String)}, rendering within {@code limits}
+     * ({@code data.template_limits}).
+     */
+    public static ChatTemplate resolve(String setting, Path modelFolder, String keyPath,
+            TemplateLimitsConfig limits) {
+        return chosen(setting, modelFolder, keyPath).withLimits(limits);
+    }
+
+    private static JinjaChatTemplate chosen(String setting, Path modelFolder, String keyPath) {
         if (AUTO.equals(setting)) {
-            return (modelFolder == null ? Optional.<ChatTemplate>empty() : own(modelFolder))
+            return (modelFolder == null ? Optional.<JinjaChatTemplate>empty() : own(modelFolder))
                     .orElseGet(BuiltinTemplate.CHATML::template);
         }
         if (MODEL.equals(setting)) {
@@ -75,10 +89,10 @@ public final class ChatTemplates {
      * @throws UserInputException when the template is there but does not parse
      */
     public static Optional<ChatTemplate> ofModel(Path modelFolder) {
-        return own(modelFolder);
+        return own(modelFolder).map(ChatTemplate.class::cast);
     }
 
-    private static Optional<ChatTemplate> own(Path modelFolder) {
+    private static Optional<JinjaChatTemplate> own(Path modelFolder) {
         return ModelTemplateText.find(modelFolder).map(found -> JinjaChatTemplate.compile(
                 found.origin(), found.text(), SpecialTokens.read(modelFolder)));
     }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.dpo4j.trainer.common.UserInputException;
+import org.dpo4j.trainer.config.TemplateLimitsConfig;
 
 /**
  * A chat template written in Jinja, rendered the way transformers renders it (see
@@ -41,11 +42,22 @@ public final class JinjaChatTemplate implements ChatTemplate {
     private final String name;
     private final String source;
     private final SpecialTokens tokens;
+    private final TemplateLimitsConfig limits;
 
-    private JinjaChatTemplate(String name, String source, SpecialTokens tokens) {
+    private JinjaChatTemplate(String name, String source, SpecialTokens tokens,
+            TemplateLimitsConfig limits) {
         this.name = name;
         this.source = source;
         this.tokens = tokens;
+        this.limits = limits;
+    }
+
+    /**
+     * The same template rendering within {@code limits} ({@code data.template_limits}) instead
+     * of the defaults.
+     */
+    public JinjaChatTemplate withLimits(TemplateLimitsConfig limits) {
+        return limits.equals(this.limits) ? this : new JinjaChatTemplate(name, source, tokens, limits);
     }
 
     /**
@@ -66,12 +78,12 @@ public final class JinjaChatTemplate implements ChatTemplate {
         if (problem.isPresent()) {
             throw new UserInputException(name + ": chat template does not parse: " + problem.get());
         }
-        return new JinjaChatTemplate(name, source, tokens);
+        return new JinjaChatTemplate(name, source, tokens, TemplateLimitsConfig.DEFAULTS);
     }
 
     /** The tree: tags (known, allowed), their nesting, unclosed tokens. */
     private static List<TemplateError> parseErrors(String source) {
-        Jinjava jinjava = JinjaEngine.renderer();
+        Jinjava jinjava = JinjaEngine.renderer(TemplateLimitsConfig.DEFAULTS.maxOutputChars());
         JinjavaConfig config = jinjava.getGlobalConfig();
         // A context of its own, as a render has: the global one does not carry the switched-off
         // tags.
@@ -93,8 +105,10 @@ public final class JinjaChatTemplate implements ChatTemplate {
         List<ChatMessage> sample = List.of(new ChatMessage("system", "s"),
                 new ChatMessage("user", "u"), new ChatMessage("assistant", "a"),
                 new ChatMessage("user", "u"));
-        return JinjaEngine.validator().renderForResult(source, bindings(sample, true, tokens))
-                .getErrors();
+        try (RenderBudget budget = RenderBudget.open(TemplateLimitsConfig.DEFAULTS)) {
+            return JinjaEngine.validator().renderForResult(source, bindings(sample, true, tokens))
+                    .getErrors();
+        }
     }
 
     /**
@@ -102,7 +116,9 @@ public final class JinjaChatTemplate implements ChatTemplate {
      *
      * @throws UserInputException {@code chat template <name> refused the conversation:
      *     <message>} when the template calls {@code raise_exception}; {@code chat template
-     *     <name> failed: <problem> (line N)} for any other error
+     *     <name> stopped: <limit>; raise it if the template is trusted} when rendering exceeds
+     *     one of its limits ({@link RenderBudget}); {@code chat template <name> failed:
+     *     <problem> (line N)} for any other error
      */
     @Override
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
@@ -122,7 +138,17 @@ public final class JinjaChatTemplate implements ChatTemplate {
             Map<String, Object> variables) {
         Map<String, Object> bindings = bindings(messages, addGenerationPrompt, tokens);
         bindings.putAll(variables);
-        RenderResult result = JinjaEngine.renderer().renderForResult(source, bindings);
+        RenderResult result;
+        try (RenderBudget budget = RenderBudget.open(limits)) {
+            RenderResult rendered = JinjaEngine.renderer(limits.maxOutputChars())
+                    .renderForResult(source, bindings);
+            Optional<String> exceeded = budget.exceeded().or(() -> TemplateErrors.outputTooBig(
+                    rendered.getErrors(), limits.maxOutputChars()));
+            if (exceeded.isPresent()) {
+                throw new UserInputException("chat template " + name + " stopped: " + exceeded.get());
+            }
+            result = rendered;
+        }
         List<TemplateError> errors = result.getErrors();
         Optional<String> raised = TemplateErrors.raised(errors);
         if (raised.isPresent()) {

@@ -6,7 +6,10 @@ import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.mode.ExecutionMode;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import jinjava.javax.el.CompositeELResolver;
+import org.dpo4j.trainer.config.TemplateLimitsConfig;
 
 /**
  * The Jinjava instance chat templates render with, set up to behave as transformers' Jinja
@@ -33,14 +36,20 @@ import jinjava.javax.el.CompositeELResolver;
  */
 final class JinjaEngine {
 
-    private static final Jinjava RENDERER = create(false);
-    private static final Jinjava VALIDATOR = create(true);
+    /** Renderers by output limit: Jinjava checks the output's size as it grows, per instance. */
+    private static final Map<Long, Jinjava> RENDERERS = new ConcurrentHashMap<>();
+    private static final Jinjava VALIDATOR =
+            create(true, TemplateLimitsConfig.DEFAULTS.maxOutputChars());
 
     private JinjaEngine() {}
 
-    /** The instance that renders. */
-    static Jinjava renderer() {
-        return RENDERER;
+    /**
+     * The instance that renders with output of at most {@code maxOutputChars} characters
+     * ({@code data.template_limits.max_output_chars}); Jinjava stops a loop or the template
+     * whose output grows past it.
+     */
+    static Jinjava renderer(long maxOutputChars) {
+        return RENDERERS.computeIfAbsent(maxOutputChars, max -> create(false, max));
     }
 
     /**
@@ -51,7 +60,7 @@ final class JinjaEngine {
         return VALIDATOR;
     }
 
-    private static Jinjava create(boolean validation) {
+    private static Jinjava create(boolean validation, long maxOutputChars) {
         CompositeELResolver resolver = new CompositeELResolver();
         resolver.add(new PyStringResolver());
         resolver.add(new LoopResolver());
@@ -79,6 +88,7 @@ final class JinjaEngine {
                 .withDisabled(Allowed.disabled())
                 .withExecutionMode(new PythonOutput())
                 .withValidationMode(validation)
+                .withMaxOutputSize(maxOutputChars)
                 .build();
         Jinjava jinjava = new PythonJinjava(config);
         Context globals = jinjava.getGlobalContext();

@@ -35,6 +35,6 @@ record PyFilter(String name, int required, List<String> params,
             Map<String, Object> kwargs) {
         PyArgs bound = PyArgs.bind(name, Arrays.asList(args), kwargs, required,
                 params.toArray(String[]::new));
-        return body.apply(var, bound);
+        return RenderBudget.checkString(body.apply(var, bound));
     }
 }

@@ -28,6 +28,9 @@ import org.apache.commons.lang3.tuple.Pair;
  *   <li>{@code {% else %}} inside the loop, rendered when there is nothing to loop over, which
  *       Jinjava renders on every iteration instead.
  * </ul>
+ *
+ * Every iteration, the filter's included, counts against the rendering's
+ * {@link RenderBudget}, which ends the loop once a limit is exceeded.
  */
 final class PyForTag extends ForTag {
 
@@ -39,18 +42,16 @@ final class PyForTag extends ForTag {
                 getLoopVarsAndExpression((TagToken) tagNode.getMaster());
         List<String> loopVars = varsAndExpression.getLeft();
         Optional<LoopFilter> filter = LoopFilter.split(varsAndExpression.getRight());
-        int elseAt = elseIndex(tagNode);
-        if (filter.isEmpty() && elseAt < 0) {
-            return super.interpretUnchecked(tagNode, interpreter);
-        }
         String iterable = filter.map(LoopFilter::iterable).orElse(varsAndExpression.getRight());
         List<Object> items =
                 items(interpreter.resolveELExpression(iterable, tagNode.getLineNumber()));
         if (filter.isPresent()) {
-            items = kept(items, loopVars, filter.get().condition(), tagNode, interpreter);
+            items = kept(RenderBudget.counted(items), loopVars, filter.get().condition(), tagNode,
+                    interpreter);
         }
+        int elseAt = elseIndex(tagNode);
         if (elseAt < 0) {
-            return renderForCollection(tagNode, interpreter, loopVars, items);
+            return renderForCollection(tagNode, interpreter, loopVars, RenderBudget.counted(items));
         }
         List<Node> children = tagNode.getChildren();
         if (items.isEmpty()) {
@@ -59,7 +60,7 @@ final class PyForTag extends ForTag {
         TagNode body = new TagNode(tagNode.getTag(), (TagToken) tagNode.getMaster(),
                 tagNode.getSymbols());
         body.setChildren(new LinkedList<>(children.subList(0, elseAt)));
-        return renderForCollection(body, interpreter, loopVars, items);
+        return renderForCollection(body, interpreter, loopVars, RenderBudget.counted(items));
     }
 
     /** Where the loop's own {@code {% else %}} is among its children, or -1. */

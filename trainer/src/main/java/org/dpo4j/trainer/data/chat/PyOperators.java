@@ -44,8 +44,8 @@ final class PyOperators {
     static final AstBinary.Operator CONCAT = new AstBinary.Operator() {
         @Override
         public Object eval(Bindings bindings, ELContext context, AstNode left, AstNode right) {
-            return PyValues.str(left.eval(bindings, context))
-                    + PyValues.str(right.eval(bindings, context));
+            return RenderBudget.checkString(PyValues.str(left.eval(bindings, context))
+                    + PyValues.str(right.eval(bindings, context)));
         }
 
         @Override
@@ -80,7 +80,7 @@ final class PyOperators {
                 throw new PyCallException("unsupported operand types for +: '"
                         + PyValues.typeName(a) + "' and '" + PyValues.typeName(b) + "'");
             }
-            return text ? a.toString() + b : super.apply(converter, a, b);
+            return RenderBudget.checkString(text ? a.toString() + b : super.apply(converter, a, b));
         }
     };
 

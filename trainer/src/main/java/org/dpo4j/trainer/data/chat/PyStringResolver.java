@@ -24,7 +24,7 @@ final class PyStringResolver extends ValueOnlyResolver {
             return null;
         }
         context.setPropertyResolved(true);
-        return call(s, method.toString(), params);
+        return RenderBudget.checkString(call(s, method.toString(), params));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.dpo4j.trainer.data.chat;
 
 import com.hubspot.jinjava.interpret.DisabledException;
+import com.hubspot.jinjava.interpret.OutputTooBigException;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.interpret.TemplateError.ErrorReason;
 import com.hubspot.jinjava.interpret.TemplateError.ErrorType;
@@ -25,6 +26,22 @@ final class TemplateErrors {
             for (Throwable t = error.getException(); t != null; t = t.getCause()) {
                 if (t instanceof TemplateRaisedException raised) {
                     return Optional.of(oneLine(raised.getMessage()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The output limit, when Jinjava stopped because the output grew past it (it checks as the
+     * output grows, then goes on with the rest of the template).
+     */
+    static Optional<String> outputTooBig(List<TemplateError> errors, long maxOutputChars) {
+        for (TemplateError error : errors) {
+            for (Throwable t = error.getException(); t != null; t = t.getCause()) {
+                if (t instanceof OutputTooBigException) {
+                    return Optional.of("the output is more than data.template_limits.max_output_chars ("
+                            + maxOutputChars + ") characters; raise it if the template is trusted");
                 }
             }
         }

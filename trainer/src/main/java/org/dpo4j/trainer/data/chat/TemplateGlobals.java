@@ -16,7 +16,8 @@ import java.util.Map;
  * </ul>
  *
  * and Jinja's {@code range(stop)}, {@code range(start, stop[, step])}, which replaces
- * Jinjava's (that one reads numbers out of strings and stops at 1000 items).
+ * Jinjava's (that one reads numbers out of strings and stops at 1000 items silently); its length
+ * is bounded by {@code data.template_limits.max_range} ({@link RenderBudget}).
  */
 final class TemplateGlobals {
 
@@ -64,11 +65,19 @@ final class TemplateGlobals {
         if (step == 0) {
             throw new PyCallException("range() arg 3 must not be zero");
         }
+        RenderBudget.checkRange(length(start, stop, step));
         List<Long> items = new ArrayList<>();
         for (long i = start; step > 0 ? i < stop : i > stop; i += step) {
             items.add(i);
         }
         return items;
+    }
+
+    /** How many items {@code range(start, stop, step)} has: ceil((stop - start) / step), or 0. */
+    static long length(long start, long stop, long step) {
+        double span = step > 0 ? (double) stop - start : (double) start - stop;
+        double count = Math.ceil(span / Math.abs((double) step));
+        return count <= 0 ? 0 : count >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) count;
     }
 
     private static long rangeArgument(Object value) {
