@@ -36,13 +36,18 @@ import picocli.CommandLine.Spec;
             "Print dataset statistics and examples of a run's data, tokenized and truncated exactly as"
                     + " training does: pairs, skipped records by reason, token-length percentiles of prompt,"
                     + " chosen and rejected, the padding fraction at the configured batch size, and"
-                    + " examples with the scored (completion) tokens between ⟦ and ⟧."
+                    + " examples with the scored (completion) tokens between ⟦ and ⟧. With --json, one JSON"
+                    + " object per pair instead (training pairs, then held-out ones): id, split, prompt_ids,"
+                    + " chosen_ids, rejected_ids, chosen_scored and rejected_scored (0 or 1 per token of"
+                    + " prompt + completion, 1 where the loss scores it), prompt_text, chosen_text,"
+                    + " rejected_text."
         },
         optionListHeading = "%nOptions:%n",
         footerHeading = "%nExamples:%n",
         footer = {
             "  dpo4j data inspect",
-            "  dpo4j data inspect --config run.yaml --set data.max_length=64 --examples 5"
+            "  dpo4j data inspect --config run.yaml --set data.max_length=64 --examples 5",
+            "  dpo4j data inspect --config run.yaml --json > pairs.jsonl"
         })
 public final class DataInspectCommand implements Callable<Integer> {
 
@@ -56,9 +61,14 @@ public final class DataInspectCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions = new ConfigOptions();
 
-    @Option(names = "--examples", paramLabel = "N", defaultValue = "3",
-            description = "Training examples to show (default: ${DEFAULT-VALUE}).")
-    int examples;
+    @Option(names = "--examples", paramLabel = "N",
+            description = "Training examples to show (default: 3); with --json, pairs per split (default: all).")
+    Integer examples;
+
+    @Option(names = "--json",
+            description = "Print one JSON object per pair (one per line), training pairs then held-out"
+                    + " ones, instead of the statistics and examples.")
+    boolean json;
 
     private final CliEnvironment env;
     private final ConfigLoader loader;
@@ -74,6 +84,15 @@ public final class DataInspectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (DataPreview preview = DataPreview.of(run)) {
             PreparedData data = preview.data();
+            if (json) {
+                int limit = examples == null ? Integer.MAX_VALUE : examples;
+                data.train().stream().limit(limit)
+                        .forEach(pair -> out.println(PairJson.line(pair, "train", preview.tokenizer())));
+                data.eval().stream().limit(limit)
+                        .forEach(pair -> out.println(PairJson.line(pair, "eval", preview.tokenizer())));
+                out.flush();
+                return ExitCodes.OK;
+            }
             DataReport report = data.report();
             out.printf(Locale.ROOT, "pairs: %d training, %d held-out%n", report.trainPairs(), report.evalPairs());
             out.println("skipped bad records: " + (report.skipped().isEmpty() ? "none" : describe(report.skipped())));
@@ -96,7 +115,7 @@ public final class DataInspectCommand implements Callable<Integer> {
                     run.train().batchSize(),
                     100 * PaddingEstimate.of(data.train(), run.train().batchSize(), run.train().groupByLength(),
                             run.train().seed()));
-            int shown = Math.min(examples, data.train().size());
+            int shown = Math.min(examples == null ? 3 : examples, data.train().size());
             for (int i = 0; i < shown; i++) {
                 TokenizedPair pair = data.train().get(i);
                 out.println();
