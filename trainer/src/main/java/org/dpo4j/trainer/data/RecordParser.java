@@ -1,8 +1,11 @@
 package org.dpo4j.trainer.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.dpo4j.trainer.config.ColumnNames;
 import org.dpo4j.trainer.data.chat.ChatMessage;
 import org.dpo4j.trainer.data.source.BadRecord.Reason;
@@ -24,6 +27,9 @@ import org.dpo4j.trainer.data.source.SourceRecord;
  * caller may stop at the first bad one or skip and count them.
  */
 public final class RecordParser {
+
+    /** Converts a message's other fields to plain maps, lists, strings and numbers. */
+    private static final ObjectMapper PLAIN = new ObjectMapper();
 
     private final ColumnNames columns;
 
@@ -118,9 +124,23 @@ public final class RecordParser {
             if (!role.isTextual() || !content.isTextual()) {
                 throw new Invalid(Reason.WRONG_TYPE, at + ": 'role' and 'content' must be strings");
             }
-            out.add(new ChatMessage(role.asText(), content.asText()));
+            out.add(new ChatMessage(role.asText(), content.asText(), otherFields(m)));
         }
         return out;
+    }
+
+    /**
+     * A message's keys besides role and content ({@code tool_calls}, {@code tool_call_id},
+     * {@code name}, ...), as plain values, for chat templates that read them.
+     */
+    private static Map<String, Object> otherFields(JsonNode message) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        message.fields().forEachRemaining(e -> {
+            if (!e.getKey().equals("role") && !e.getKey().equals("content")) {
+                fields.put(e.getKey(), PLAIN.convertValue(e.getValue(), Object.class));
+            }
+        });
+        return fields;
     }
 
     private PreferencePair textPair(String id, String prompt, String chosen, String rejected) throws Invalid {

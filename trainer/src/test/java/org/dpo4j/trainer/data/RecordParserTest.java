@@ -46,6 +46,24 @@ class RecordParserTest {
                          "rejected": [{"role": "assistant", "content": "Go away."}]}"""));
     }
 
+    /** A message's other keys (a tool call, its id) reach the chat template as they are. */
+    @Test
+    void messagesKeepTheirOtherFields() throws Exception {
+        ConversationPair pair = (ConversationPair) one("""
+                {"prompt": [{"role": "user", "content": "Weather?"},
+                            {"role": "assistant", "content": "", "tool_calls": [{"id": "c1", "type": "function",
+                             "function": {"name": "w", "arguments": {"city": "Paris", "days": 2}}}]},
+                            {"role": "tool", "content": "22 C", "tool_call_id": "c1"}],
+                 "chosen": [{"role": "assistant", "content": "Warm."}],
+                 "rejected": [{"role": "assistant", "content": "Cold."}]}""");
+        assertEquals(java.util.Map.of(), pair.prompt().get(0).fields());
+        assertEquals(java.util.Map.of("tool_calls", List.of(java.util.Map.of("id", "c1", "type", "function",
+                        "function", java.util.Map.of("name", "w", "arguments",
+                                java.util.Map.of("city", "Paris", "days", 2))))),
+                pair.prompt().get(1).fields());
+        assertEquals(java.util.Map.of("tool_call_id", "c1"), pair.prompt().get(2).fields());
+    }
+
     @Test
     void implicitPromptOfTextSplitsAtTheFirstDifferenceWithTheSpaceGoingToTheCompletions() throws Exception {
         // common prefix "Q: is it? A: " (13 chars); the space before the split starts the completions
