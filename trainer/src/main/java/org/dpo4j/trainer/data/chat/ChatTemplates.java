@@ -25,7 +25,8 @@ import org.dpo4j.trainer.config.TemplateLimitsConfig;
  * <p>Prefix property ({@link ChatTemplate}): rendering a prompt with the generation prompt gives
  * a prefix of rendering it followed by an assistant answer. True for the built-ins and for
  * templates whose generation prompt is exactly how they open an assistant turn (ChatML/Qwen2.5,
- * Llama 3, Zephyr, Gemma, Mistral); false for templates that write the generation prompt
+ * Qwen3, whose last answer then starts with its think block, Llama 3.x, Zephyr, Gemma 3,
+ * SmolLM2/3, Mistral, DeepSeek-R1); false for templates that write the generation prompt
  * differently, e.g. one that adds an empty {@code <think></think>} block only to the generation
  * prompt, or one that rewrites earlier turns once an answer follows.
  */
