@@ -20,9 +20,11 @@ import java.util.Optional;
  * </pre>
  *
  * Per-pair losses, rewards, name, requirements and state are the base loss's (the NLL needs only the
- * policy's chosen log-probs, which every loss has). With base = DPO and weight = {@code rpo_alpha}
+ * policy's chosen log-probs, which every loss has; under LD-DPO the unweighted ones). With base = DPO and weight = {@code rpo_alpha}
  * this is the golden {@code dpo_rpo}. Adds the metric {@code nll_loss} (the batch NLL, repeated per
- * pair) unless the base reports one.
+ * pair) unless the base reports one. The same objective is {@code combined} with terms
+ * [base with weight 1, {@code sft} with weight {@code rpo_alpha}] ({@link CombinedLoss}), except that
+ * there the per-pair losses include the NLL (TRL 1.x's per-sequence loss).
  *
  * @param base   the preference loss
  * @param weight the NLL weight (TRL's {@code rpo_alpha}), finite and ≥ 0
@@ -55,9 +57,14 @@ public record NllRegularized(PreferenceLoss base, double weight) implements Pref
     }
 
     @Override
+    public PreferenceLoss atStep(long step) {
+        return new NllRegularized(base.atStep(step), weight);
+    }
+
+    @Override
     public LossOutput compute(LossInputs in) {
         LossOutput out = base.compute(in);
-        NDArray nll = SftLoss.nll(in.policyChosen());
+        NDArray nll = SftLoss.nll(in.chosenForNll());
         Map<String, NDArray> metrics = new LinkedHashMap<>(out.extraMetrics());
         metrics.putIfAbsent("nll_loss", out.pairLosses().onesLike().stopGradient().mul(nll.stopGradient()));
         return new LossOutput(

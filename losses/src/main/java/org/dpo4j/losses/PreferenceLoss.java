@@ -41,6 +41,14 @@ public interface PreferenceLoss {
     }
 
     /**
+     * This loss as it applies at optimizer step {@code step} (0-based): itself for every loss whose
+     * hyper-parameters do not follow a schedule ({@link WrpoLoss}'s α ramps up); wrappers forward it.
+     */
+    default PreferenceLoss atStep(long step) {
+        return this;
+    }
+
+    /**
      * The part of this loss that carries state from call to call and is saved in training
      * checkpoints ({@link BcoPairLoss}), seen through wrappers; empty for a stateless loss.
      */
