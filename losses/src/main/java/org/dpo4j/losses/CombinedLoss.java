@@ -46,10 +46,7 @@ public record CombinedLoss(List<Term> terms) implements PreferenceLoss {
         if (terms.isEmpty()) {
             throw new IllegalArgumentException("a combined loss needs at least one term");
         }
-        LossRequirements needs = terms.get(0).loss().requirements();
-        for (Term term : terms.subList(1, terms.size())) {
-            needs = needs.union(term.loss().requirements());
-        }
+        union(terms); // fails now, not at the first batch, when the terms need different inputs
         if (terms.stream().filter(t -> t.loss().statefulPart().isPresent()).count() > 1) {
             throw new IllegalArgumentException("at most one term of a combined loss may carry state (bco_pair)");
         }
@@ -62,6 +59,10 @@ public record CombinedLoss(List<Term> terms) implements PreferenceLoss {
 
     @Override
     public LossRequirements requirements() {
+        return union(terms);
+    }
+
+    private static LossRequirements union(List<Term> terms) {
         LossRequirements needs = terms.get(0).loss().requirements();
         for (Term term : terms.subList(1, terms.size())) {
             needs = needs.union(term.loss().requirements());
