@@ -58,6 +58,11 @@ public record CombinedLoss(List<Term> terms) implements PreferenceLoss {
     }
 
     @Override
+    public List<PreferenceLoss> inner() {
+        return terms.stream().map(Term::loss).toList();
+    }
+
+    @Override
     public LossRequirements requirements() {
         return union(terms);
     }

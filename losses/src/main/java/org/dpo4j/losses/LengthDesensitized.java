@@ -1,5 +1,6 @@
 package org.dpo4j.losses;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -23,6 +24,11 @@ public record LengthDesensitized(PreferenceLoss base, LengthDesensitization weig
     @Override
     public String name() {
         return base.name();
+    }
+
+    @Override
+    public List<PreferenceLoss> inner() {
+        return List.of(base);
     }
 
     @Override

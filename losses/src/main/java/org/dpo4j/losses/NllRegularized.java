@@ -3,6 +3,7 @@ package org.dpo4j.losses;
 import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -39,6 +40,11 @@ public record NllRegularized(PreferenceLoss base, double weight) implements Pref
     @Override
     public String name() {
         return base.name();
+    }
+
+    @Override
+    public List<PreferenceLoss> inner() {
+        return List.of(base);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.dpo4j.losses;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -38,6 +39,15 @@ public interface PreferenceLoss {
      */
     default boolean pairLossesBelongToPairs() {
         return true;
+    }
+
+    /**
+     * The losses this one is built around, for those that wrap or combine others
+     * ({@link NllRegularized}, {@link LengthDesensitized}, {@link WpoWeighted}: their base;
+     * {@link CombinedLoss}: its terms' losses); empty for a loss of its own.
+     */
+    default List<PreferenceLoss> inner() {
+        return List.of();
     }
 
     /**
