@@ -75,6 +75,19 @@ public record LossRequirements(
         return tokenKl() || tokenRiskSums();
     }
 
+    /**
+     * Whether the reference's per-token values are needed (its distribution, or its label
+     * log-probs for LD-DPO's weighted reference sums), which only a live reference forward gives.
+     */
+    public boolean referenceTokens() {
+        return referenceDistribution() || (lengthDesensitization != null && lengthDesensitization.weightReference());
+    }
+
+    /** Whether the loss reads the reference model at all. */
+    public boolean usesReference() {
+        return referenceLogProbs || referenceDistribution();
+    }
+
     /** These requirements with LD-DPO's length weights on the sequence log-probs. */
     public LossRequirements withLengthDesensitization(LengthDesensitization weights) {
         return new LossRequirements(referenceLogProbs, tokenDivergence, attendedChosenLogProbs,
