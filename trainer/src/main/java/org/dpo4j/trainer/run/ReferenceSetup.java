@@ -119,8 +119,11 @@ public final class ReferenceSetup {
     }
 
     private static String tokenKlNote(PreferenceLoss loss, String consequence) {
-        return "reference.precompute: loss " + loss.name() + " needs the reference's per-token values (token KL or risk,"
-                + " or LD-DPO's weighted reference log-probs), "
+        LossRequirements needs = loss.requirements();
+        String what = needs.tokenKl() ? "per-token distribution (token KL)"
+                : needs.tokenRiskSums() ? "per-token distribution (token risk)"
+                : "per-token log-probs (ld_alpha weights them)";
+        return "reference.precompute: loss " + loss.name() + " needs the reference's " + what + ", "
                 + consequence;
     }
 

@@ -144,7 +144,7 @@ public final class PreferenceScorer {
         LossRequirements needs = loss.requirements();
         ScoredPositions at = plan.at();
         NDArray hidden = plan.hiddenStates(policy, batch);
-        TokenScores tokens = TokenScores.of(policy, hidden, at, needs.referenceDistribution(), needs.pairWeights());
+        TokenScores tokens = TokenScores.of(policy, hidden, at, needs.referenceDistribution(), true, needs.pairWeights());
         clock.lap(StepPhase.POLICY_FORWARD);
         NDArray tokenLogps = at.scatter(tokens.labelLogProbs()); // (2B, T−1)
         NDArray lossMask = batch.lossMask();

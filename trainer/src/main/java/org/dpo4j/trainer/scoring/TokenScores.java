@@ -18,8 +18,8 @@ import org.dpo4j.trainer.model.CausalLm;
  *   logProbs_m      = log_softmax(z_m) = z_m − logsumexp_v z_m,v      (M, V)
  *   labelLogProbs_m = logProbs_m[label_m]                              (M)
  *   meanLogits_m    = (1/V)·Σ_v z_m,v, detached (TRL's logits/* metric) (M)
- *   entropy_m       = −Σ_v p_m,v·logProbs_m,v, detached (TRL's entropy)    (M)
- *   correct_m       = [argmax_v z_m,v = label_m] (mean_token_accuracy)     (M)
+ *   entropy_m       = −Σ_v p_m,v·logProbs_m,v, detached (TRL's entropy)    (M)  policy's metrics,
+ *   correct_m       = [argmax_v z_m,v = label_m] (mean_token_accuracy)     (M)  only when asked
  *   wpo_m           = labelLogProbs_m − log Σ_v p_m,v², detached (WPO), only when asked
  * </pre>
  *
@@ -34,8 +34,8 @@ import org.dpo4j.trainer.model.CausalLm;
  *
  * @param labelLogProbs (M) log π(label_m | position m)
  * @param meanLogits    (M) mean logit over the vocabulary, no gradient
- * @param entropy       (M) entropy of the next-token distribution, no gradient
- * @param correct       (M) 1 where the argmax is the label, else 0, no gradient
+ * @param entropy       (M) entropy of the next-token distribution, no gradient, or null when not asked
+ * @param correct       (M) 1 where the argmax is the label, else 0, no gradient, or null when not asked
  * @param wpoTerms      (M) WPO's per-token log weight terms, no gradient, or null when not asked
  * @param logProbs      (M, V) the full log-distributions, kept only when asked (TDPO's
  *                      per-token KL, Ra-DPO's risk); else null
@@ -72,41 +72,42 @@ public record TokenScores(
      * @param keepLogProbs whether to return the (M, V) log-probs too
      */
     public static TokenScores of(CausalLm model, NDArray hidden, ScoredPositions at, boolean keepLogProbs) {
-        return of(model, hidden, at, keepLogProbs, false);
-    }
-
-    /**
-     * {@link #of(CausalLm, NDArray, ScoredPositions, boolean)}, with WPO's per-token terms when
-     * {@code wpoTerms} is set.
-     */
-    public static TokenScores of(CausalLm model, NDArray hidden, ScoredPositions at, boolean keepLogProbs,
-            boolean wpoTerms) {
-        return of(model, hidden, at, keepLogProbs, wpoTerms, chunkRows(model.architecture().vocabSize()));
+        return of(model, hidden, at, keepLogProbs, false, false);
     }
 
     /** {@link #of(CausalLm, NDArray, ScoredPositions, boolean)} in chunks of {@code rows} positions. */
     public static TokenScores of(CausalLm model, NDArray hidden, ScoredPositions at, boolean keepLogProbs, int rows) {
-        return of(model, hidden, at, keepLogProbs, false, rows);
+        return of(model, hidden, at, keepLogProbs, false, false, rows);
     }
 
-    /** {@link #of(CausalLm, NDArray, ScoredPositions, boolean, boolean)} in chunks of {@code rows} positions. */
-    public static TokenScores of(
-            CausalLm model, NDArray hidden, ScoredPositions at, boolean keepLogProbs, boolean wpoTerms, int rows) {
+    /**
+     * {@link #of(CausalLm, NDArray, ScoredPositions, boolean)}, with the policy's metrics
+     * ({@link #entropy}, {@link #correct}) when {@code metrics} is set and WPO's per-token terms
+     * when {@code wpoTerms} is set (else those are null).
+     */
+    public static TokenScores of(CausalLm model, NDArray hidden, ScoredPositions at, boolean keepLogProbs,
+            boolean metrics, boolean wpoTerms) {
+        return of(model, hidden, at, keepLogProbs, metrics, wpoTerms, chunkRows(model.architecture().vocabSize()));
+    }
+
+    /** {@link #of(CausalLm, NDArray, ScoredPositions, boolean, boolean, boolean)} in chunks of {@code rows} positions. */
+    public static TokenScores of(CausalLm model, NDArray hidden, ScoredPositions at, boolean keepLogProbs,
+            boolean metrics, boolean wpoTerms, int rows) {
         NDArray gathered = at.gather(hidden); // (M, d)
         long m = gathered.getShape().get(0);
         if (m <= rows) {
-            return chunk(model, gathered, at.labels(), keepLogProbs, wpoTerms);
+            return chunk(model, gathered, at.labels(), keepLogProbs, metrics, wpoTerms);
         }
         List<TokenScores> parts = new ArrayList<>();
         for (long from = 0; from < m; from += rows) {
             String range = from + ":" + Math.min(m, from + rows);
-            parts.add(chunk(model, gathered.get(range), at.labels().get(range), keepLogProbs, wpoTerms));
+            parts.add(chunk(model, gathered.get(range), at.labels().get(range), keepLogProbs, metrics, wpoTerms));
         }
         return new TokenScores(
                 concat(parts, TokenScores::labelLogProbs),
                 concat(parts, TokenScores::meanLogits),
-                concat(parts, TokenScores::entropy),
-                concat(parts, TokenScores::correct),
+                metrics ? concat(parts, TokenScores::entropy) : null,
+                metrics ? concat(parts, TokenScores::correct) : null,
                 wpoTerms ? concat(parts, TokenScores::wpoTerms) : null,
                 keepLogProbs ? concat(parts, TokenScores::logProbs) : null);
     }
@@ -123,8 +124,8 @@ public record TokenScores(
      * @param hidden (R, d) gathered hidden states
      * @param labels (R, 1) int64
      */
-    private static TokenScores chunk(
-            CausalLm model, NDArray hidden, NDArray labels, boolean keepLogProbs, boolean wpoTerms) {
+    private static TokenScores chunk(CausalLm model, NDArray hidden, NDArray labels, boolean keepLogProbs,
+            boolean metrics, boolean wpoTerms) {
         TokenScores scores;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
@@ -136,8 +137,8 @@ public record TokenScores(
             scores = new TokenScores(
                     labelLogProbs,
                     logits.stopGradient().mean(new int[] {-1}),
-                    TokenMetrics.entropy(constant),
-                    TokenMetrics.correct(constant, flatLabels),
+                    metrics ? TokenMetrics.entropy(constant) : null,
+                    metrics ? TokenMetrics.correct(constant, flatLabels) : null,
                     wpoTerms ? TokenMetrics.wpoPositionTerms(constant, flatLabels) : null,
                     keepLogProbs ? logProbs : null);
             scores.forEach(NDScope::unregister);
@@ -149,8 +150,10 @@ public record TokenScores(
     private void forEach(java.util.function.Consumer<NDArray> action) {
         action.accept(labelLogProbs);
         action.accept(meanLogits);
-        action.accept(entropy);
-        action.accept(correct);
+        if (entropy != null) {
+            action.accept(entropy);
+            action.accept(correct);
+        }
         if (wpoTerms != null) {
             action.accept(wpoTerms);
         }
