@@ -3,6 +3,7 @@ package org.dpo4j.losses;
 import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -20,9 +21,11 @@ import java.util.Optional;
  * </pre>
  *
  * Per-pair losses, rewards, name, requirements and state are the base loss's (the NLL needs only the
- * policy's chosen log-probs, which every loss has). With base = DPO and weight = {@code rpo_alpha}
+ * policy's chosen log-probs, which every loss has; under LD-DPO the unweighted ones). With base = DPO and weight = {@code rpo_alpha}
  * this is the golden {@code dpo_rpo}. Adds the metric {@code nll_loss} (the batch NLL, repeated per
- * pair) unless the base reports one.
+ * pair) unless the base reports one. The same objective is {@code combined} with terms
+ * [base with weight 1, {@code sft} with weight {@code rpo_alpha}] ({@link CombinedLoss}), except that
+ * there the per-pair losses include the NLL (TRL 1.x's per-sequence loss).
  *
  * @param base   the preference loss
  * @param weight the NLL weight (TRL's {@code rpo_alpha}), finite and ≥ 0
@@ -37,6 +40,11 @@ public record NllRegularized(PreferenceLoss base, double weight) implements Pref
     @Override
     public String name() {
         return base.name();
+    }
+
+    @Override
+    public List<PreferenceLoss> inner() {
+        return List.of(base);
     }
 
     @Override
@@ -55,9 +63,14 @@ public record NllRegularized(PreferenceLoss base, double weight) implements Pref
     }
 
     @Override
+    public PreferenceLoss atStep(long step) {
+        return new NllRegularized(base.atStep(step), weight);
+    }
+
+    @Override
     public LossOutput compute(LossInputs in) {
         LossOutput out = base.compute(in);
-        NDArray nll = SftLoss.nll(in.policyChosen());
+        NDArray nll = SftLoss.nll(in.chosenForNll());
         Map<String, NDArray> metrics = new LinkedHashMap<>(out.extraMetrics());
         metrics.putIfAbsent("nll_loss", out.pairLosses().onesLike().stopGradient().mul(nll.stopGradient()));
         return new LossOutput(

@@ -1,5 +1,6 @@
 package org.dpo4j.losses;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -38,6 +39,23 @@ public interface PreferenceLoss {
      */
     default boolean pairLossesBelongToPairs() {
         return true;
+    }
+
+    /**
+     * The losses this one is built around, for those that wrap or combine others
+     * ({@link NllRegularized}, {@link LengthDesensitized}, {@link WpoWeighted}: their base;
+     * {@link CombinedLoss}: its terms' losses); empty for a loss of its own.
+     */
+    default List<PreferenceLoss> inner() {
+        return List.of();
+    }
+
+    /**
+     * This loss as it applies at optimizer step {@code step} (0-based): itself for every loss whose
+     * hyper-parameters do not follow a schedule ({@link WrpoLoss}'s α ramps up); wrappers forward it.
+     */
+    default PreferenceLoss atStep(long step) {
+        return this;
     }
 
     /**

@@ -64,6 +64,71 @@ public final class SequenceStats {
     }
 
     /**
+     * As {@link #fromTokenLogProbs(NDArray, NDArray)}, each token weighted (LD-DPO's
+     * {@link LengthDesensitization#weights}): sum = Σ_t weights[t]·tokenLogProbs[t]; count and mean
+     * as there (mean = weighted sum / count).
+     *
+     * @param tokenLogProbs (N, T−1) per-position log-probs
+     * @param lossMask      (N, T) 0/1
+     * @param weights       (N, T−1) token weights, 0 where the token is not scored
+     * @return weighted sums, their means and the plain token counts, each (N)
+     */
+    public static SequenceLogProbs fromTokenLogProbs(NDArray tokenLogProbs, NDArray lossMask, NDArray weights) {
+        long seqLen = lossMask.getShape().get(1);
+        NDArray mask = lossMask.get(":, 1:" + seqLen).toType(tokenLogProbs.getDataType(), false);
+        NDArray sum = tokenLogProbs.mul(weights.toType(tokenLogProbs.getDataType(), false)).sum(new int[] {1});
+        NDArray count = mask.sum(new int[] {1});
+        return new SequenceLogProbs(sum, sum.div(count.maximum(1)), count);
+    }
+
+    /**
+     * WPO's per-sequence log weight (Zhou et al. 2024, "WPO: Enhancing RLHF with Weighted
+     * Preference Optimization", arXiv 2406.11827, Eq. 2, as TRL computes it), from the policy's own
+     * distribution and without gradient:
+     *
+     * <pre>
+     *   log w = (1/max(n, 1))·Σ_t mask[t+1]·(log π(x_{t+1}|t) − log Σ_v π(v|t)²)
+     *   log Σ_v π(v|t)² = logsumexp_v(2·z_v) − 2·logsumexp_v(z_v)      (both max-subtracted)
+     * </pre>
+     *
+     * @param logits   (N, T, V) policy logits (detached here)
+     * @param inputIds (N, T) token ids
+     * @param lossMask (N, T) 0/1
+     * @return (N) log weights, constants
+     */
+    public static NDArray wpoLogWeights(NDArray logits, NDArray inputIds, NDArray lossMask) {
+        NDArray z = logits.stopGradient();
+        long seqLen = z.getShape().get(1);
+        NDArray positions = TokenMetrics.wpoPositionTerms(z.get(":, 0:" + (seqLen - 1) + ", :"),
+                inputIds.get(":, 1:" + seqLen));
+        NDArray mask = lossMask.get(":, 1:" + seqLen).toType(z.getDataType(), false);
+        return positions.mul(mask).sum(new int[] {1}).div(mask.sum(new int[] {1}).maximum(1)).stopGradient();
+    }
+
+    /**
+     * Ra-DPO's sequence risk: per row, Σ_t mask[t+1]·R_t with R_t the reference's tail risk at
+     * position t ({@link TailRisk#positionRisk}), same shift and mask alignment as {@link #logProbs};
+     * differentiable w.r.t. the policy logits, the reference logits treated as constants.
+     *
+     * @param policyLogits    (N, T, V)
+     * @param referenceLogits (N, T, V)
+     * @param inputIds        (N, T) token ids (shape check only)
+     * @param lossMask        (N, T) 0/1
+     * @param risk            the risk measure
+     * @return (N) sequence risks
+     */
+    public static NDArray tokenRisk(
+            NDArray policyLogits, NDArray referenceLogits, NDArray inputIds, NDArray lossMask, TailRisk risk) {
+        checkShapes(policyLogits, referenceLogits, inputIds, lossMask);
+        long seqLen = policyLogits.getShape().get(1);
+        String predicting = ":, 0:" + (seqLen - 1) + ", :";
+        NDArray policyLogp = logSoftmax(policyLogits.get(predicting));
+        NDArray referenceLogp = logSoftmax(referenceLogits.get(predicting).stopGradient());
+        NDArray mask = lossMask.get(":, 1:" + seqLen).toType(policyLogits.getDataType(), false);
+        return risk.positionRisk(policyLogp, referenceLogp).mul(mask).sum(new int[] {1});
+    }
+
+    /**
      * TDPO's sequential KL: per row, Σ_t mask[t+1]·KL(π_ref(·|t) ‖ π(·|t)) over the scored
      * positions, with the same label shift and mask alignment as {@link #logProbs}:
      *
@@ -168,7 +233,7 @@ public final class SequenceStats {
     }
 
     /** log_softmax over the last axis, row max subtracted (and detached: it cancels exactly). */
-    private static NDArray logSoftmax(NDArray z) {
+    static NDArray logSoftmax(NDArray z) {
         NDArray shifted = z.sub(z.max(new int[] {-1}, true).stopGradient());
         return shifted.sub(shifted.exp().sum(new int[] {-1}, true).log());
     }

@@ -9,7 +9,7 @@ import java.util.Map;
  *
  * <pre>
  *   NLL   = −Σ_b pc_b / Σ_b n_b            pc_b = summed log-prob of chosen completion b, n_b its tokens
- *   pair loss_b = −pc_b · B / Σ_b n_b      (pair b's share, so that mean_b(pair loss) = NLL exactly)
+ *   pair loss_b = NLL                      (the batch value for every pair, as TRL 1.x's per-sequence sft loss)
  *   loss  = NLL
  *   rewards = mean log-probs pc_b/n_b and pr_b/n_b of the policy   (detached)
  * </pre>
@@ -19,7 +19,8 @@ import java.util.Map;
  * no implicit reward; the rewards reported are the policy's per-token mean log-probs, so that
  * {@code rewards/margins} and {@code rewards/accuracies} show whether the policy prefers the chosen
  * completion per token. The rejected log-probs get no gradient. A batch with no completion token
- * has NLL 0.
+ * has NLL 0. The NLL is also reported as the metric {@code nll_loss}. Under LD-DPO it reads the
+ * unweighted log-probs ({@link LossInputs#chosenForNll}).
  */
 public record SftLoss() implements PreferenceLoss {
 
@@ -33,17 +34,23 @@ public record SftLoss() implements PreferenceLoss {
         return LossRequirements.POLICY_ONLY;
     }
 
+    /** The per-pair losses are the batch NLL repeated, not a pair's own. */
+    @Override
+    public boolean pairLossesBelongToPairs() {
+        return false;
+    }
+
     @Override
     public LossOutput compute(LossInputs in) {
-        SequenceLogProbs chosen = in.policyChosen();
-        long pairs = chosen.sum().getShape().get(0);
-        NDArray pairLosses = Constants.times(chosen.sum().neg(), pairs).div(chosen.tokenCount().sum().maximum(1));
+        SequenceLogProbs chosen = in.chosenForNll();
+        NDArray nll = nll(chosen);
+        NDArray pairLosses = chosen.sum().zerosLike().add(nll);
         return new LossOutput(
-                nll(chosen),
+                nll,
                 pairLosses,
-                chosen.mean().stopGradient(),
+                in.policyChosen().mean().stopGradient(),
                 in.policyRejected().mean().stopGradient(),
-                Map.of());
+                Map.of("nll_loss", pairLosses.stopGradient()));
     }
 
     /**

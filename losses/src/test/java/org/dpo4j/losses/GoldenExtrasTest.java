@@ -21,9 +21,9 @@ class GoldenExtrasTest {
 
     @TestFactory
     Stream<DynamicTest> extras() {
-        return Stream.of("hdpo", "bco_pair", "cpo")
-                .filter(loss -> GoldenVectors.indexEntry(loss).isObject())
-                .flatMap(loss -> GoldenVectors.cases(loss).stream())
+        return GoldenVectors.directories().stream().flatMap(dir -> Stream.of("hdpo", "bco_pair", "cpo")
+                .filter(loss -> GoldenVectors.indexEntry(dir, loss).isObject())
+                .flatMap(loss -> GoldenVectors.cases(dir, loss).stream()))
                 .map(c -> dynamicTest(c.id(), () -> check(c)));
     }
 

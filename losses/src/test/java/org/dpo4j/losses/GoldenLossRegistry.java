@@ -46,6 +46,72 @@ final class GoldenLossRegistry {
         FACTORIES.put("tdpo2", hp -> new TdpoLoss(num(hp, "beta"), num(hp, "alpha"), TdpoVariant.TDPO2));
         FACTORIES.put("orpo", hp -> new OrpoLoss(num(hp, "beta")));
         FACTORIES.put("dpo_rpo", hp -> new NllRegularized(new DpoSigmoidLoss(num(hp, "beta")), num(hp, "rpo_alpha")));
+        // losses-2: TRL's combinations, LD-DPO, WPO; Ra-DPO, D2O, WRPO
+        FACTORIES.put("dpo_combined", GoldenLossRegistry::trlLoss);
+        FACTORIES.put("ld_dpo", GoldenLossRegistry::trlLoss);
+        FACTORIES.put("wpo", GoldenLossRegistry::trlLoss);
+        FACTORIES.put("ra_dpo1", hp -> new RiskAwareDpoLoss(num(hp, "beta"), hp.path("alpha").asDouble(0.5),
+                RaDpoVariant.RA_DPO1, tailRisk(hp)));
+        FACTORIES.put("ra_dpo2", hp -> new RiskAwareDpoLoss(num(hp, "beta"), num(hp, "alpha"),
+                RaDpoVariant.RA_DPO2, tailRisk(hp)));
+        FACTORIES.put("d2o", hp -> new D2oLoss(num(hp, "beta"), num(hp, "alpha")));
+        FACTORIES.put("wrpo", hp -> new WrpoLoss(num(hp, "beta"), hp.path("alpha").asDouble(0),
+                num(hp, "label_smoothing"), WrpoVariant.fromConfig(hp.required("loss_type").asText())));
+    }
+
+    /** Golden files that hold no loss but metrics, tested by their own test ({@code TrlMetricsGoldenTest}). */
+    static final java.util.Set<String> METRICS_ONLY = java.util.Set.of("trl_dpo_metrics");
+
+    /**
+     * TRL's {@code DPOTrainer} loss from a case's {@code loss_type} list and
+     * {@code loss_weights_effective}: one type with weight 1 is that loss alone, more a
+     * {@link CombinedLoss}; {@code use_weighting} wraps it in {@link WpoWeighted}, {@code ld_alpha}
+     * in {@link LengthDesensitized}.
+     */
+    private static PreferenceLoss trlLoss(JsonNode hp) {
+        JsonNode types = hp.required("loss_type");
+        JsonNode weights = hp.required("loss_weights_effective");
+        java.util.List<CombinedLoss.Term> terms = new java.util.ArrayList<>();
+        for (int k = 0; k < types.size(); k++) {
+            terms.add(new CombinedLoss.Term(trlType(types.get(k).asText(), hp), weights.get(k).doubleValue()));
+        }
+        PreferenceLoss loss = terms.size() == 1 && terms.get(0).weight() == 1
+                ? terms.get(0).loss()
+                : new CombinedLoss(terms);
+        if (hp.path("use_weighting").asBoolean(false)) {
+            loss = new WpoWeighted(loss);
+        }
+        if (hp.path("ld_alpha").isNumber()) {
+            loss = new LengthDesensitized(loss, new LengthDesensitization(num(hp, "ld_alpha"),
+                    !"plain".equals(hp.path("ld_reference").asText("weighted"))));
+        }
+        return loss;
+    }
+
+    /** One TRL loss type with the case's shared hyper-parameters (TRL HEAD's forms). */
+    private static PreferenceLoss trlType(String type, JsonNode hp) {
+        double beta = num(hp, "beta");
+        double smoothing = hp.path("label_smoothing").asDouble(0);
+        return switch (type) {
+            case "sigmoid" -> new DpoSigmoidLoss(beta, smoothing);
+            case "robust" -> new RobustDpoLoss(beta, smoothing);
+            case "exo_pair" -> new ExoPairLoss(beta, smoothing == 0 ? 1e-3 : smoothing);
+            case "hinge" -> new HingeLoss(beta);
+            case "ipo" -> new IpoLoss(beta, true);
+            case "nca_pair" -> new NcaPairLoss(beta);
+            case "bco_pair" -> new BcoPairLoss(beta, BcoPairLoss.BcoDelta.ZERO);
+            case "sppo_hard" -> new SppoHardLoss(beta);
+            case "apo_zero" -> new ApoZeroLoss(beta);
+            case "apo_down" -> new ApoDownLoss(beta);
+            case "discopop" -> new DiscoPopLoss(beta, num(hp, "discopop_tau"));
+            case "sigmoid_norm" -> new SigmoidNormLoss(beta);
+            case "sft" -> new SftLoss();
+            default -> throw new IllegalArgumentException("unknown TRL loss type " + type);
+        };
+    }
+
+    private static TailRisk tailRisk(JsonNode hp) {
+        return new TailRisk(num(hp, "confidence_level"), hp.required("is_split_risk_ratio").asBoolean());
     }
 
     /** A required numeric hyper-parameter. */

@@ -23,9 +23,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Reads a golden loss-vector folder (see {@code golden/losses/README.md}) named by the system
- * property {@code golden.dir}: {@code index.json}, the loss files it lists and the logits inputs.
- * Nothing here knows case ids or counts, so any folder of the same format works.
+ * Reads the golden loss-vector folders (see {@code golden/losses/README.md} and
+ * {@code golden/losses-2/README.md}) named by the system property {@code golden.dir}, a
+ * comma-separated list: each folder's {@code index.json}, the loss files it lists and the logits and
+ * multi-completion inputs. Nothing here knows case ids or counts, so any folder of the same format
+ * works.
  */
 final class GoldenVectors {
 
@@ -39,11 +41,13 @@ final class GoldenVectors {
 
     private GoldenVectors() {}
 
-    /** One expected-output case of one loss file. */
+    /** One expected-output case of one loss file, with the folder it came from. */
     record GoldenCase(
+            Path folder,
             String loss,
             String id,
             String logitsCase,
+            String multiCase,
             Set<String> tags,
             JsonNode hyperparameters,
             JsonNode seqInputs,
@@ -51,6 +55,10 @@ final class GoldenVectors {
 
         boolean hasLogits() {
             return logitsCase != null;
+        }
+
+        boolean hasMultiInputs() {
+            return multiCase != null;
         }
 
         boolean tagged(String tag) {
@@ -63,48 +71,66 @@ final class GoldenVectors {
         }
     }
 
-    /** The folder named by {@code golden.dir}; fails the test with a clear message if unusable. */
-    static Path directory() {
+    /**
+     * The folders named by {@code golden.dir}, a comma-separated list; fails the test with a clear
+     * message if it is unset or a folder is unusable.
+     */
+    static List<Path> directories() {
         String value = System.getProperty(DIR_PROPERTY);
         if (value == null || value.isBlank()) {
             fail("System property '" + DIR_PROPERTY + "' is not set: it must name the golden loss-vector"
-                    + " folder (the parent pom sets it to ../shared/golden/losses)");
+                    + " folders, comma-separated (the parent pom sets ../shared/golden/losses and losses-2)");
         }
-        Path dir = Path.of(value).toAbsolutePath().normalize();
-        if (!Files.isDirectory(dir)) {
-            fail(DIR_PROPERTY + "=" + value + " is not a directory (resolved: " + dir + ")");
+        List<Path> dirs = new ArrayList<>();
+        for (String part : value.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            Path dir = Path.of(part.trim()).toAbsolutePath().normalize();
+            if (!Files.isDirectory(dir)) {
+                fail(DIR_PROPERTY + " entry " + part.trim() + " is not a directory (resolved: " + dir + ")");
+            }
+            if (!Files.isRegularFile(dir.resolve("index.json"))) {
+                fail(DIR_PROPERTY + " entry " + dir + " has no index.json");
+            }
+            dirs.add(dir);
         }
-        if (!Files.isRegularFile(dir.resolve("index.json"))) {
-            fail(DIR_PROPERTY + "=" + dir + " has no index.json");
+        if (dirs.isEmpty()) {
+            fail(DIR_PROPERTY + "=" + value + " names no folder");
         }
-        return dir;
+        return dirs;
     }
 
-    static JsonNode index() {
-        return read(directory().resolve("index.json"));
+    /** The first folder of {@code golden.dir}: the logits inputs that the non-loss tests read. */
+    static Path directory() {
+        return directories().get(0);
     }
 
-    /** The loss names that {@code index.json} lists, in its order. */
-    static List<String> indexedLosses() {
+    static JsonNode index(Path dir) {
+        return read(dir.resolve("index.json"));
+    }
+
+    /** The loss names that a folder's {@code index.json} lists, in its order. */
+    static List<String> indexedLosses(Path dir) {
         List<String> names = new ArrayList<>();
-        index().path("losses").fieldNames().forEachRemaining(names::add);
+        index(dir).path("losses").fieldNames().forEachRemaining(names::add);
         return names;
     }
 
     /** The index entry of a loss ({@code file}, {@code n_cases}), or a missing node. */
-    static JsonNode indexEntry(String loss) {
-        return index().path("losses").path(loss);
+    static JsonNode indexEntry(Path dir, String loss) {
+        return index(dir).path("losses").path(loss);
     }
 
     /** The vector file of a loss: as the index names it, else {@code <loss>.json}. */
-    static Path lossFile(String loss) {
-        JsonNode file = indexEntry(loss).path("file");
-        return directory().resolve(file.isTextual() ? file.asText() : loss + ".json");
+    static Path lossFile(Path dir, String loss) {
+        JsonNode file = indexEntry(dir, loss).path("file");
+        return dir.resolve(file.isTextual() ? file.asText() : loss + ".json");
     }
 
     /** The whole vector file of a loss; fails if it is absent. */
-    static JsonNode lossDocument(String loss) {
-        Path file = lossFile(loss);
+    static JsonNode lossDocument(Path dir, String loss) {
+        Path file = lossFile(dir, loss);
         if (!Files.isRegularFile(file)) {
             fail("golden vectors for loss '" + loss + "' are missing: no " + file);
         }
@@ -112,8 +138,8 @@ final class GoldenVectors {
     }
 
     /** Every case of a loss, with the file's default hyper-parameters under the case's own. */
-    static List<GoldenCase> cases(String loss) {
-        JsonNode doc = lossDocument(loss);
+    static List<GoldenCase> cases(Path dir, String loss) {
+        JsonNode doc = lossDocument(dir, loss);
         JsonNode defaults = doc.path("default_hyperparameters");
         List<GoldenCase> cases = new ArrayList<>();
         for (JsonNode c : doc.path("cases")) {
@@ -127,43 +153,60 @@ final class GoldenVectors {
             Set<String> tags = new LinkedHashSet<>();
             c.path("tags").forEach(t -> tags.add(t.asText()));
             JsonNode logitsCase = c.path("logits_case");
+            JsonNode multiCase = c.path("multi_case");
             cases.add(new GoldenCase(
+                    dir,
                     loss,
                     c.required("id").asText(),
                     logitsCase.isTextual() ? logitsCase.asText() : null,
+                    multiCase.isTextual() ? multiCase.asText() : null,
                     Set.copyOf(tags),
                     hp,
-                    c.required("seq_inputs"),
+                    c.path("seq_inputs"),
                     c.required("expected")));
         }
         return cases;
     }
 
-    /** The ids of every case of the logits inputs file, in file order. */
+    /** The ids of every case of the first folder's logits inputs file, in file order. */
     static List<String> logitsCaseIds() {
         List<String> ids = new ArrayList<>();
-        logitsInputs().path("cases").fieldNames().forEachRemaining(ids::add);
+        inputs(directory(), "inputs_file", "inputs_logits.json").path("cases").fieldNames().forEachRemaining(ids::add);
         return ids;
     }
 
-    /** One case of the logits inputs file ({@code inputs_logits.json} unless the index says else). */
+    /** One case of the first folder's logits inputs file. */
     static JsonNode logitsInput(String caseId) {
-        JsonNode input = logitsInputs().path("cases").path(caseId);
+        return logitsInput(directory(), caseId);
+    }
+
+    /** One case of a folder's logits inputs file ({@code inputs_logits.json} unless the index says else). */
+    static JsonNode logitsInput(Path dir, String caseId) {
+        return inputCase(dir, "inputs_file", "inputs_logits.json", caseId);
+    }
+
+    /** One case of a folder's multi-completion inputs ({@code inputs_multi.json} unless the index says else). */
+    static JsonNode multiInput(Path dir, String caseId) {
+        return inputCase(dir, "inputs_multi_file", "inputs_multi.json", caseId);
+    }
+
+    private static JsonNode inputCase(Path dir, String indexKey, String fallback, String caseId) {
+        JsonNode input = inputs(dir, indexKey, fallback).path("cases").path(caseId);
         if (!input.isObject()) {
-            fail(logitsInputsFile() + " has no logits case '" + caseId + "'");
+            fail(inputsFile(dir, indexKey, fallback) + " has no case '" + caseId + "'");
         }
         return input;
     }
 
-    private static Path logitsInputsFile() {
-        JsonNode name = index().path("inputs_file");
-        return directory().resolve(name.isTextual() ? name.asText() : "inputs_logits.json");
+    private static Path inputsFile(Path dir, String indexKey, String fallback) {
+        JsonNode name = index(dir).path(indexKey);
+        return dir.resolve(name.isTextual() ? name.asText() : fallback);
     }
 
-    private static JsonNode logitsInputs() {
-        Path file = logitsInputsFile();
+    private static JsonNode inputs(Path dir, String indexKey, String fallback) {
+        Path file = inputsFile(dir, indexKey, fallback);
         if (!Files.isRegularFile(file)) {
-            fail("golden logits inputs are missing: no " + file);
+            fail("golden inputs are missing: no " + file);
         }
         return read(file);
     }

@@ -18,7 +18,7 @@ class SftLossTest {
      *
      * <pre>
      *   NLL         = (4 + 6)/(2 + 4) = 5/3
-     *   pair losses = (4·2/6, 6·2/6) = (4/3, 2)      mean 5/3 = NLL
+     *   pair losses = (5/3, 5/3)                     the batch NLL per pair (TRL 1.x's sft)
      *   ∂NLL/∂pc_b  = −1/6 for each b; the means and the rejected side get 0
      *   rewards     = chosen means (−2, −1.5), rejected means (−1, −3)
      * </pre>
@@ -33,7 +33,7 @@ class SftLossTest {
             LossOutput out = Autograd.backward(
                     () -> new SftLoss().compute(new LossInputs(pc, pr, null, null)), LossOutput::loss);
             assertEquals(5.0 / 3, Autograd.doubles(out.loss())[0], tol);
-            assertArrayEquals(new double[] {4.0 / 3, 2}, Autograd.doubles(out.pairLosses()), tol);
+            assertArrayEquals(new double[] {5.0 / 3, 5.0 / 3}, Autograd.doubles(out.pairLosses()), tol);
             assertArrayEquals(new double[] {-1.0 / 6, -1.0 / 6}, Autograd.doubles(Autograd.gradient(pc.sum())), tol);
             assertArrayEquals(new double[] {0, 0}, Autograd.doubles(Autograd.gradient(pc.mean())), 0.0);
             assertArrayEquals(new double[] {0, 0}, Autograd.doubles(Autograd.gradient(pr.sum())), 0.0);

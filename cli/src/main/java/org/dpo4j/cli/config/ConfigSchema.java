@@ -283,6 +283,9 @@ public final class ConfigSchema {
         if (type == Boolean.class || type == boolean.class) {
             return "boolean";
         }
+        if (type.isRecord()) {
+            return "object"; // an item that binds itself, e.g. a term of loss.terms ({type, weight, ...})
+        }
         throw new IllegalStateException("no JSON Schema type for " + type + "; teach ConfigSchema about it");
     }
 

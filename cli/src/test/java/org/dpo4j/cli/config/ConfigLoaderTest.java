@@ -70,12 +70,12 @@ public class ConfigLoaderTest {
     @Test
     void unknownKeyInFileNamesPathAllowedKeysAndLocation() throws IOException {
         Path f = TestSupport.write(dir, "run.yaml", "loss:\n  type: dpo\n  bta: 0.2\n");
-        assertEquals("config error: run.yaml:3:3: unknown key loss.bta; did you mean loss.beta? (allowed: type, beta, label_smoothing, rpo_alpha)", error(f));
+        assertEquals("config error: run.yaml:3:3: unknown key loss.bta; did you mean loss.beta? (allowed: type, beta, label_smoothing, rpo_alpha, ld_alpha, use_weighting)", error(f));
     }
 
     @Test
     void unknownKeyFromSetNamesTheArgument() {
-        assertEquals("config error: unknown key loss.bta; did you mean loss.beta? (allowed: type, beta, label_smoothing, rpo_alpha) (from --set loss.bta=1)",
+        assertEquals("config error: unknown key loss.bta; did you mean loss.beta? (allowed: type, beta, label_smoothing, rpo_alpha, ld_alpha, use_weighting) (from --set loss.bta=1)",
                 error(null, "loss.bta=1"));
         assertEquals("config error: unknown key train.max_step; did you mean train.max_steps? (allowed: batch_size,"
                         + " gradient_accumulation_steps, max_steps, epochs, group_by_length, seed, device, log_every, nan_policy,"
@@ -101,15 +101,15 @@ public class ConfigLoaderTest {
         // the loss node's keys depend on loss.type: alpha is fdpo's, tau is discopop's
         Path g = TestSupport.write(dir, "loss.yaml", "loss:\n  type: fdpo\n  divergnce: js\n");
         assertEquals("config error: loss.yaml:3:3: unknown key loss.divergnce; did you mean loss.divergence?"
-                + " (allowed: type, beta, divergence, alpha, rpo_alpha)", error(g));
-        assertEquals("config error: unknown key loss.taus; did you mean loss.tau? (allowed: type, beta, tau, rpo_alpha)"
+                + " (allowed: type, beta, divergence, alpha, rpo_alpha, ld_alpha, use_weighting)", error(g));
+        assertEquals("config error: unknown key loss.taus; did you mean loss.tau? (allowed: type, beta, tau, rpo_alpha, ld_alpha, use_weighting)"
                 + " (from --set loss.taus=0.1)", error(null, "loss.type=discopop", "loss.taus=0.1"));
         // case, dashes and camelCase fold to snake_case; a longer spelling of a node is its prefix
         assertTrue(error(null, "train.maxSteps=3").contains("did you mean train.max_steps?"));
         assertTrue(error(null, "optim.max-grad-norm=1").contains("did you mean optim.max_grad_norm?"));
         assertTrue(error(null, "optimizer.lr=1").contains("unknown key optimizer; did you mean optim?"));
         // nothing close: no guess
-        assertEquals("config error: unknown key loss.temperature (allowed: type, beta, label_smoothing, rpo_alpha)"
+        assertEquals("config error: unknown key loss.temperature (allowed: type, beta, label_smoothing, rpo_alpha, ld_alpha, use_weighting)"
                 + " (from --set loss.temperature=1)", error(null, "loss.temperature=1"));
         // a mistyped loss type or closed-set value gets the closest name too
         assertTrue(error(null, "loss.type=fpdo").startsWith("config error: loss.type: unknown 'fpdo'; did you mean fdpo?"));
@@ -170,16 +170,16 @@ public class ConfigLoaderTest {
         Path f = TestSupport.write(dir, "run.yaml", "data:\n  train: null\n");
         assertEquals("config error: run.yaml:2:10: data.train: is required (got null)", error(f));
         assertTrue(error(null, "eval=null").contains("eval: is required (got null)"));
-        assertTrue(error(null, "loss.type=null").contains("loss.type: is required (allowed: dpo, robust, exo_pair, aot, aot_pair, ipo, ipo_sum, sigmoid_norm, dpo_reference_free, hinge, nca_pair, sppo_hard, apo_zero, apo_down, orpo, bco_pair, discopop, hdpo, simpo, cpo, fdpo, tdpo, sft)"));
+        assertTrue(error(null, "loss.type=null").contains("loss.type: is required (allowed: dpo, sigmoid, robust, exo_pair, aot, aot_pair, aot_unpaired, ipo, ipo_sum, sigmoid_norm, dpo_reference_free, hinge, nca_pair, sppo_hard, apo_zero, apo_down, orpo, bco_pair, discopop, hdpo, simpo, cpo, fdpo, tdpo, sft, combined, ra_dpo, d2o, wrpo)"));
     }
 
     @Test
     void unknownLossType() throws IOException {
-        assertEquals("config error: loss.type: unknown 'xyz' (allowed: dpo, robust, exo_pair, aot, aot_pair, ipo, ipo_sum, sigmoid_norm, dpo_reference_free, hinge, nca_pair, sppo_hard, apo_zero, apo_down, orpo, bco_pair, discopop, hdpo, simpo, cpo, fdpo, tdpo, sft) (from --set loss.type=xyz)",
+        assertEquals("config error: loss.type: unknown 'xyz' (allowed: dpo, sigmoid, robust, exo_pair, aot, aot_pair, aot_unpaired, ipo, ipo_sum, sigmoid_norm, dpo_reference_free, hinge, nca_pair, sppo_hard, apo_zero, apo_down, orpo, bco_pair, discopop, hdpo, simpo, cpo, fdpo, tdpo, sft, combined, ra_dpo, d2o, wrpo) (from --set loss.type=xyz)",
                 error(null, "loss.type=xyz"));
         Path f = TestSupport.write(dir, "run.yaml", "loss: {type: xyz}\n");
-        assertEquals("config error: run.yaml:1:14: loss.type: unknown 'xyz' (allowed: dpo, robust, exo_pair, aot, aot_pair, ipo, ipo_sum, sigmoid_norm, dpo_reference_free, hinge, nca_pair, sppo_hard, apo_zero, apo_down, orpo, bco_pair, discopop, hdpo, simpo, cpo, fdpo, tdpo, sft)", error(f));
-        assertTrue(error(null, "loss=dpo").contains("loss: expected a mapping with 'type' (allowed types: dpo, robust,"));
+        assertEquals("config error: run.yaml:1:14: loss.type: unknown 'xyz' (allowed: dpo, sigmoid, robust, exo_pair, aot, aot_pair, aot_unpaired, ipo, ipo_sum, sigmoid_norm, dpo_reference_free, hinge, nca_pair, sppo_hard, apo_zero, apo_down, orpo, bco_pair, discopop, hdpo, simpo, cpo, fdpo, tdpo, sft, combined, ra_dpo, d2o, wrpo)", error(f));
+        assertTrue(error(null, "loss=dpo").contains("loss: expected a mapping with 'type' (allowed types: dpo, sigmoid, robust,"));
     }
 
     @Test
@@ -238,7 +238,7 @@ public class ConfigLoaderTest {
     @Test
     void jsonErrorsNameTheFileAndLocation() throws IOException {
         Path j = TestSupport.write(dir, "run.json", "{\n  \"loss\": {\"bta\": 0.2}\n}\n");
-        assertEquals("config error: run.json:2:12: unknown key loss.bta; did you mean loss.beta? (allowed: type, beta, label_smoothing, rpo_alpha)", error(j));
+        assertEquals("config error: run.json:2:12: unknown key loss.bta; did you mean loss.beta? (allowed: type, beta, label_smoothing, rpo_alpha, ld_alpha, use_weighting)", error(j));
     }
 
     @Test

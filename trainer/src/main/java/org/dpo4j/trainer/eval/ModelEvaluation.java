@@ -141,7 +141,7 @@ public final class ModelEvaluation {
                         + " ids but the model's vocab_size is " + architecture.vocabSize());
             }
             LossRequirements needs = loss.requirements();
-            boolean needsReference = needs.referenceLogProbs() || needs.tokenKl();
+            boolean needsReference = needs.usesReference();
             Reference reference = needsReference ? reference(request, tokenizer, folder, maxLength, manager, warnings) : null;
             if (needsReference && reference == null) {
                 throw new UserInputException("--reference: loss.type " + config.loss().type()

@@ -16,6 +16,10 @@ public final class MetricNames {
     public static final String LOGPS_REJECTED = "logps/rejected";
     public static final String LOGITS_CHOSEN = "logits/chosen";
     public static final String LOGITS_REJECTED = "logits/rejected";
+    /** Token-weighted mean entropy of the policy over the scored positions of all rows. */
+    public static final String ENTROPY = "entropy";
+    /** Share of the chosen rows' scored positions whose most likely token is the label. */
+    public static final String MEAN_TOKEN_ACCURACY = "mean_token_accuracy";
     /** Steps discarded so far by {@code train.nan_policy: skip_step} (logged only with that policy). */
     public static final String SKIPPED_STEPS = "skipped_steps";
     /** Prefix of every evaluation metric. */

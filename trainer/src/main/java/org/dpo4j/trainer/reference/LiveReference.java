@@ -63,10 +63,10 @@ public final class LiveReference implements ReferenceSource {
             scope.suppressNotUsedWarning();
             NDArray hidden = plan.hiddenStates(model, batch);
             TokenScores tokens = TokenScores.of(model, hidden, plan.at(), keepTokenLogProbs);
-            SequenceLogProbs logProbs = SequenceStats.fromTokenLogProbs(plan.at().scatter(tokens.labelLogProbs()),
-                    batch.lossMask());
-            pass = new PreferenceScorer.ReferencePass(logProbs, tokens.logProbs());
-            kept = new NDList(logProbs.sum(), logProbs.mean(), logProbs.tokenCount());
+            NDArray labelLogProbs = plan.at().scatter(tokens.labelLogProbs());
+            SequenceLogProbs logProbs = SequenceStats.fromTokenLogProbs(labelLogProbs, batch.lossMask());
+            pass = new PreferenceScorer.ReferencePass(logProbs, tokens.logProbs(), labelLogProbs);
+            kept = new NDList(logProbs.sum(), logProbs.mean(), logProbs.tokenCount(), labelLogProbs);
             if (tokens.logProbs() != null) {
                 kept.add(tokens.logProbs());
             }

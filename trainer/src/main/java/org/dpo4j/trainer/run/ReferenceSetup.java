@@ -67,7 +67,7 @@ public final class ReferenceSetup {
         ReferenceSetup setup = new ReferenceSetup(live, live, null, MemoryEstimate.ReferenceMode.LIVE, Double.NaN);
         LossRequirements needs = loss.requirements();
         if (config.precompute()) {
-            if (needs.tokenKl()) {
+            if (needs.referenceTokens()) {
                 notes.accept(tokenKlNote(loss, "so the reference model runs live on every batch; nothing is cached"));
             } else if (!needs.referenceLogProbs()) {
                 notes.accept("reference.precompute: loss " + loss.name() + " uses no reference model; nothing to precompute");
@@ -98,9 +98,9 @@ public final class ReferenceSetup {
         LiveReference live = new LiveReference(models.reference(), forward);
         ReferenceSetup setup = new ReferenceSetup(live, live, null, MemoryEstimate.ReferenceMode.LIVE, Double.NaN);
         LossRequirements needs = loss.requirements();
-        if (!needs.referenceLogProbs() && !needs.tokenKl()) {
+        if (!needs.usesReference()) {
             setup = new ReferenceSetup(live, live, null, MemoryEstimate.ReferenceMode.UNUSED, Double.NaN);
-        } else if (config.precompute() && needs.tokenKl()) {
+        } else if (config.precompute() && needs.referenceTokens()) {
             notes.accept(tokenKlNote(loss, "so the reference runs live, as in training"));
         } else if (config.precompute()) {
             setup = precomputed(models, live, pairs,
@@ -119,7 +119,11 @@ public final class ReferenceSetup {
     }
 
     private static String tokenKlNote(PreferenceLoss loss, String consequence) {
-        return "reference.precompute: loss " + loss.name() + " needs the reference's per-token distribution (token KL), "
+        LossRequirements needs = loss.requirements();
+        String what = needs.tokenKl() ? "per-token distribution (token KL)"
+                : needs.tokenRiskSums() ? "per-token distribution (token risk)"
+                : "per-token log-probs (ld_alpha weights them)";
+        return "reference.precompute: loss " + loss.name() + " needs the reference's " + what + ", "
                 + consequence;
     }
 

@@ -71,7 +71,7 @@ public record RunCheck(
             PreparedData data = PreparedData.prepare(config.data(), tokenizer, policyFolder, config.train().seed());
             PreferenceLoss loss = config.loss().create();
             MemoryEstimate.ReferenceMode mode = referenceMode(loss.requirements(), config.reference().precompute());
-            MemoryEstimate memory = MemoryEstimate.of(policy, reference, mode, loss.requirements().tokenKl(),
+            MemoryEstimate memory = MemoryEstimate.of(policy, reference, mode, loss.requirements().referenceDistribution(),
                     config.train().batchSize(), maxLength,
                     data.train().size() + (long) data.eval().size());
             return new RunCheck(policy, policySource, reference, referenceSource, mode, tokenizer.vocabSize(),
@@ -81,9 +81,9 @@ public record RunCheck(
 
     /** As {@link ReferenceSetup#create} decides it. */
     static MemoryEstimate.ReferenceMode referenceMode(LossRequirements needs, boolean precompute) {
-        if (!needs.referenceLogProbs() && !needs.tokenKl()) {
+        if (!needs.usesReference()) {
             return MemoryEstimate.ReferenceMode.UNUSED;
         }
-        return precompute && !needs.tokenKl() ? MemoryEstimate.ReferenceMode.PRECOMPUTED : MemoryEstimate.ReferenceMode.LIVE;
+        return precompute && !needs.referenceTokens() ? MemoryEstimate.ReferenceMode.PRECOMPUTED : MemoryEstimate.ReferenceMode.LIVE;
     }
 }

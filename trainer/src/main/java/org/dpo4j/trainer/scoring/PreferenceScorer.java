@@ -4,13 +4,16 @@ import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.dpo4j.losses.Divergence;
+import java.util.Objects;
+import org.dpo4j.losses.Completions;
+import org.dpo4j.losses.LengthDesensitization;
 import org.dpo4j.losses.LossInputs;
 import org.dpo4j.losses.LossOutput;
 import org.dpo4j.losses.LossRequirements;
 import org.dpo4j.losses.PreferenceLoss;
 import org.dpo4j.losses.SequenceLogProbs;
 import org.dpo4j.losses.SequenceStats;
+import org.dpo4j.trainer.common.UserInputException;
 import org.dpo4j.trainer.data.Batch;
 import org.dpo4j.trainer.data.TokenizedPair;
 import org.dpo4j.trainer.metrics.MetricNames;
@@ -41,8 +44,17 @@ public final class PreferenceScorer {
         this(policy, reference, loss, BatchForward.SHARED_PROMPTS);
     }
 
-    /** @param forward how the policy runs a batch's rows (a live reference brings its own) */
+    /**
+     * @param forward how the policy runs a batch's rows (a live reference brings its own)
+     * @throws UserInputException for a loss that trains on other completions than pairs (D2O, WRPO):
+     *     their data formats are not read yet
+     */
     public PreferenceScorer(CausalLm policy, ReferenceSource reference, PreferenceLoss loss, BatchForward forward) {
+        if (loss.requirements().completions() != Completions.PAIRS) {
+            throw new UserInputException("loss.type: " + loss.name() + " trains on "
+                    + loss.requirements().completions().configName()
+                    + " records, which training does not read yet (only its loss is implemented); use a pairwise loss type");
+        }
         this.policy = policy;
         this.reference = reference;
         this.loss = loss;
@@ -54,9 +66,18 @@ public final class PreferenceScorer {
      *
      * @param logProbs      sequence log-probs of every row
      * @param tokenLogProbs (M, V) log-distributions at the batch's {@link ScoredPositions}, kept
-     *                      only when the loss needs the per-token KL; else null
+     *                      only when the loss needs the reference's distribution (TDPO's per-token
+     *                      divergence, Ra-DPO's risk); else null
+     * @param labelLogProbs (2B, T−1) the label log-probs per position (0 where not gathered), from a
+     *                      live reference; null from a cache (LD-DPO's weighted sums need them)
      */
-    public record ReferencePass(SequenceLogProbs logProbs, NDArray tokenLogProbs) {}
+    public record ReferencePass(SequenceLogProbs logProbs, NDArray tokenLogProbs, NDArray labelLogProbs) {
+
+        /** A pass without per-position label log-probs (a cache). */
+        public ReferencePass(SequenceLogProbs logProbs, NDArray tokenLogProbs) {
+            this(logProbs, tokenLogProbs, null);
+        }
+    }
 
     /**
      * How {@code batch} goes through both passes: the positions this loss reads (the scored
@@ -80,10 +101,10 @@ public final class PreferenceScorer {
      */
     public ReferencePass reference(List<TokenizedPair> pairs, Batch.Tensors batch, BatchPlan plan) {
         LossRequirements needs = loss.requirements();
-        if (!needs.referenceLogProbs() && !needs.tokenKl()) {
+        if (!needs.usesReference()) {
             return null;
         }
-        return reference.pass(pairs, batch, plan, needs.tokenKl());
+        return reference.pass(pairs, batch, plan, needs.referenceDistribution());
     }
 
     /**
@@ -123,52 +144,93 @@ public final class PreferenceScorer {
         LossRequirements needs = loss.requirements();
         ScoredPositions at = plan.at();
         NDArray hidden = plan.hiddenStates(policy, batch);
-        TokenScores tokens = TokenScores.of(policy, hidden, at, needs.tokenKl());
+        TokenScores tokens = TokenScores.of(policy, hidden, at, needs.referenceDistribution(), true, needs.pairWeights());
         clock.lap(StepPhase.POLICY_FORWARD);
         NDArray tokenLogps = at.scatter(tokens.labelLogProbs()); // (2B, T−1)
-        SequenceLogProbs policyLogps = SequenceStats.fromTokenLogProbs(tokenLogps, batch.lossMask());
+        NDArray lossMask = batch.lossMask();
+        SequenceLogProbs policyLogps = SequenceStats.fromTokenLogProbs(tokenLogps, lossMask);
         String chosen = "0:" + pairs;
         String rejected = pairs + ":" + 2 * pairs;
         NDArray tokenKl = needs.tokenKl()
-                ? tokenKl(tokens.logProbs(), reference.tokenLogProbs(), at, batch.lossMask(), needs.tokenDivergence())
+                ? positionSums(SequenceStats.distributionDivergence(tokens.logProbs(),
+                        referenceDistribution(tokens, reference), needs.tokenDivergence()), at, lossMask)
+                : null;
+        NDArray tokenRisk = needs.tokenRiskSums()
+                ? positionSums(needs.tokenRisk().positionRisk(tokens.logProbs(), referenceDistribution(tokens, reference)),
+                        at, lossMask)
                 : null;
         SequenceLogProbs attended = needs.attendedChosenLogProbs()
                 ? SequenceStats.fromTokenLogProbs(tokenLogps.get(chosen), batch.attentionMask().get(chosen))
                 : null;
+        SequenceLogProbs policyChosen = policyLogps.rows(0, pairs);
+        SequenceLogProbs policyRejected = policyLogps.rows(pairs, 2L * pairs);
+        SequenceLogProbs referenceChosen = reference == null ? null : reference.logProbs().rows(0, pairs);
+        SequenceLogProbs referenceRejected = reference == null ? null : reference.logProbs().rows(pairs, 2L * pairs);
+        LengthDesensitization lengths = needs.lengthDesensitization();
+        LengthDesensitization.Weights weights = null;
+        if (lengths != null) {
+            weights = lengths.weights(lossMask.get(chosen), lossMask.get(rejected), tokenLogps);
+            policyChosen = SequenceStats.fromTokenLogProbs(tokenLogps.get(chosen), lossMask.get(chosen), weights.chosen());
+            policyRejected = SequenceStats.fromTokenLogProbs(tokenLogps.get(rejected), lossMask.get(rejected),
+                    weights.rejected());
+            if (lengths.weightReference() && reference != null) {
+                NDArray referenceTokens = Objects.requireNonNull(reference.labelLogProbs(),
+                        "LD-DPO's weighted reference sums need a live reference's label log-probs");
+                referenceChosen = SequenceStats.fromTokenLogProbs(referenceTokens.get(chosen), lossMask.get(chosen),
+                        weights.chosen());
+                referenceRejected = SequenceStats.fromTokenLogProbs(referenceTokens.get(rejected), lossMask.get(rejected),
+                        weights.rejected());
+            }
+        }
         LossInputs inputs = new LossInputs(
-                policyLogps.rows(0, pairs),
-                policyLogps.rows(pairs, 2L * pairs),
-                reference == null ? null : reference.logProbs().rows(0, pairs),
-                reference == null ? null : reference.logProbs().rows(pairs, 2L * pairs),
+                policyChosen,
+                policyRejected,
+                referenceChosen,
+                referenceRejected,
                 tokenKl == null ? null : tokenKl.get(chosen),
                 tokenKl == null ? null : tokenKl.get(rejected),
                 attended);
+        if (lengths != null) {
+            inputs = inputs.withUnweighted(policyLogps.rows(0, pairs), policyLogps.rows(pairs, 2L * pairs));
+        }
+        if (needs.pairWeights()) {
+            NDArray logWeights = positionSums(tokens.wpoTerms(), at, lossMask).div(policyLogps.tokenCount().maximum(1));
+            inputs = inputs.withLogWeights(logWeights.get(chosen), logWeights.get(rejected));
+        }
+        if (tokenRisk != null) {
+            inputs = inputs.withTokenRisk(tokenRisk.get(chosen), tokenRisk.get(rejected));
+        }
         LossOutput output = loss.compute(inputs);
         clock.lap(StepPhase.LOSS);
-        Map<String, Double> metrics = metrics(output, policyLogps, at.scatter(tokens.meanLogits()), batch.lossMask(), pairs);
+        Map<String, Double> metrics = metrics(output, policyLogps, at.scatter(tokens.meanLogits()),
+                at.scatter(tokens.entropy()), at.scatter(tokens.correct()), lossMask, pairs);
         clock.lap(StepPhase.METRICS);
         return new Scored(inputs, output, metrics);
     }
 
+    /** The reference's (M, V) log-distributions, which the loss's requirements asked the pass to keep. */
+    private static NDArray referenceDistribution(TokenScores tokens, ReferencePass reference) {
+        NDArray referenceLogProbs = reference == null ? null : reference.tokenLogProbs();
+        if (referenceLogProbs == null || !referenceLogProbs.getShape().equals(tokens.logProbs().getShape())) {
+            throw new IllegalStateException("the reference's token log-probs "
+                    + (referenceLogProbs == null ? "are missing" : referenceLogProbs.getShape().toString())
+                    + " where the policy's are " + tokens.logProbs().getShape());
+        }
+        return referenceLogProbs;
+    }
+
     /**
-     * TDPO's sequence sums of the loss's token divergence ({@link LossRequirements#tokenDivergence},
-     * KL by default) from the log-distributions at the gathered positions, as
-     * {@link SequenceStats#tokenDivergence} computes it on the full grid:
-     * seq_n = Σ_t lossMask[n, t+1]·D(π(·|t) ‖ π_ref(·|t)).
+     * Per-row sums over the scored positions of a per-position value given at the gathered
+     * positions: seq_n = Σ_t lossMask[n, t+1]·value(n, t), as {@link SequenceStats#tokenDivergence}
+     * computes it on the full grid.
      *
-     * @param policyLogProbs    (M, V)
-     * @param referenceLogProbs (M, V), at the same positions, constants
+     * @param perPosition (M)
      * @return (2B)
      */
-    private static NDArray tokenKl(NDArray policyLogProbs, NDArray referenceLogProbs, ScoredPositions at,
-            NDArray lossMask, Divergence divergence) {
-        if (!referenceLogProbs.getShape().equals(policyLogProbs.getShape())) {
-            throw new IllegalStateException("reference token log-probs " + referenceLogProbs.getShape()
-                    + " are not at the policy's positions " + policyLogProbs.getShape());
-        }
-        NDArray perPosition = at.scatter(SequenceStats.distributionDivergence(policyLogProbs, referenceLogProbs, divergence));
+    private static NDArray positionSums(NDArray perPosition, ScoredPositions at, NDArray lossMask) {
+        NDArray grid = at.scatter(perPosition);
         long seqLen = lossMask.getShape().get(1);
-        return perPosition.mul(lossMask.get(":, 1:" + seqLen).toType(perPosition.getDataType(), false)).sum(new int[] {1});
+        return grid.mul(lossMask.get(":, 1:" + seqLen).toType(grid.getDataType(), false)).sum(new int[] {1});
     }
 
     /**
@@ -177,9 +239,13 @@ public final class PreferenceScorer {
      *
      * @param meanLogits (2B, T−1) mean logit over V at each position that predicts a token, 0 at
      *                   positions not gathered (those are unscored, and masked out here)
+     * @param entropy    (2B, T−1) the policy's entropy per position, likewise: TRL's {@code entropy} is
+     *                   its token-weighted mean over the scored positions of all 2B rows
+     * @param correct    (2B, T−1) 1 where the argmax is the label: TRL's {@code mean_token_accuracy}
+     *                   is its mean over the chosen rows' scored positions
      */
-    private static Map<String, Double> metrics(
-            LossOutput out, SequenceLogProbs policyLogps, NDArray meanLogits, NDArray lossMask, int pairs) {
+    private static Map<String, Double> metrics(LossOutput out, SequenceLogProbs policyLogps, NDArray meanLogits,
+            NDArray entropy, NDArray correct, NDArray lossMask, int pairs) {
         NDArray chosen = out.chosenRewards();
         NDArray rejected = out.rejectedRewards();
         long seqLen = lossMask.getShape().get(1);
@@ -198,6 +264,10 @@ public final class PreferenceScorer {
         m.put(MetricNames.LOGPS_REJECTED, scalar(policyLogps.sum().get(rejectedRows).mean()));
         m.put(MetricNames.LOGITS_CHOSEN, scalar(logitSums.get(chosenRows).sum().div(tokenCounts.get(chosenRows).sum())));
         m.put(MetricNames.LOGITS_REJECTED, scalar(logitSums.get(rejectedRows).sum().div(tokenCounts.get(rejectedRows).sum())));
+        NDArray scoredOf = scored.toType(entropy.getDataType(), false);
+        m.put(MetricNames.ENTROPY, scalar(entropy.mul(scoredOf).sum().div(scoredOf.sum().maximum(1))));
+        m.put(MetricNames.MEAN_TOKEN_ACCURACY, scalar(correct.get(chosenRows).mul(scoredOf.get(chosenRows)).sum()
+                .div(scoredOf.get(chosenRows).sum().maximum(1))));
         out.extraMetrics().forEach((name, values) -> m.put(name, scalar(values.mean())));
         return m;
     }

@@ -4,6 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.dpo4j.losses.TokenMetrics;
 import org.dpo4j.trainer.model.CausalLm;
 
 /**
@@ -14,6 +18,9 @@ import org.dpo4j.trainer.model.CausalLm;
  *   logProbs_m      = log_softmax(z_m) = z_m − logsumexp_v z_m,v      (M, V)
  *   labelLogProbs_m = logProbs_m[label_m]                              (M)
  *   meanLogits_m    = (1/V)·Σ_v z_m,v, detached (TRL's logits/* metric) (M)
+ *   entropy_m       = −Σ_v p_m,v·logProbs_m,v, detached (TRL's entropy)    (M)  policy's metrics,
+ *   correct_m       = [argmax_v z_m,v = label_m] (mean_token_accuracy)     (M)  only when asked
+ *   wpo_m           = labelLogProbs_m − log Σ_v p_m,v², detached (WPO), only when asked
  * </pre>
  *
  * <p>Why log-softmax then gather: PyTorch's log_softmax saves only its output for backward
@@ -27,10 +34,14 @@ import org.dpo4j.trainer.model.CausalLm;
  *
  * @param labelLogProbs (M) log π(label_m | position m)
  * @param meanLogits    (M) mean logit over the vocabulary, no gradient
+ * @param entropy       (M) entropy of the next-token distribution, no gradient, or null when not asked
+ * @param correct       (M) 1 where the argmax is the label, else 0, no gradient, or null when not asked
+ * @param wpoTerms      (M) WPO's per-token log weight terms, no gradient, or null when not asked
  * @param logProbs      (M, V) the full log-distributions, kept only when asked (TDPO's
- *                      per-token KL); else null
+ *                      per-token KL, Ra-DPO's risk); else null
  */
-public record TokenScores(NDArray labelLogProbs, NDArray meanLogits, NDArray logProbs) {
+public record TokenScores(
+        NDArray labelLogProbs, NDArray meanLogits, NDArray entropy, NDArray correct, NDArray wpoTerms, NDArray logProbs) {
 
     /**
      * Rows of the (M, V) arrays per chunk: enough that each chunk's head matmul reads the (V, d)
@@ -61,30 +72,50 @@ public record TokenScores(NDArray labelLogProbs, NDArray meanLogits, NDArray log
      * @param keepLogProbs whether to return the (M, V) log-probs too
      */
     public static TokenScores of(CausalLm model, NDArray hidden, ScoredPositions at, boolean keepLogProbs) {
-        return of(model, hidden, at, keepLogProbs, chunkRows(model.architecture().vocabSize()));
+        return of(model, hidden, at, keepLogProbs, false, false);
     }
 
     /** {@link #of(CausalLm, NDArray, ScoredPositions, boolean)} in chunks of {@code rows} positions. */
     public static TokenScores of(CausalLm model, NDArray hidden, ScoredPositions at, boolean keepLogProbs, int rows) {
+        return of(model, hidden, at, keepLogProbs, false, false, rows);
+    }
+
+    /**
+     * {@link #of(CausalLm, NDArray, ScoredPositions, boolean)}, with the policy's metrics
+     * ({@link #entropy}, {@link #correct}) when {@code metrics} is set and WPO's per-token terms
+     * when {@code wpoTerms} is set (else those are null).
+     */
+    public static TokenScores of(CausalLm model, NDArray hidden, ScoredPositions at, boolean keepLogProbs,
+            boolean metrics, boolean wpoTerms) {
+        return of(model, hidden, at, keepLogProbs, metrics, wpoTerms, chunkRows(model.architecture().vocabSize()));
+    }
+
+    /** {@link #of(CausalLm, NDArray, ScoredPositions, boolean, boolean, boolean)} in chunks of {@code rows} positions. */
+    public static TokenScores of(CausalLm model, NDArray hidden, ScoredPositions at, boolean keepLogProbs,
+            boolean metrics, boolean wpoTerms, int rows) {
         NDArray gathered = at.gather(hidden); // (M, d)
         long m = gathered.getShape().get(0);
         if (m <= rows) {
-            return chunk(model, gathered, at.labels(), keepLogProbs);
+            return chunk(model, gathered, at.labels(), keepLogProbs, metrics, wpoTerms);
         }
-        NDList labelLogProbs = new NDList();
-        NDList meanLogits = new NDList();
-        NDList logProbs = new NDList();
+        List<TokenScores> parts = new ArrayList<>();
         for (long from = 0; from < m; from += rows) {
             String range = from + ":" + Math.min(m, from + rows);
-            TokenScores part = chunk(model, gathered.get(range), at.labels().get(range), keepLogProbs);
-            labelLogProbs.add(part.labelLogProbs());
-            meanLogits.add(part.meanLogits());
-            if (keepLogProbs) {
-                logProbs.add(part.logProbs());
-            }
+            parts.add(chunk(model, gathered.get(range), at.labels().get(range), keepLogProbs, metrics, wpoTerms));
         }
-        return new TokenScores(NDArrays.concat(labelLogProbs), NDArrays.concat(meanLogits),
-                keepLogProbs ? NDArrays.concat(logProbs) : null);
+        return new TokenScores(
+                concat(parts, TokenScores::labelLogProbs),
+                concat(parts, TokenScores::meanLogits),
+                metrics ? concat(parts, TokenScores::entropy) : null,
+                metrics ? concat(parts, TokenScores::correct) : null,
+                wpoTerms ? concat(parts, TokenScores::wpoTerms) : null,
+                keepLogProbs ? concat(parts, TokenScores::logProbs) : null);
+    }
+
+    private static NDArray concat(List<TokenScores> parts, Function<TokenScores, NDArray> field) {
+        NDList arrays = new NDList();
+        parts.forEach(p -> arrays.add(field.apply(p)));
+        return NDArrays.concat(arrays);
     }
 
     /**
@@ -93,15 +124,22 @@ public record TokenScores(NDArray labelLogProbs, NDArray meanLogits, NDArray log
      * @param hidden (R, d) gathered hidden states
      * @param labels (R, 1) int64
      */
-    private static TokenScores chunk(CausalLm model, NDArray hidden, NDArray labels, boolean keepLogProbs) {
+    private static TokenScores chunk(CausalLm model, NDArray hidden, NDArray labels, boolean keepLogProbs,
+            boolean metrics, boolean wpoTerms) {
         TokenScores scores;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray logits = model.head(hidden);
             NDArray logProbs = logits.logSoftmax(-1);
+            NDArray labelLogProbs = logProbs.gather(labels, -1).reshape(labels.getShape().get(0));
+            NDArray constant = logProbs.stopGradient();
+            NDArray flatLabels = labels.reshape(labels.getShape().get(0));
             scores = new TokenScores(
-                    logProbs.gather(labels, -1).reshape(labels.getShape().get(0)),
+                    labelLogProbs,
                     logits.stopGradient().mean(new int[] {-1}),
+                    metrics ? TokenMetrics.entropy(constant) : null,
+                    metrics ? TokenMetrics.correct(constant, flatLabels) : null,
+                    wpoTerms ? TokenMetrics.wpoPositionTerms(constant, flatLabels) : null,
                     keepLogProbs ? logProbs : null);
             scores.forEach(NDScope::unregister);
         }
@@ -112,6 +150,13 @@ public record TokenScores(NDArray labelLogProbs, NDArray meanLogits, NDArray log
     private void forEach(java.util.function.Consumer<NDArray> action) {
         action.accept(labelLogProbs);
         action.accept(meanLogits);
+        if (entropy != null) {
+            action.accept(entropy);
+            action.accept(correct);
+        }
+        if (wpoTerms != null) {
+            action.accept(wpoTerms);
+        }
         if (logProbs != null) {
             action.accept(logProbs);
         }

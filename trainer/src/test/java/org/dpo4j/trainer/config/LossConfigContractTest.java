@@ -72,9 +72,28 @@ class LossConfigContractTest {
         assertEquals(permitted.size(), registered.size(), "a record is registered twice");
         Set<String> names = new HashSet<>();
         for (JsonSubTypes.Type t : LossConfig.class.getAnnotation(JsonSubTypes.class).value()) {
-            assertTrue(t.names().length == 0 && !t.name().isEmpty(), t.value() + " must have exactly one name");
+            assertFalse(t.name().isEmpty(), t.value() + " must have a name");
             assertTrue(names.add(t.name()), "type " + t.name() + " is registered twice");
+            for (String alias : t.names()) {
+                assertTrue(names.add(alias), "type " + alias + " is registered twice");
+            }
         }
+    }
+
+    /** TRL's names bind to the same record and write back under dpo4j's name. */
+    @Test
+    void aliasesBindToTheirRecordAndWriteBackItsName() throws IOException {
+        for (JsonSubTypes.Type t : LossConfig.class.getAnnotation(JsonSubTypes.class).value()) {
+            for (String alias : t.names()) {
+                LossConfig config = JSON.treeToValue(JSON.createObjectNode().put("type", alias), LossConfig.class);
+                assertInstanceOf(t.value(), config);
+                assertEquals(t.name(), config.type());
+                assertEquals(t.name(), JSON.valueToTree(config).get("type").asText());
+            }
+        }
+        assertEquals("dpo", JSON.treeToValue(JSON.createObjectNode().put("type", "sigmoid"), LossConfig.class).type());
+        assertEquals("aot_pair",
+                JSON.treeToValue(JSON.createObjectNode().put("type", "aot_unpaired"), LossConfig.class).type());
     }
 
     @TestFactory
@@ -97,6 +116,8 @@ class LossConfigContractTest {
                     PreferenceLoss loss = config.create();
                     assertEquals(type, loss.name());
                     assertFalse(loss instanceof NllRegularized, "no RPO term without rpo_alpha");
+                    assertTrue(loss.inner().isEmpty() || loss.name().equals("combined"),
+                            "no wrapper without its key: " + loss);
                 }));
     }
 
@@ -117,9 +138,8 @@ class LossConfigContractTest {
         List<String> rpo = new ArrayList<>();
         examples.forEach((file, c) -> {
             PreferenceLoss loss = c.create();
-            built.add(loss.getClass());
-            if (loss instanceof NllRegularized wrapped) {
-                built.add(wrapped.base().getClass());
+            addWithInner(loss, built);
+            if (c.rpoAlpha() != null) {
                 rpo.add(file);
             }
         });
@@ -127,6 +147,12 @@ class LossConfigContractTest {
             assertTrue(built.contains(permitted), permitted.getSimpleName() + " is built by no file under configs/losses/");
         }
         assertFalse(rpo.isEmpty(), "no example sets rpo_alpha");
+    }
+
+    /** A loss's class and those of the losses it wraps or combines ({@link PreferenceLoss#inner()}). */
+    private static void addWithInner(PreferenceLoss loss, Set<Class<?>> built) {
+        built.add(loss.getClass());
+        loss.inner().forEach(inner -> addWithInner(inner, built));
     }
 
     private static String typeName(Class<?> record) {
