@@ -127,6 +127,12 @@ final class LlamaFamily implements ModelFamily {
         return storedName.endsWith(".rotary_emb.inv_freq");
     }
 
+    /** RMSNorm multiplies by its stored weight. */
+    @Override
+    public float normIdentity() {
+        return 1f;
+    }
+
     /** {@code model.norm.weight} and each block's {@code input_layernorm}/{@code post_attention_layernorm}. */
     @Override
     public boolean isNormScale(String tensorName) {

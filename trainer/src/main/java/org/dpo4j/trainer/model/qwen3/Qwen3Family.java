@@ -88,6 +88,12 @@ final class Qwen3Family implements ModelFamily {
         return storedName.endsWith(".rotary_emb.inv_freq");
     }
 
+    /** RMSNorm multiplies by its stored weight. */
+    @Override
+    public float normIdentity() {
+        return 1f;
+    }
+
     /** The block norms, the final norm and the per-head q_norm/k_norm scales. */
     @Override
     public boolean isNormScale(String tensorName) {

@@ -2,6 +2,7 @@ package org.dpo4j.trainer.model.registry;
 
 import java.util.List;
 import org.dpo4j.trainer.model.ModelFamily;
+import org.dpo4j.trainer.model.gemma3.Gemma3Config;
 import org.dpo4j.trainer.model.gpt2.Gpt2Config;
 import org.dpo4j.trainer.model.llama.LlamaConfig;
 import org.dpo4j.trainer.model.qwen3.Qwen3Config;
@@ -16,7 +17,8 @@ public final class ModelFamilies {
     private static final List<ModelFamily> FAMILIES = List.of(
             LlamaConfig.FAMILY,
             Gpt2Config.FAMILY,
-            Qwen3Config.FAMILY);
+            Qwen3Config.FAMILY,
+            Gemma3Config.FAMILY);
 
     private ModelFamilies() {}
 
