@@ -48,7 +48,7 @@ public record Gemma3Config(
         int headDim,
         int intermediateSize,
         double rmsNormEps,
-        double queryPreAttnScalar,
+        int queryPreAttnScalar,
         int slidingWindow,
         List<LayerType> layerTypes,
         double ropeTheta,

@@ -57,7 +57,7 @@ final class Gemma3Family implements ModelFamily {
                     json.integer("head_dim", 256),
                     json.integer("intermediate_size", 9216),
                     json.number("rms_norm_eps", 1e-6),
-                    json.number("query_pre_attn_scalar", 256),
+                    json.integer("query_pre_attn_scalar", 256),
                     json.integer("sliding_window", 4096),
                     layerTypes(json, layers),
                     global.theta(),
