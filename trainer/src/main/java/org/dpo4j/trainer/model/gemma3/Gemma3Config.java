@@ -109,7 +109,11 @@ public record Gemma3Config(
         return type == LayerType.FULL ? new Rope(ropeTheta, ropeScaling) : Rope.plain(ropeLocalBaseFreq);
     }
 
-    /** float32(√d), the factor of the input embedding (a float32 constant, as transformers computes it). */
+    /**
+     * float32(√d), the factor of the input embedding: transformers multiplies by this constant
+     * cast to the weights' compute dtype, float32 here as in a float32 {@code from_pretrained}
+     * (a bfloat16 run would round it further, e.g. √3072 to 55.5; dpo4j always computes in float32).
+     */
     public float embedScale() {
         return (float) Math.sqrt(hiddenSize);
     }
