@@ -39,7 +39,7 @@ public class RealModelTrainingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"llama", "qwen2", "gpt2"})
+    @ValueSource(strings = {"llama", "qwen2", "gpt2", "qwen3", "gemma3_text"})
     void anInitModelFolderTrainsAndItsFinalFolderTrainsAgain(String arch) throws IOException {
         Path model = runs.initModel(arch, "model", 1);
 

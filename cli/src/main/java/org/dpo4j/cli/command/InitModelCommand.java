@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  dpo4j init-model --arch llama --preset tiny --out models/tiny-llama --seed 1",
+            "  dpo4j init-model --config-json qwen2.5-0.5b/config.json --out models/qwen-shapes",
             "  dpo4j train --set model.path=models/tiny-llama --max-steps 20"
         })
 public final class InitModelCommand implements Callable<Integer> {
@@ -49,6 +50,11 @@ public final class InitModelCommand implements Callable<Integer> {
             completionCandidates = Presets.class)
     String preset;
 
+    @Option(names = "--config-json", paramLabel = "FILE",
+            description = "Take the shapes from this Hugging Face config.json (e.g. a hub model's) instead of"
+                    + " --arch and --preset; the weights are random.")
+    Path configJson;
+
     @Option(names = "--out", paramLabel = "DIR", required = true,
             description = "Folder to create; it must not exist or be empty.")
     Path out;
@@ -65,13 +71,27 @@ public final class InitModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        check("--arch", arch, ModelPresets.ARCHES);
-        check("--preset", preset, ModelPresets.PRESETS);
         Path folder = env.workDir().resolve(out);
-        RandomModelFolder.Written written = RandomModelFolder.write(arch, preset, folder, seed);
+        RandomModelFolder.Written written;
+        String what;
+        if (configJson != null) {
+            for (String option : List.of("--arch", "--preset")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw new ParameterException(spec.commandLine(),
+                            option + ": not with --config-json, which gives the shapes; drop one of them");
+                }
+            }
+            written = RandomModelFolder.fromConfig(env.workDir().resolve(configJson), folder, seed);
+            what = written.architecture().modelType() + " model with the shapes of " + configJson;
+        } else {
+            check("--arch", arch, ModelPresets.ARCHES);
+            check("--preset", preset, ModelPresets.PRESETS);
+            written = RandomModelFolder.write(arch, preset, folder, seed);
+            what = arch + " " + preset + " model";
+        }
         PrintWriter w = spec.commandLine().getOut();
-        w.printf(Locale.ROOT, "wrote a random %s %s model to %s: %,d parameters, vocab_size %d (tokenizer: %d ids)%n",
-                arch, preset, out, written.architecture().parameterCount(), written.architecture().vocabSize(),
+        w.printf(Locale.ROOT, "wrote a random %s to %s: %,d parameters, vocab_size %d (tokenizer: %d ids)%n",
+                what, out, written.architecture().parameterCount(), written.architecture().vocabSize(),
                 written.tokenizerVocabSize());
         w.println("train it with: ./dpo4j train --set model.path=" + out);
         w.flush();

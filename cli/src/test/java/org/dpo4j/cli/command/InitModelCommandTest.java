@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.dpo4j.cli.TestSupport;
+import org.dpo4j.trainer.model.registry.ModelPresets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,7 +45,7 @@ public class InitModelCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"llama", "qwen2", "gpt2"})
+    @ValueSource(strings = {"llama", "qwen2", "gpt2", "qwen3", "gemma3_text"})
     void writesExactlyAHuggingFaceFolderOfTheArch(String arch) throws IOException {
         TestSupport.Result r = run("init-model", "--arch", arch, "--out", "m", "--seed", "1");
         assertEquals(0, r.code(), r.err());
@@ -129,12 +130,60 @@ public class InitModelCommandTest {
     void aBadArchOrPresetIsAUsageErrorNamingTheAllowedValues() {
         TestSupport.Result r = run("init-model", "--arch", "bert", "--out", "m");
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("usage error: --arch: 'bert' is not one of [llama, qwen2, gpt2]"), r.err());
+        assertTrue(r.err().startsWith("usage error: --arch: 'bert' is not one of " + ModelPresets.ARCHES), r.err());
 
         r = run("init-model", "--preset", "huge", "--out", "m");
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("usage error: --preset: 'huge' is not one of [tiny, small]"), r.err());
         assertFalse(Files.exists(work.resolve("m")), "nothing written for a usage error");
+    }
+
+    /**
+     * {@code --config-json}: the folder has the given config's shapes and keys (here a Gemma 3
+     * text config with layer types, both caps and a linear scaling, and a Llama 3.2 one with
+     * llama3 scaling), random weights, and a tokenizer of at most its vocabulary.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"model_type\": \"gemma3_text\", \"vocab_size\": 300, \"hidden_size\": 32, \"num_hidden_layers\": 2,"
+                + " \"num_attention_heads\": 2, \"num_key_value_heads\": 1, \"head_dim\": 16, \"intermediate_size\": 48,"
+                + " \"query_pre_attn_scalar\": 16, \"sliding_window\": 4, \"layer_types\": [\"sliding_attention\","
+                + " \"full_attention\"], \"rope_scaling\": {\"rope_type\": \"linear\", \"factor\": 8.0},"
+                + " \"attn_logit_softcapping\": 50.0, \"final_logit_softcapping\": 30.0}",
+        "{\"model_type\": \"llama\", \"vocab_size\": 400, \"hidden_size\": 32, \"num_hidden_layers\": 1,"
+                + " \"num_attention_heads\": 4, \"num_key_value_heads\": 2, \"head_dim\": 16, \"intermediate_size\": 48,"
+                + " \"tie_word_embeddings\": true, \"rope_theta\": 500000.0, \"rope_scaling\": {\"rope_type\": \"llama3\","
+                + " \"factor\": 32.0, \"low_freq_factor\": 1.0, \"high_freq_factor\": 4.0,"
+                + " \"original_max_position_embeddings\": 8192}}"})
+    void configJsonGivesTheShapes(String given) throws IOException {
+        TestSupport.write(work, "given.json", given);
+        TestSupport.Result r = run("init-model", "--config-json", "given.json", "--out", "m", "--seed", "1");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(MODEL_FILES, names(work.resolve("m")));
+        ObjectMapper json = new ObjectMapper();
+        JsonNode expected = json.readTree(given);
+        JsonNode written = json.readTree(work.resolve("m/config.json").toFile());
+        for (Map.Entry<String, JsonNode> key : expected.properties()) {
+            JsonNode value = written.get(key.getKey());
+            assertTrue(key.getValue().isNumber() ? value.asDouble() == key.getValue().asDouble() : key.getValue().equals(value),
+                    key.getKey() + ": " + value);
+        }
+        assertTrue(r.out().contains("with the shapes of given.json"), r.out());
+        JsonNode tokenizer = json.readTree(work.resolve("m/tokenizer.json").toFile());
+        assertTrue(tokenizer.get("model").get("vocab").size() <= expected.get("vocab_size").asInt());
+    }
+
+    @Test
+    void configJsonWithArchOrPresetIsAUsageError() throws IOException {
+        TestSupport.write(work, "given.json", "{\"model_type\": \"qwen3\"}");
+        TestSupport.Result r = run("init-model", "--config-json", "given.json", "--arch", "qwen3", "--out", "m");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("usage error: --arch: not with --config-json"), r.err());
+        r = run("init-model", "--config-json", "missing.json", "--out", "m");
+        assertEquals(2, r.code());
+        TestSupport.assertOneLine(r.err());
+        assertTrue(r.err().contains("missing.json"), r.err());
+        assertFalse(Files.exists(work.resolve("m")), "nothing written");
     }
 
     @Test
@@ -153,7 +202,7 @@ public class InitModelCommandTest {
                 r.out());
         assertTrue(r.out().contains("dpo4j train --set model.path=models/tiny-llama"), r.out());
         // the allowed values come from the presets, so the help cannot drift from what is accepted
-        assertTrue(r.out().contains("llama, qwen2, gpt2") && r.out().contains("tiny, small"), r.out());
+        assertTrue(r.out().contains(String.join(", ", ModelPresets.ARCHES)) && r.out().contains("tiny, small"), r.out());
         assertEquals("", r.err());
     }
 

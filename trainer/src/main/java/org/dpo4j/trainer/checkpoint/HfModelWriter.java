@@ -87,7 +87,8 @@ public final class HfModelWriter {
     }
 
     /**
-     * The source folder's {@code config.json} with {@code torch_dtype} set to the saved dtype
+     * The source folder's {@code config.json} with {@code torch_dtype} (and transformers 5's
+     * {@code dtype}, when it has one) set to the saved dtype
      * (every other key kept as the user's model had it), or, for a model without one, the
      * architecture's config plus the tokenizer's special-token ids.
      */
@@ -102,6 +103,9 @@ public final class HfModelWriter {
             companions.specialTokenIds().forEach(config::put);
         }
         config.put("torch_dtype", torchDtype(dtype));
+        if (config.has("dtype")) {
+            config.put("dtype", torchDtype(dtype)); // transformers 5's name for it
+        }
         return JSON.writer(PYTHON_STYLE).writeValueAsString(config);
     }
 

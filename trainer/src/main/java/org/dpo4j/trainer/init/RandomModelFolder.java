@@ -19,6 +19,7 @@ import org.dpo4j.trainer.model.ModelArchitecture;
 import org.dpo4j.trainer.model.ModelInitializer;
 import org.dpo4j.trainer.model.ModelWeights;
 import org.dpo4j.trainer.model.SpecialTokenStyle;
+import org.dpo4j.trainer.model.registry.HfConfigReader;
 import org.dpo4j.trainer.model.registry.ModelPresets;
 import org.dpo4j.trainer.tokenizer.ByteLevelBpe;
 import org.dpo4j.trainer.tokenizer.HfTokenizer;
@@ -49,9 +50,26 @@ public final class RandomModelFolder {
      * @throws UserInputException when {@code out} is a file or a non-empty directory
      */
     public static Written write(String arch, String preset, Path out, long seed) {
+        return write(ModelPresets.of(arch, preset, vocabSize(preset)), out, seed);
+    }
+
+    /**
+     * A folder with the shapes of a given Hugging Face {@code config.json} (e.g. Qwen2.5-0.5B's
+     * or Gemma 3 270M's, for benchmarks at a real model's size): its architecture as dpo4j reads
+     * it, random weights, and a tokenizer learned up to its vocabulary size (fewer ids when the
+     * built-in corpus has no more merges; the model keeps the config's vocabulary).
+     *
+     * @param configJson a {@code config.json} of a family dpo4j reads
+     * @throws UserInputException naming the file and key when the config is unusable, or as
+     *     {@link #write(String, String, Path, long)} for {@code out}
+     */
+    public static Written fromConfig(Path configJson, Path out, long seed) {
+        return write(HfConfigReader.readFile(configJson, 1), out, seed);
+    }
+
+    private static Written write(ModelArchitecture architecture, Path out, long seed) {
         out = out.toAbsolutePath().normalize(); // "." or "a/..": name the folder itself, not an entry "." in it
         checkTarget(out);
-        ModelArchitecture architecture = ModelPresets.of(arch, preset, vocabSize(preset));
         ByteLevelBpe.Style style = tokenizerStyle(architecture.family().specialTokens());
         Map<String, byte[]> tokenizerFiles = TokenizerFiles.utf8(ByteLevelBpe.train(
                 TinyPrefs.corpus(), architecture.vocabSize(), style, architecture.maxPositions()));

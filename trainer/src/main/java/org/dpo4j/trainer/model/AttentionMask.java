@@ -31,4 +31,23 @@ public final class AttentionMask {
                 .mul(keys.reshape(keys.getShape().get(0), 1, 1, seqLen));
         return allowed.sub(1).mul(-MASKED_SCORE);
     }
+
+    /**
+     * The sliding-window restriction, to add to a causal bias: query slot q (= {@code start} + i)
+     * may attend key slot j iff q − j &lt; {@code window}, i.e. the query and the window − 1 slots
+     * before it. Slots are indices in the padded sequence (cache positions), not position ids.
+     *
+     * @param manager where the array is created
+     * @param start   the slot of the first query
+     * @param queries T, the query slots start .. start + T − 1
+     * @param keys    S, the key slots 0 .. S − 1
+     * @param window  W ≥ 1
+     * @return (1, 1, T, S) float32: 0 where inside the window, {@link #MASKED_SCORE} elsewhere
+     */
+    public static NDArray window(NDManager manager, long start, long queries, long keys, int window) {
+        NDArray query = manager.arange(0, queries, 1, DataType.FLOAT32).add(start).reshape(queries, 1);
+        NDArray key = manager.arange(0, keys, 1, DataType.FLOAT32).reshape(1, keys);
+        NDArray inside = query.sub(key).lt(window).toType(DataType.FLOAT32, false);
+        return inside.sub(1).mul(-MASKED_SCORE).reshape(1, 1, queries, keys);
+    }
 }

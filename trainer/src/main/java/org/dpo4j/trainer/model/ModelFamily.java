@@ -53,8 +53,14 @@ public interface ModelFamily {
     /** Whether a checkpoint tensor is a buffer rather than a parameter (masks, rotary caches). */
     boolean isBuffer(String storedName);
 
-    /** Whether parameter {@code tensorName} is a norm's scale, initialised to 1 rather than drawn. */
+    /** Whether parameter {@code tensorName} is a norm's scale, initialised to {@link #normIdentity()} rather than drawn. */
     boolean isNormScale(String tensorName);
+
+    /**
+     * The stored norm scale that leaves a normalised input as it is: 1 for w·x norms, 0 for
+     * Gemma's (1 + w)·x. Fresh models start their norm scales there, as transformers does.
+     */
+    float normIdentity();
 
     /** The special tokens of this family's tokenizers ({@code init-model}). */
     SpecialTokenStyle specialTokens();

@@ -10,7 +10,7 @@ import java.util.Random;
 
 /**
  * Random initial weights as Hugging Face initialises a fresh model: every matrix drawn from
- * N(0, 0.02²), every norm weight 1 and every bias 0. Drawn in Java from {@link Random} seeded
+ * N(0, 0.02²), every norm weight at its family's identity (1, or 0 for Gemma's 1 + w) and every bias 0. Drawn in Java from {@link Random} seeded
  * with the run's seed, tensor by tensor in checkpoint order, so the same seed gives bit-identical
  * weights on any engine or device.
  */
@@ -36,7 +36,7 @@ public final class ModelInitializer {
             Shape shape = entry.getValue();
             float[] values = new float[Math.toIntExact(shape.size())];
             if (architecture.family().isNormScale(name)) {
-                Arrays.fill(values, 1f);
+                Arrays.fill(values, architecture.family().normIdentity());
             } else if (!name.endsWith(".bias")) {
                 for (int i = 0; i < values.length; i++) {
                     values[i] = (float) (random.nextGaussian() * INIT_STD);

@@ -52,4 +52,22 @@ public final class MultiHeadAttention {
         NDArray scaled = scale == 1.0 ? q : Constants.times(q, scale);
         return scaled.matMul(k.transpose(0, 1, 3, 2)).add(maskBias).softmax(-1).matMul(v);
     }
+
+    /**
+     * {@link #attend} with the scores soft-capped before the mask (Gemma's
+     * {@code attn_logit_softcapping}): s ↦ cap·tanh(s / cap), which keeps every score in
+     * (−cap, cap) and is the identity near 0.
+     *
+     * @param softcap the cap, &gt; 0
+     * @return (N, H, T, D)
+     */
+    public static NDArray attendSoftcapped(NDArray q, NDArray k, NDArray v, NDArray maskBias, double scale, double softcap) {
+        NDArray scores = Constants.times(q, scale).matMul(k.transpose(0, 1, 3, 2));
+        return softcap(scores, softcap).add(maskBias).softmax(-1).matMul(v);
+    }
+
+    /** cap·tanh(x / cap), elementwise. */
+    public static NDArray softcap(NDArray x, double cap) {
+        return Constants.times(Constants.dividedBy(x, cap).tanh(), cap);
+    }
 }

@@ -24,6 +24,17 @@ public final class Norms {
     }
 
     /**
+     * Gemma's RMSNorm: (1 + w) · x / sqrt(mean(x²) + ε); the stored weight is an offset from 1.
+     *
+     * @param x      (..., d)
+     * @param weight (d)
+     */
+    public static NDArray rmsOffset(NDArray x, NDArray weight, double eps) {
+        NDArray rms = x.square().mean(new int[] {-1}, true).add(eps).sqrt();
+        return x.div(rms).mul(weight.add(1));
+    }
+
+    /**
      * LayerNorm (GPT-2): w · (x − μ) / sqrt(σ² + ε) + b with the biased variance σ² = mean((x − μ)²).
      *
      * @param x      (..., d)

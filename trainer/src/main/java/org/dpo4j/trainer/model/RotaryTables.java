@@ -16,12 +16,12 @@ import ai.djl.ndarray.types.Shape;
 public record RotaryTables(NDArray cos, NDArray sin) {
 
     /** Positions 0..T−1 in every row: one (T, D) table pair, no gather. */
-    public static RotaryTables sequential(NDManager manager, long seqLen, int headDim, double base) {
+    public static RotaryTables sequential(NDManager manager, long seqLen, int headDim, Rope rope) {
         long[] positions = new long[Math.toIntExact(seqLen)];
         for (int p = 0; p < positions.length; p++) {
             positions[p] = p;
         }
-        return of(manager, positions, new Shape(seqLen, headDim), headDim, base);
+        return of(manager, positions, new Shape(seqLen, headDim), headDim, rope);
     }
 
     /**
@@ -31,28 +31,30 @@ public record RotaryTables(NDArray cos, NDArray sin) {
      * built in Java would be a direct buffer of that size per forward pass, whose native memory is
      * freed only when the garbage collector gets to it.
      */
-    public static RotaryTables at(PositionIds positions, int headDim, double base) {
+    public static RotaryTables at(PositionIds positions, int headDim, Rope rope) {
         NDArray ids = positions.ids();
         Shape s = ids.getShape();
-        RotaryTables table = sequential(ids.getManager(), positions.max() + 1, headDim, base);
+        RotaryTables table = sequential(ids.getManager(), positions.max() + 1, headDim, rope);
         Shape perRow = new Shape(s.get(0), 1, s.get(1), headDim);
         return new RotaryTables(Lookup.rows(table.cos(), ids).reshape(perRow), Lookup.rows(table.sin(), ids).reshape(perRow));
     }
 
     /**
-     * θ_i = base^(−2i/D) for i &lt; D/2; angle(p, i) = p·θ_i, duplicated across the two halves
-     * of the head. Computed in double in Java, then rounded once to float32.
+     * angle(p, i) = p·inv_freq[i] ({@link Rope#inverseFrequencies}: θ^(−2i/D) for i &lt; D/2, then
+     * its scaling), duplicated across the two halves of the head. Computed in double in Java,
+     * then rounded once to float32.
      *
      * @param positions one position per table row
      * @param shape     the tables' shape, (positions.length · D) values
      */
-    private static RotaryTables of(NDManager manager, long[] positions, Shape shape, int headDim, double base) {
+    private static RotaryTables of(NDManager manager, long[] positions, Shape shape, int headDim, Rope rope) {
+        double[] invFreq = rope.inverseFrequencies(headDim);
         float[] cos = new float[Math.toIntExact(positions.length * (long) headDim)];
         float[] sin = new float[cos.length];
         int half = headDim / 2;
         for (int row = 0; row < positions.length; row++) {
             for (int i = 0; i < half; i++) {
-                double angle = positions[row] * Math.pow(base, -2.0 * i / headDim);
+                double angle = positions[row] * invFreq[i];
                 int at = row * headDim + i;
                 cos[at] = cos[at + half] = (float) Math.cos(angle);
                 sin[at] = sin[at + half] = (float) Math.sin(angle);

@@ -225,10 +225,37 @@ public final class SharedPromptLayout {
      * @return (S, H·D)
      */
     public NDArray attend(Groups q, Groups k, Groups v, double scale) {
-        NDArray prompt = MultiHeadAttention.attend(q.prompt(), k.prompt(), v.prompt(), promptBias, scale);
+        return attend(q, k, v, scale, 0, 0);
+    }
+
+    /**
+     * {@link #attend(Groups, Groups, Groups, double)} with Gemma's options: a sliding window (a
+     * query at position p attends keys at positions above p − window only; positions are the
+     * rows' own, which for right-padded rows are their slots) and soft-capped scores
+     * ({@link MultiHeadAttention#attendSoftcapped}).
+     *
+     * @param softcap the score cap, or 0 for none
+     * @param window  W, or 0 for the full causal context
+     * @return (S, H·D)
+     */
+    public NDArray attend(Groups q, Groups k, Groups v, double scale, double softcap, int window) {
+        NDArray promptMask = promptBias;
+        NDArray completionMask = completionBias;
+        if (window > 0) {
+            NDArray promptPos = promptPositions.ids().toType(DataType.FLOAT32, false); // (B, P)
+            NDArray completionPos = completionPositions.ids().toType(DataType.FLOAT32, false); // (2B, C)
+            NDArray keyPos = bothRows(promptPos).concat(completionPos, 1); // (2B, P + C)
+            promptMask = promptMask.add(windowBias(promptPos, promptPos, window));
+            completionMask = completionMask.add(windowBias(completionPos, keyPos, window));
+        }
         NDArray keys = bothRows(k.prompt()).concat(k.completion(), 2);
         NDArray values = bothRows(v.prompt()).concat(v.completion(), 2);
-        NDArray completion = MultiHeadAttention.attend(q.completion(), keys, values, completionBias, scale);
+        NDArray prompt = softcap > 0
+                ? MultiHeadAttention.attendSoftcapped(q.prompt(), k.prompt(), v.prompt(), promptMask, scale, softcap)
+                : MultiHeadAttention.attend(q.prompt(), k.prompt(), v.prompt(), promptMask, scale);
+        NDArray completion = softcap > 0
+                ? MultiHeadAttention.attendSoftcapped(q.completion(), keys, values, completionMask, scale, softcap)
+                : MultiHeadAttention.attend(q.completion(), keys, values, completionMask, scale);
         NDArray promptFlat = MultiHeadAttention.mergeHeads(prompt);
         NDArray completionFlat = MultiHeadAttention.mergeHeads(completion);
         long width = promptFlat.getShape().get(2);
@@ -245,6 +272,21 @@ public final class SharedPromptLayout {
     public NDArray toRows(NDArray flat) {
         long d = flat.getShape().get(1);
         return flat.get(rowIndex).reshape(2L * pairs, seqLen, d);
+    }
+
+    /**
+     * (R, 1, Q, K): 0 where query position − key position &lt; window, {@link
+     * AttentionMask#MASKED_SCORE} elsewhere. Padding slots hold position 0; their keys are
+     * masked by the causal bias anyway, and their queries' outputs are never read.
+     *
+     * @param queries (R, Q) float32 positions
+     * @param keys    (R, K) float32 positions
+     */
+    private static NDArray windowBias(NDArray queries, NDArray keys, int window) {
+        Shape q = queries.getShape();
+        Shape k = keys.getShape();
+        NDArray inside = queries.reshape(q.get(0), 1, q.get(1), 1).sub(keys.reshape(k.get(0), 1, 1, k.get(1))).lt(window);
+        return bias(inside.toType(DataType.FLOAT32, false));
     }
 
     /** (B, ·, ·, ·) to (2B, ·, ·, ·): pair i's array for row i and for row B+i. */

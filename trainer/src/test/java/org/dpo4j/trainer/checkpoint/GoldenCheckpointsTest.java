@@ -18,12 +18,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Hugging Face fixtures of {@code parity.dir} (F32, BF16, and F16 in two shards): every
+ * The Hugging Face fixtures of every {@code parity.dir} folder (F32, BF16, F16, sharded): every
  * tensor decodes to the values an independent decoder in this test gets from the raw bytes, and
  * writing the decoded tensors back reproduces every file byte for byte.
  */
@@ -31,78 +32,172 @@ class GoldenCheckpointsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A case folder and the dtype index.json says its weights have. */
-    private record Case(Path dir, String dtype) {}
+    /** The dtypes weights are stored in; other tensors (masks, counters) are buffers. */
+    private static final List<String> FLOAT_DTYPES = List.of("F32", "F16", "BF16");
 
-    private static List<Case> cases() throws IOException {
-        Path root = TestFiles.parityDir();
-        List<Case> cases = new ArrayList<>();
-        for (JsonNode c : JSON.readTree(root.resolve("index.json").toFile()).get("cases")) {
-            cases.add(new Case(root.resolve(c.get("dir").asText()), c.get("weight_dtype").asText()));
-        }
-        List<String> dtypes = cases.stream().map(Case::dtype).toList();
-        assertTrue(dtypes.containsAll(List.of("F32", "BF16", "F16")), "fixtures lack a dtype: " + dtypes);
-        return cases;
+    private static List<ParityCases.Case> cases() {
+        return ParityCases.all();
     }
 
     @Test
     void everyTensorDecodesToTheRawBytesValues() throws IOException {
-        int sharded = 0;
-        for (Case c : cases()) {
-            Map<String, float[]> expected = independentDecode(c.dir());
-            try (CheckpointFiles checkpoint = CheckpointFiles.open(c.dir());
-                    NDManager manager = NDManager.newBaseManager()) {
-                sharded += checkpoint.files().size() > 1 ? 1 : 0;
-                assertEquals(expected.keySet(), checkpoint.entries().keySet(), c.dir().toString());
-                for (TensorEntry entry : checkpoint.entries().values()) {
-                    String where = c.dir().getFileName() + " " + entry.name();
-                    assertEquals(c.dtype(), entry.dtype(), where);
-                    float[] values = checkpoint.readFloats(entry.name());
-                    assertBitsEqual(expected.get(entry.name()), values, where);
+        for (ParityCases.Case c : cases()) {
+            checkDecoding(c.dir(), c.dtype());
+        }
+    }
 
-                    NDArray array = checkpoint.toNDArray(entry.name(), manager);
-                    assertEquals(entry.shape(), array.getShape(), where);
-                    assertBitsEqual(values, array.toFloatArray(), where);
-                    array.close();
+    /**
+     * Every float tensor of {@code dir} decodes as the independent decoder says, whole and in
+     * chunks (a buffer may be stored in another float dtype than the weights); a tensor of an
+     * integer dtype (a mask buffer stored as U8) is left alone.
+     */
+    private static void checkDecoding(Path dir, String weightDtype) throws IOException {
+        Map<String, float[]> expected = independentDecode(dir);
+        int weightTensors = 0;
+        try (CheckpointFiles checkpoint = CheckpointFiles.open(dir);
+                NDManager manager = NDManager.newBaseManager()) {
+            assertEquals(expected.keySet(), checkpoint.entries().keySet(), dir.toString());
+            for (TensorEntry entry : checkpoint.entries().values()) {
+                String where = dir.getFileName() + " " + entry.name();
+                if (!FLOAT_DTYPES.contains(entry.dtype())) {
+                    continue;
                 }
-                // chunks of 7 elements: most tensors take several chunks and end in a partial one
-                for (Path path : checkpoint.files()) {
-                    try (SafetensorsFile file = SafetensorsFile.open(path)) {
-                        for (String name : file.entries().keySet()) {
-                            try (NDArray chunked = file.toNDArray(name, manager, 7)) {
-                                assertBitsEqual(expected.get(name), chunked.toFloatArray(), name + " chunked");
+                weightTensors += entry.dtype().equals(weightDtype) ? 1 : 0;
+                float[] values = checkpoint.readFloats(entry.name());
+                assertBitsEqual(expected.get(entry.name()), values, where);
+
+                NDArray array = checkpoint.toNDArray(entry.name(), manager);
+                assertEquals(entry.shape(), array.getShape(), where);
+                assertBitsEqual(values, array.toFloatArray(), where);
+                array.close();
+            }
+            // chunks of 7 elements: most tensors take several chunks and end in a partial one
+            for (Path path : checkpoint.files()) {
+                try (SafetensorsFile file = SafetensorsFile.open(path)) {
+                    for (TensorEntry e : file.entries().values()) {
+                        if (FLOAT_DTYPES.contains(e.dtype())) {
+                            try (NDArray chunked = file.toNDArray(e.name(), manager, 7)) {
+                                assertBitsEqual(expected.get(e.name()), chunked.toFloatArray(), e.name() + " chunked");
                             }
                         }
                     }
                 }
             }
+            assertTrue(weightTensors > 0, dir + ": no tensor in the weights' dtype " + weightDtype);
         }
-        assertTrue(sharded > 0, "no sharded case among the fixtures");
     }
 
+    /**
+     * A GPT-2 file whose blocks carry their causal-mask buffer {@code h.i.attn.bias} stored as
+     * U8 (as some hub files do; the weights rewritten as F32, exact for any stored float): the
+     * weights decode as before, and the model loads, ignoring the buffers, with the case's logits.
+     */
+    @Test
+    void aGpt2FileWithU8MaskBuffersDecodesAndLoads(@TempDir Path tmp) throws IOException {
+        Optional<ParityCases.Case> gpt2 = ParityCases.first(c -> c.architecture().equals("GPT2LMHeadModel") && !c.sharded());
+        assertTrue(gpt2.isPresent(), "no single-file GPT-2 case in parity.dir");
+        Path source = gpt2.get().dir();
+        Path copy = Files.createDirectories(tmp.resolve(source.getFileName()));
+        Files.copy(source.resolve("config.json"), copy.resolve("config.json"));
+        int layers = gpt2.get().config().path("n_layer").asInt();
+        int positions = gpt2.get().config().path("n_positions").asInt();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            StringBuilder header = new StringBuilder("{");
+            java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+            try (CheckpointFiles checkpoint = CheckpointFiles.open(source)) {
+                for (TensorEntry e : checkpoint.entries().values()) {
+                    if (!FLOAT_DTYPES.contains(e.dtype()) || e.name().endsWith(".attn.bias")) {
+                        continue; // a mask buffer the case already stores: replaced by the U8 ones below
+                    }
+                    int begin = data.size();
+                    data.write(TestFiles.f32(checkpoint.readFloats(e.name())));
+                    header.append(header.length() > 1 ? "," : "").append('"').append(e.name())
+                            .append("\":{\"dtype\":\"F32\",\"shape\":").append(TensorEntry.format(e.shape()).replace(" ", ""))
+                            .append(",\"data_offsets\":[").append(begin).append(',').append(data.size()).append("]}");
+                }
+            }
+            for (int i = 0; i < layers; i++) {
+                byte[] mask = new byte[positions * positions];
+                for (int q = 0; q < positions; q++) {
+                    for (int k = 0; k <= q; k++) {
+                        mask[q * positions + k] = 1;
+                    }
+                }
+                int begin = data.size();
+                data.write(mask);
+                header.append(",\"h.").append(i).append(".attn.bias\":{\"dtype\":\"U8\",\"shape\":[1,1,")
+                        .append(positions).append(',').append(positions).append("],\"data_offsets\":[").append(begin)
+                        .append(',').append(data.size()).append("]}");
+            }
+            TestFiles.safetensors(copy.resolve(CheckpointFiles.SINGLE_FILE), header.append('}').toString(), data.toByteArray());
+
+            checkDecoding(copy, "F32");
+            LoadedModel original = HfModelLoader.load(source, 7, manager);
+            LoadedModel withBuffers = HfModelLoader.load(copy, 7, manager);
+            assertEquals(List.of(), withBuffers.unusedTensors());
+            NDArray ids = manager.create(new long[] {3, 1, 4, 1, 5}, new ai.djl.ndarray.types.Shape(1, 5));
+            NDArray mask = manager.ones(ids.getShape());
+            assertArrayEquals(
+                    org.dpo4j.trainer.model.CausalLm.of(original.architecture(), original.weights()).forward(ids, mask).toFloatArray(),
+                    org.dpo4j.trainer.model.CausalLm.of(withBuffers.architecture(), withBuffers.weights()).forward(ids, mask).toFloatArray(),
+                    0f);
+        }
+    }
+
+    /**
+     * The first stored element of each half-precision case, decoded here by hand from its 16
+     * bits (the bit layouts in the comments), equals what the reader gives; a sharded case lists
+     * its files in the order its (sorted) weight_map first names them.
+     */
     @Test
     void handDecodedValues() throws IOException {
-        Path root = TestFiles.parityDir();
-        try (CheckpointFiles bf16 = CheckpointFiles.open(root.resolve("qwen2-bias-tied-bf16"));
-                CheckpointFiles f16 = CheckpointFiles.open(root.resolve("llama-sharded-f16"))) {
-            // BF16 0x3F70 (first stored element) is float32 0x3F700000: exponent 126,
-            // mantissa 0x700000 / 2^23 = 0.875, so 2^-1 * 1.875 = 0.9375
-            assertEquals(0.9375f, bf16.readFloats("model.norm.weight")[0]);
-            // F16 0x3BEE: exponent 0b01110 = 14, mantissa 0x3EE = 1006:
-            // (1 + 1006/1024) * 2^(14-15) = 2030/2048 = 0.9912109375
-            assertEquals(0.9912109375f, f16.readFloats("model.norm.weight")[0]);
-            // F16 0xA540: sign 1, exponent 0b01001 = 9, mantissa 0x140 = 320:
-            // -(1 + 320/1024) * 2^(9-15) = -1.3125/64 = -0.0205078125
-            assertEquals(-0.0205078125f, f16.readFloats("model.embed_tokens.weight")[1]);
-            assertEquals(List.of(root.resolve("llama-sharded-f16/model-00002-of-00002.safetensors"),
-                            root.resolve("llama-sharded-f16/model-00001-of-00002.safetensors")),
-                    f16.files(), "in the order the (sorted) weight_map first names them");
+        int checked = 0;
+        for (ParityCases.Case c : cases()) {
+            if (!c.dtype().equals("BF16") && !c.dtype().equals("F16")) {
+                continue;
+            }
+            try (CheckpointFiles checkpoint = CheckpointFiles.open(c.dir())) {
+                Path file = checkpoint.files().get(0);
+                ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+                int headerLength = (int) bytes.getLong(0);
+                JsonNode header = JSON.readTree(new String(bytes.array(), 8, headerLength, StandardCharsets.UTF_8));
+                for (Map.Entry<String, JsonNode> e : header.properties()) {
+                    if (e.getKey().equals("__metadata__") || !e.getValue().get("dtype").asText().equals(c.dtype())) {
+                        continue;
+                    }
+                    int bits = bytes.getShort(8 + headerLength + e.getValue().get("data_offsets").get(0).asInt()) & 0xFFFF;
+                    float expected = c.dtype().equals("BF16")
+                            // BF16: the upper half of a float32: sign, 8 exponent bits, 7 mantissa bits
+                            ? Float.intBitsToFloat(bits << 16)
+                            // F16: (-1)^s · 2^(e−15) · (1 + m/1024), or m · 2^−24 when e = 0
+                            : halfByFormula(bits);
+                    assertEquals(expected, checkpoint.readFloats(e.getKey())[0],
+                            c.name() + " " + e.getKey() + " bits 0x" + Integer.toHexString(bits));
+                    checked++;
+                }
+                if (c.sharded()) {
+                    JsonNode weightMap = JSON.readTree(c.dir().resolve("model.safetensors.index.json").toFile()).get("weight_map");
+                    List<Path> firstNamed = new ArrayList<>();
+                    weightMap.propertyStream().map(Map.Entry::getKey).sorted()
+                            .map(name -> c.dir().resolve(weightMap.get(name).asText()))
+                            .forEach(p -> {
+                                if (!firstNamed.contains(p)) {
+                                    firstNamed.add(p);
+                                }
+                            });
+                    assertEquals(firstNamed, checkpoint.files(), c.name() + ": in the order the (sorted) weight_map first names them");
+                }
+            }
         }
+        System.out.println("hand-decoded the first element of " + checked + " half-precision tensors");
     }
 
     @Test
     void writingTheDecodedTensorsReproducesEveryFile(@TempDir Path tmp) throws IOException {
-        for (Case c : cases()) {
+        for (ParityCases.Case c : cases()) {
+            if (!uniformDtype(c)) {
+                continue; // a buffer in another dtype (U8 mask): the writer writes weights only
+            }
             Path out = tmp.resolve(c.dir().getFileName());
             try (CheckpointFiles checkpoint = CheckpointFiles.open(c.dir());
                     NDManager manager = NDManager.newBaseManager()) {
@@ -136,6 +231,13 @@ class GoldenCheckpointsTest {
         }
     }
 
+    /** Whether every tensor of the case is stored in its weights' dtype. */
+    private static boolean uniformDtype(ParityCases.Case c) {
+        try (CheckpointFiles checkpoint = CheckpointFiles.open(c.dir())) {
+            return checkpoint.entries().values().stream().allMatch(e -> e.dtype().equals(c.dtype()));
+        }
+    }
+
     /** Every tensor of the folder's safetensors files, decoded here without the code under test. */
     private static Map<String, float[]> independentDecode(Path dir) throws IOException {
         Map<String, float[]> out = new LinkedHashMap<>();
@@ -154,7 +256,11 @@ class GoldenCheckpointsTest {
                 String dtype = e.getValue().get("dtype").asText();
                 int begin = 8 + headerLength + e.getValue().get("data_offsets").get(0).asInt();
                 int end = 8 + headerLength + e.getValue().get("data_offsets").get(1).asInt();
-                int width = dtype.equals("F32") ? 4 : 2;
+                int width = switch (dtype) {
+                    case "F32" -> 4;
+                    case "U8", "BOOL" -> 1;
+                    default -> 2;
+                };
                 float[] values = new float[(end - begin) / width];
                 for (int i = 0; i < values.length; i++) {
                     int at = begin + i * width;
@@ -162,6 +268,7 @@ class GoldenCheckpointsTest {
                         case "F32" -> bytes.getFloat(at);
                         case "BF16" -> Float.intBitsToFloat((bytes.getShort(at) & 0xFFFF) << 16);
                         case "F16" -> halfByFormula(bytes.getShort(at) & 0xFFFF);
+                        case "U8", "BOOL" -> bytes.get(at) & 0xFF;
                         default -> throw new AssertionError(dtype);
                     };
                 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -44,10 +46,22 @@ class HfModelLoaderErrorsTest {
         manager.close();
     }
 
+    /** The first single-file Llama case of {@code parity.dir} (rewritten as F32 where a test breaks it). */
+    private static ParityCases.Case llama() {
+        return ParityCases.first(c -> c.architecture().equals("LlamaForCausalLM") && !c.sharded())
+                .orElseThrow(() -> new AssertionError("no single-file Llama case in parity.dir"));
+    }
+
+    /** The first GPT-2 case of {@code parity.dir}. */
+    private static ParityCases.Case gpt2() {
+        return ParityCases.first(c -> c.architecture().equals("GPT2LMHeadModel") && !c.sharded())
+                .orElseThrow(() -> new AssertionError("no single-file GPT-2 case in parity.dir"));
+    }
+
     /** A writable copy of a golden case. */
-    private Path copyOf(String caseName) throws IOException {
-        Path source = TestFiles.parityDir().resolve(caseName);
-        Path copy = dir.resolve(caseName);
+    private Path copyOf(ParityCases.Case c) throws IOException {
+        Path source = c.dir();
+        Path copy = dir.resolve(c.name());
         Files.createDirectories(copy);
         try (Stream<Path> files = Files.list(source)) {
             for (Path f : files.toList()) {
@@ -57,12 +71,14 @@ class HfModelLoaderErrorsTest {
         return copy;
     }
 
-    /** The case's tensors, read as float32 under their stored names. */
+    /** The case's float tensors, read as float32 under their stored names. */
     private Map<String, NDArray> tensors(Path folder) {
         Map<String, NDArray> out = new LinkedHashMap<>();
         try (CheckpointFiles files = CheckpointFiles.open(folder)) {
-            for (String name : files.entries().keySet()) {
-                out.put(name, files.toNDArray(name, manager));
+            for (TensorEntry e : files.entries().values()) {
+                if (List.of("F32", "F16", "BF16").contains(e.dtype())) { // not a U8 mask buffer
+                    out.put(e.name(), files.toNDArray(e.name(), manager));
+                }
             }
         }
         return out;
@@ -74,29 +90,32 @@ class HfModelLoaderErrorsTest {
 
     @Test
     void aMissingTensorNamesTheFolderTensorAndShape() throws IOException {
-        Path folder = copyOf("llama-gqa-f32");
+        ParityCases.Case llama = llama();
+        Path folder = copyOf(llama);
         Map<String, NDArray> tensors = tensors(folder);
         tensors.remove("model.norm.weight");
         rewrite(folder, tensors);
-        // hidden_size 64 in the case's config.json
+        int hidden = llama.config().get("hidden_size").asInt();
         userError(() -> HfModelLoader.load(folder, 7, manager),
-                folder.toString(), "missing tensor model.norm.weight", "[64]");
+                folder.toString(), "missing tensor model.norm.weight", "[" + hidden + "]");
     }
 
     @Test
     void aWrongShapeNamesExpectedAndFound() throws IOException {
-        Path folder = copyOf("llama-gqa-f32");
+        Path folder = copyOf(llama());
         Map<String, NDArray> tensors = tensors(folder);
-        // q_proj is (heads·head_dim, hidden) = (4·16, 64); store its transpose-shaped slice instead
-        tensors.put("model.layers.1.self_attn.q_proj.weight", manager.zeros(new Shape(64, 32)));
+        // q_proj is (heads·head_dim, hidden), as stored; store one column more instead
+        String name = "model.layers.1.self_attn.q_proj.weight";
+        long[] stored = tensors.get(name).getShape().getShape();
+        tensors.put(name, manager.zeros(new Shape(stored[0], stored[1] + 1)));
         rewrite(folder, tensors);
-        userError(() -> HfModelLoader.load(folder, 7, manager),
-                "model.safetensors", "model.layers.1.self_attn.q_proj.weight", "[64, 32]", "expected [64, 64]");
+        userError(() -> HfModelLoader.load(folder, 7, manager), "model.safetensors", name,
+                "[" + stored[0] + ", " + (stored[1] + 1) + "]", "expected [" + stored[0] + ", " + stored[1] + "]");
     }
 
     @Test
     void aTruncatedFileAndAHeaderPastTheEndAreNamed() throws IOException {
-        Path folder = copyOf("llama-gqa-f32");
+        Path folder = copyOf(llama());
         Path file = folder.resolve(CheckpointFiles.SINGLE_FILE);
         byte[] bytes = Files.readAllBytes(file);
         long headerLength = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
@@ -112,15 +131,18 @@ class HfModelLoaderErrorsTest {
 
     @Test
     void aShardedCheckpointWithAMissingShardNamesIt() throws IOException {
-        Path folder = copyOf("llama-sharded-f16");
-        Files.delete(folder.resolve("model-00002-of-00002.safetensors"));
-        userError(() -> HfModelLoader.load(folder, 7, manager), "model-00002-of-00002.safetensors");
+        ParityCases.Case sharded = ParityCases.first(ParityCases.Case::sharded)
+                .orElseThrow(() -> new AssertionError("no sharded case in parity.dir"));
+        Path folder = copyOf(sharded);
+        String last = sharded.files().stream().filter(f -> f.endsWith(".safetensors")).sorted().reduce((a, b) -> b).orElseThrow();
+        Files.delete(folder.resolve(last));
+        userError(() -> HfModelLoader.load(folder, 7, manager), last);
     }
 
     @Test
     void gpt2LoadsWithTheTransformerPrefixAndMaskBuffers() throws IOException {
-        Path plain = TestFiles.parityDir().resolve("gpt2-tied-f32");
-        Path prefixed = copyOf("gpt2-tied-f32");
+        Path plain = gpt2().dir();
+        Path prefixed = copyOf(gpt2());
         Map<String, NDArray> stored = tensors(plain);
         StringBuilder header = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\"}");
         ByteBuffer data = ByteBuffer.allocate(16 << 20).order(ByteOrder.LITTLE_ENDIAN);
@@ -158,7 +180,7 @@ class HfModelLoaderErrorsTest {
 
     @Test
     void gpt2WithBothSpellingsOfOneTensorIsAmbiguous() throws IOException {
-        Path folder = copyOf("gpt2-tied-f32");
+        Path folder = copyOf(gpt2());
         Map<String, NDArray> tensors = tensors(folder);
         tensors.put("transformer.ln_f.bias", tensors.get("ln_f.bias"));
         rewrite(folder, tensors);
@@ -167,20 +189,21 @@ class HfModelLoaderErrorsTest {
 
     @Test
     void extraTensorsAreReportedAsUnused() throws IOException {
-        Path folder = copyOf("llama-gqa-f32");
+        Path folder = copyOf(llama());
         Map<String, NDArray> tensors = tensors(folder);
-        tensors.put("model.layers.0.self_attn.q_proj.bias", manager.zeros(new Shape(64)));
+        tensors.put("model.layers.0.self_attn.extra_proj.weight", manager.zeros(new Shape(4)));
         rewrite(folder, tensors);
-        assertEquals(List.of("model.layers.0.self_attn.q_proj.bias"), HfModelLoader.load(folder, 7, manager).unusedTensors());
+        assertEquals(List.of("model.layers.0.self_attn.extra_proj.weight"), HfModelLoader.load(folder, 7, manager).unusedTensors());
     }
 
     @Test
     void aConfigJsonProblemComesBeforeAnyWeightIsRead() throws IOException {
-        Path folder = copyOf("llama-gqa-f32");
-        String config = Files.readString(folder.resolve("config.json"), StandardCharsets.UTF_8);
-        Files.writeString(folder.resolve("config.json"), config.replace("\"rope_scaling\": null",
-                "\"rope_scaling\": {\"rope_type\": \"llama3\", \"factor\": 8.0}"));
+        Path folder = copyOf(llama());
+        ObjectNode config = (ObjectNode) new ObjectMapper().readTree(folder.resolve("config.json").toFile());
+        config.remove("rope_parameters");
+        config.set("rope_scaling", new ObjectMapper().readTree("{\"rope_type\": \"yarn\", \"factor\": 8.0}"));
+        Files.writeString(folder.resolve("config.json"), config.toString(), StandardCharsets.UTF_8);
         Files.delete(folder.resolve(CheckpointFiles.SINGLE_FILE));
-        userError(() -> HfModelLoader.load(folder, 7, manager), "config.json", "rope_scaling", "llama3");
+        userError(() -> HfModelLoader.load(folder, 7, manager), "config.json", "rope_scaling", "yarn");
     }
 }

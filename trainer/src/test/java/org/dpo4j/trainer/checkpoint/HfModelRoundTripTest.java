@@ -21,6 +21,7 @@ import org.dpo4j.trainer.model.registry.ModelPresets;
 import org.dpo4j.trainer.model.ModelWeights;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** A model saved by {@link HfModelWriter} loads back through {@link HfModelLoader} unchanged. */
@@ -107,10 +108,15 @@ class HfModelRoundTripTest {
         }
     }
 
+    static Stream<String> parityCases() {
+        return ParityCases.all().stream().map(c -> c.dir().toString());
+    }
+
+    /** Every fixture case of {@code parity.dir}, saved back and loaded again. */
     @ParameterizedTest
-    @ValueSource(strings = {"llama-gqa-f32", "qwen2-bias-tied-bf16"})
-    void aLoadedCheckpointKeepsItsConfigAndGenerationConfig(String caseName) throws IOException {
-        Path source = TestFiles.parityDir().resolve(caseName);
+    @MethodSource("parityCases")
+    void aLoadedCheckpointKeepsItsConfigAndGenerationConfig(String caseDir) throws IOException {
+        Path source = Path.of(caseDir);
         Path copy = dir.resolve("src");
         Files.createDirectories(copy);
         try (Stream<Path> files = Files.list(source)) {
@@ -127,6 +133,10 @@ class HfModelRoundTripTest {
             // the user's keys survive (transformers_version is not one dpo4j writes itself)
             assertTrue(config.contains("\"transformers_version\""), config);
             assertTrue(config.contains("\"torch_dtype\": \"float32\""), config);
+            if (Files.readString(source.resolve("config.json")).contains("\"dtype\"")) {
+                // transformers 5 reads dtype and no longer torch_dtype
+                assertTrue(config.contains("\"dtype\": \"float32\""), config);
+            }
             assertEquals("{\"max_new_tokens\": 7}\n", Files.readString(dir.resolve("out").resolve(HfModelWriter.GENERATION_CONFIG)));
             LoadedModel again = HfModelLoader.load(dir.resolve("out"), 7, manager);
             assertEquals(loaded.architecture(), again.architecture());

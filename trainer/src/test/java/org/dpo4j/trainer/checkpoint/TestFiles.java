@@ -18,13 +18,6 @@ final class TestFiles {
 
     private TestFiles() {}
 
-    /** The golden checkpoints folder (system property {@code parity.dir}, set by the pom). */
-    static Path parityDir() {
-        String dir = System.getProperty("parity.dir");
-        assertTrue(dir != null && Files.isDirectory(Path.of(dir)), "parity.dir is not a folder: " + dir);
-        return Path.of(dir);
-    }
-
     /** Writes {@code file}: the header's length (8 bytes, little-endian), the header, the data. */
     static Path safetensors(Path file, String header, byte[] data) throws IOException {
         byte[] json = header.getBytes(StandardCharsets.UTF_8);

@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,13 +16,14 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.dpo4j.trainer.checkpoint.HfModelLoader;
 import org.dpo4j.trainer.checkpoint.LoadedModel;
+import org.dpo4j.trainer.checkpoint.ParityCases;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every architecture's forward pass against Hugging Face logits from an independent float64
  * reference ({@code fixture.json}, format {@code hf-causal-lm-fixture/1}), for each case in the
- * folder of the system property {@code parity.dir}, loaded by {@link HfModelLoader} (F32, F16, BF16,
+ * folders of the system property {@code parity.dir} (comma-separated), loaded by {@link HfModelLoader} (F32, F16, BF16,
  * single file or sharded). Per case:
  * the right-padded batch with the fixture's position ids, the same batch through the two-argument
  * forward (positions 0..T−1, what the trainer calls), and the left-padded block with
@@ -36,19 +36,14 @@ class CausalLmParityTest {
 
     @TestFactory
     Stream<DynamicTest> logitsMatchTransformers() throws IOException {
-        String dir = System.getProperty("parity.dir");
-        assertTrue(dir != null && Files.isDirectory(Path.of(dir)), "parity.dir is not a folder: " + dir);
-        Path root = Path.of(dir);
-        JsonNode index = JSON.readTree(root.resolve("index.json").toFile());
         List<DynamicTest> tests = new ArrayList<>();
-        for (JsonNode c : index.get("cases")) {
-            String name = c.get("dir").asText();
-            Path caseDir = root.resolve(name);
+        for (ParityCases.Case c : ParityCases.all()) {
+            String name = c.name();
+            Path caseDir = c.dir();
             tests.add(DynamicTest.dynamicTest(name + " right-padded", () -> check(caseDir, Block.RIGHT)));
             tests.add(DynamicTest.dynamicTest(name + " right-padded, default positions", () -> check(caseDir, Block.RIGHT_DEFAULT_POSITIONS)));
             tests.add(DynamicTest.dynamicTest(name + " left-padded", () -> check(caseDir, Block.LEFT)));
         }
-        assertTrue(!tests.isEmpty(), "no case in " + root);
         return tests.stream();
     }
 

@@ -1,5 +1,7 @@
 package org.dpo4j.trainer.model;
 
+import static org.dpo4j.trainer.model.gemma3.LayerType.FULL;
+import static org.dpo4j.trainer.model.gemma3.LayerType.SLIDING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,9 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.dpo4j.trainer.common.UserInputException;
+import org.dpo4j.trainer.model.gemma3.Gemma3Config;
 import org.dpo4j.trainer.model.gpt2.Gpt2Config;
 import org.dpo4j.trainer.model.llama.LlamaConfig;
+import org.dpo4j.trainer.model.qwen3.Qwen3Config;
 import org.dpo4j.trainer.model.registry.HfConfigReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,7 +88,14 @@ class HfConfigReaderTest {
     @CsvSource(delimiter = '|', value = {
         "unknown model_type | {\"model_type\": \"phi3\"} | model_type 'phi3' is not supported",
         "no model_type | {\"hidden_size\": 8} | has no model_type",
-        "rope scaling | {\"model_type\": \"llama\", \"rope_scaling\": {\"type\": \"linear\", \"factor\": 2}} | rope_scaling type 'linear'",
+        "rope scaling | {\"model_type\": \"llama\", \"rope_scaling\": {\"type\": \"yarn\", \"factor\": 2}} | rope_scaling type 'yarn'",
+        "llama3 scaling without its keys | {\"model_type\": \"llama\", \"rope_scaling\": {\"rope_type\": \"llama3\", \"factor\": 8}} | needs a positive number low_freq_factor",
+        "linear scaling without a factor | {\"model_type\": \"qwen3\", \"rope_parameters\": {\"rope_type\": \"linear\"}} | rope_parameters (rope_type linear) needs a positive number factor",
+        "qwen3 window on | {\"model_type\": \"qwen3\", \"use_sliding_window\": true, \"sliding_window\": 100} | use_sliding_window",
+        "gemma layer type | {\"model_type\": \"gemma3_text\", \"num_hidden_layers\": 2, \"layer_types\": [\"full_attention\", \"chunked_attention\"]} | layer_types[1] is \"chunked_attention\"",
+        "gemma layer count | {\"model_type\": \"gemma3_text\", \"num_hidden_layers\": 3, \"layer_types\": [\"full_attention\"]} | layer_types has 1 entries for 3 layers",
+        "gemma bidirectional | {\"model_type\": \"gemma3_text\", \"use_bidirectional_attention\": true} | use_bidirectional_attention",
+        "gemma local scaling | {\"model_type\": \"gemma3_text\", \"rope_parameters\": {\"sliding_attention\": {\"rope_type\": \"linear\", \"factor\": 2, \"rope_theta\": 10000}}} | not supported on sliding layers",
         "mixture of experts | {\"model_type\": \"mistral\", \"num_local_experts\": 8} | mixture-of-experts",
         "mistral window | {\"model_type\": \"mistral\", \"hidden_size\": 64, \"num_attention_heads\": 4, \"num_key_value_heads\": 4, \"sliding_window\": 64} | sliding_window 64 is shorter than data.max_length 128",
         "qwen2 window on | {\"model_type\": \"qwen2\", \"hidden_size\": 64, \"num_attention_heads\": 4, \"num_key_value_heads\": 4, \"use_sliding_window\": true, \"sliding_window\": 100} | sliding_window 100",
@@ -99,6 +111,84 @@ class HfConfigReaderTest {
     void unsupportedOrBrokenConfigsFailWithOneLine(String what, String json, String expected) throws IOException {
         String message = error(json, 128);
         assertTrue(message.contains(expected), what + ": " + message);
+    }
+
+    /** Both spellings of the scaling type, and transformers 5's rope_parameters, give the same record. */
+    @Test
+    void rotaryScalingIsReadFromEitherSpellingAndFromRopeParameters() throws IOException {
+        String base = "{\"model_type\": \"llama\", \"hidden_size\": 64, \"num_attention_heads\": 4, ";
+        LlamaConfig legacy = (LlamaConfig) read(base + "\"rope_theta\": 5e5, \"rope_scaling\": {\"type\": \"llama3\", \"factor\": 32,"
+                + " \"low_freq_factor\": 1, \"high_freq_factor\": 4, \"original_max_position_embeddings\": 8192}}", 128);
+        LlamaConfig v5 = (LlamaConfig) read(base + "\"rope_parameters\": {\"rope_type\": \"llama3\", \"rope_theta\": 5e5, \"factor\": 32,"
+                + " \"low_freq_factor\": 1, \"high_freq_factor\": 4, \"original_max_position_embeddings\": 8192}, \"dtype\": \"bfloat16\"}", 128);
+        assertEquals(new RopeScaling.Llama3(32, 1, 4, 8192), legacy.ropeScaling());
+        assertEquals(legacy, v5);
+        assertEquals(500_000.0, v5.ropeTheta());
+        LlamaConfig linear = (LlamaConfig) read(base + "\"rope_scaling\": {\"rope_type\": \"linear\", \"factor\": 4}}", 128);
+        assertEquals(new RopeScaling.Linear(4), linear.ropeScaling());
+    }
+
+    /**
+     * Llama 3's bands with L = 8192, low 1, high 4: wavelengths below L/4 = 2048 keep their
+     * frequency, above L = 8192 it is divided by the factor, and between them it is
+     * interpolated: s = (L / wavelen − 1) / 3, (1 − s)·f/factor + s·f.
+     */
+    @Test
+    void llama3ScalingKeepsHighFrequenciesDividesLowOnesAndBlendsBetween() {
+        double[] freq = {2 * Math.PI / 100, 2 * Math.PI / 4096, 2 * Math.PI / 10_000};
+        new RopeScaling.Llama3(32, 1, 4, 8192).rescale(freq);
+        assertEquals(2 * Math.PI / 100, freq[0], 0);
+        double s = (8192.0 / 4096 - 1) / 3;
+        assertEquals((1 - s) * (2 * Math.PI / 4096) / 32 + s * (2 * Math.PI / 4096), freq[1], 1e-18);
+        assertEquals(2 * Math.PI / 10_000 / 32, freq[2], 1e-18);
+    }
+
+    @Test
+    void qwen3DefaultsHeadDim128AndNoBiases() throws IOException {
+        Qwen3Config c = (Qwen3Config) read("""
+                {"model_type": "qwen3", "vocab_size": 100, "hidden_size": 64, "num_hidden_layers": 1,
+                 "num_attention_heads": 4, "num_key_value_heads": 2, "intermediate_size": 96}""", 128);
+        assertEquals(128, c.headDim(), "Qwen3Config.head_dim default, not hidden / heads");
+        assertFalse(c.attentionBias() || c.tieWordEmbeddings());
+        assertEquals(10_000.0, c.ropeTheta());
+    }
+
+    /**
+     * Layer types from the pattern when there is no list (layer i full iff (i + 1) % p == 0), the
+     * list winning over any pattern, and Gemma's defaults for missing keys.
+     */
+    @Test
+    void gemmaLayerTypesComeFromTheListOrThePattern() throws IOException {
+        Gemma3Config fromPattern = (Gemma3Config) read("""
+                {"model_type": "gemma3_text", "num_hidden_layers": 7, "sliding_window_pattern": 3}""", 128);
+        assertEquals(List.of(SLIDING, SLIDING, FULL, SLIDING, SLIDING, FULL, SLIDING), fromPattern.layerTypes());
+        Gemma3Config listed = (Gemma3Config) read("""
+                {"model_type": "gemma3_text", "num_hidden_layers": 3, "_sliding_window_pattern": 6,
+                 "layer_types": ["full_attention", "sliding_attention", "full_attention"]}""", 128);
+        assertEquals(List.of(FULL, SLIDING, FULL), listed.layerTypes());
+        Gemma3Config defaults = (Gemma3Config) read("{\"model_type\": \"gemma3_text\", \"num_hidden_layers\": 6}", 128);
+        assertEquals(List.of(SLIDING, SLIDING, SLIDING, SLIDING, SLIDING, FULL), defaults.layerTypes(), "pattern 6");
+        assertEquals(256, defaults.headDim());
+        assertEquals(256, defaults.queryPreAttnScalar());
+        assertEquals(4, defaults.numKvHeads());
+        assertEquals(4096, defaults.slidingWindow());
+        assertEquals(1_000_000.0, defaults.ropeTheta());
+        assertEquals(10_000.0, defaults.ropeLocalBaseFreq());
+        assertTrue(defaults.tieWordEmbeddings());
+        assertEquals(null, defaults.attnLogitSoftcapping());
+        assertEquals(null, defaults.finalLogitSoftcapping());
+    }
+
+    /** transformers 5 keys its Gemma rope_parameters by layer type: full and sliding layers read their own. */
+    @Test
+    void gemmaRopeParametersKeyedByLayerType() throws IOException {
+        Gemma3Config c = (Gemma3Config) read("""
+                {"model_type": "gemma3_text", "num_hidden_layers": 2, "rope_parameters": {
+                  "full_attention": {"rope_type": "linear", "factor": 8.0, "rope_theta": 1000000.0},
+                  "sliding_attention": {"rope_type": "default", "rope_theta": 10000.0}}}""", 128);
+        assertEquals(new RopeScaling.Linear(8), c.ropeScaling());
+        assertEquals(1_000_000.0, c.ropeTheta());
+        assertEquals(10_000.0, c.ropeLocalBaseFreq());
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.dpo4j.trainer.model.gpt2.Gpt2Config;
+import org.dpo4j.trainer.model.registry.ModelFamilies;
 import org.dpo4j.trainer.model.registry.ModelPresets;
 
 /**
@@ -29,9 +30,11 @@ class KvCacheTest {
     private static final double TOLERANCE = 1e-5;
 
     static Stream<Arguments> architectures() {
-        return Stream.concat(CausalLmTest.architectures(), Stream.of(
+        Stream<Arguments> examples = ModelFamilies.all().stream()
+                .map(f -> Arguments.of(f.modelTypes().get(0) + " family example", f.example(40)));
+        return Stream.concat(Stream.concat(CausalLmTest.architectures(), Stream.of(
                 Arguments.of("llama preset tiny (4 query heads over 2 key/value heads)", ModelPresets.of("llama", "tiny", 40)),
-                Arguments.of("gpt2 preset tiny", ModelPresets.of("gpt2", "tiny", 40))));
+                Arguments.of("gpt2 preset tiny", ModelPresets.of("gpt2", "tiny", 40)))), examples);
     }
 
     /** Three rows: prompts of 5, 3 and 1 tokens (left-padded to 5), then 4 decoded tokens each. */

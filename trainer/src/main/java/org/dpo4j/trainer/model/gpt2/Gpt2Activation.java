@@ -3,12 +3,10 @@ package org.dpo4j.trainer.model.gpt2;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import org.dpo4j.losses.Constants;
+import org.dpo4j.trainer.model.Gelu;
 
 /** GPT-2's MLP activations, by their {@code activation_function} name ({@link Gpt2Config#ACTIVATIONS}). */
 final class Gpt2Activation {
-
-    /** √(2/π), the slope of the tanh approximation at 0. */
-    private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
     private Gpt2Activation() {}
 
@@ -32,9 +30,7 @@ final class Gpt2Activation {
      * the exact GELU by up to about 1e-3, which shows in the logits.
      */
     static NDArray geluTanh(NDArray x) {
-        NDArray cube = x.mul(x).mul(x);
-        NDArray inner = Constants.times(x.add(Constants.times(cube, 0.044715)), SQRT_2_OVER_PI);
-        return Constants.times(x, 0.5).mul(inner.tanh().add(1));
+        return Gelu.tanh(x);
     }
 
     /** {@code gelu}, the exact form: 0.5·x·(1 + erf(x/√2)). */

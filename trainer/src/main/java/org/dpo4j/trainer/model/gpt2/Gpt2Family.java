@@ -74,6 +74,12 @@ final class Gpt2Family implements ModelFamily {
         return Gpt2TensorNames.isBuffer(storedName);
     }
 
+    /** LayerNorm multiplies by its stored weight. */
+    @Override
+    public float normIdentity() {
+        return 1f;
+    }
+
     /** {@code ln_1}, {@code ln_2} and {@code ln_f} scales. */
     @Override
     public boolean isNormScale(String tensorName) {

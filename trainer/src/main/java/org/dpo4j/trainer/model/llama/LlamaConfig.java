@@ -4,6 +4,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.dpo4j.trainer.model.CausalLm;
 import org.dpo4j.trainer.model.ModelArchitecture;
@@ -11,6 +12,8 @@ import org.dpo4j.trainer.model.ModelFamily;
 import org.dpo4j.trainer.model.ModelInitializer;
 import org.dpo4j.trainer.model.ModelSize;
 import org.dpo4j.trainer.model.ModelWeights;
+import org.dpo4j.trainer.model.Rope;
+import org.dpo4j.trainer.model.RopeScaling;
 
 /**
  * Hyper-parameters of a Llama-family decoder (Llama, Mistral, Qwen2, SmolLM, TinyLlama), named
@@ -32,6 +35,8 @@ import org.dpo4j.trainer.model.ModelWeights;
  *                          {@code attention_bias})
  * @param outputBias        o_proj has a bias (Llama with {@code attention_bias}; never Qwen2)
  * @param mlpBias           gate_proj, up_proj and down_proj have a bias ({@code mlp_bias})
+ * @param ropeScaling       how the rotary frequencies are rescaled ({@code rope_scaling}:
+ *                          none, {@code linear} or {@code llama3})
  */
 public record LlamaConfig(
         String modelType,
@@ -48,7 +53,8 @@ public record LlamaConfig(
         boolean tieWordEmbeddings,
         boolean qkvBias,
         boolean outputBias,
-        boolean mlpBias)
+        boolean mlpBias,
+        RopeScaling ropeScaling)
         implements ModelArchitecture {
 
     /** The model types this record describes. */
@@ -66,6 +72,20 @@ public record LlamaConfig(
         if (headDim % 2 != 0) {
             throw new IllegalArgumentException("rotary embeddings need an even head_dim, got " + headDim);
         }
+        Objects.requireNonNull(ropeScaling, "ropeScaling");
+    }
+
+    /** Plain rotary embeddings (no {@code rope_scaling}). */
+    public LlamaConfig(String modelType, int vocabSize, int hiddenSize, int numLayers, int numHeads, int numKvHeads,
+            int headDim, int intermediateSize, double rmsNormEps, double ropeTheta, int maxPositions,
+            boolean tieWordEmbeddings, boolean qkvBias, boolean outputBias, boolean mlpBias) {
+        this(modelType, vocabSize, hiddenSize, numLayers, numHeads, numKvHeads, headDim, intermediateSize, rmsNormEps,
+                ropeTheta, maxPositions, tieWordEmbeddings, qkvBias, outputBias, mlpBias, new RopeScaling.Plain());
+    }
+
+    /** The rotary embedding of every layer: base θ and the scaling. */
+    public Rope rope() {
+        return new Rope(ropeTheta, ropeScaling);
     }
 
     /**
@@ -128,7 +148,7 @@ public record LlamaConfig(
         int kvHeads = numKvHeads < numHeads ? size.groupedKvHeads() : size.numHeads();
         return new LlamaConfig(modelType, vocabSize, size.hiddenSize(), size.numLayers(), size.numHeads(), kvHeads,
                 size.hiddenSize() / size.numHeads(), size.intermediateSize(), rmsNormEps, ropeTheta, maxPositions,
-                tieWordEmbeddings, qkvBias, outputBias, mlpBias);
+                tieWordEmbeddings, qkvBias, outputBias, mlpBias, ropeScaling);
     }
 
     @Override
@@ -147,7 +167,7 @@ public record LlamaConfig(
         c.put("hidden_act", "silu");
         c.put("rms_norm_eps", rmsNormEps);
         c.put("rope_theta", ropeTheta);
-        c.put("rope_scaling", null);
+        c.put("rope_scaling", ropeScaling.toHfJson());
         c.put("max_position_embeddings", maxPositions);
         c.put("tie_word_embeddings", tieWordEmbeddings);
         variant.putOwnKeys(c, this);

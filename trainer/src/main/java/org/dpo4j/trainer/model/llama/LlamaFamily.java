@@ -1,11 +1,12 @@
 package org.dpo4j.trainer.model.llama;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.dpo4j.trainer.model.HfConfigJson;
 import org.dpo4j.trainer.model.ModelFamily;
 import org.dpo4j.trainer.model.ModelPreset;
 import org.dpo4j.trainer.model.ModelSize;
+import org.dpo4j.trainer.model.Rope;
+import org.dpo4j.trainer.model.RopeScaling;
 import org.dpo4j.trainer.model.SpecialTokenStyle;
 
 /**
@@ -33,13 +34,6 @@ final class LlamaFamily implements ModelFamily {
         if (!act.equals("silu")) {
             throw json.fail("hidden_act '" + act + "' is not supported; Llama-family models here use silu");
         }
-        JsonNode ropeScaling = json.node("rope_scaling");
-        if (!ropeScaling.isMissingNode() && !ropeScaling.isNull()) {
-            String type = ropeScaling.path("rope_type").asText(ropeScaling.path("type").asText("?"));
-            if (!type.equals("default")) {
-                throw json.fail("rope_scaling type '" + type + "' is not supported; only none or default");
-            }
-        }
         if (json.has("partial_rotary_factor") && json.node("partial_rotary_factor").asDouble() != 1.0) {
             throw json.fail("partial_rotary_factor " + json.node("partial_rotary_factor")
                     + " is not supported; only 1.0");
@@ -51,6 +45,7 @@ final class LlamaFamily implements ModelFamily {
         int headDim = json.hasNonNull("head_dim") ? json.integer("head_dim", 0) : hiddenSize / heads;
         boolean attentionBias = json.bool("attention_bias", false);
         boolean qwen2 = variant.alwaysQkvBias();
+        Rope rope = Rope.read(json, "full_attention", 10_000.0);
         LlamaConfig config;
         try {
             config = new LlamaConfig(
@@ -63,12 +58,13 @@ final class LlamaFamily implements ModelFamily {
                     headDim,
                     json.integer("intermediate_size", defaults.intermediateSize()),
                     json.number("rms_norm_eps", defaults.rmsNormEps()),
-                    json.number("rope_theta", 10_000.0),
+                    rope.theta(),
                     json.integer("max_position_embeddings", defaults.maxPositions()),
                     json.bool("tie_word_embeddings", false),
                     qwen2 || attentionBias,
                     !qwen2 && attentionBias,
-                    !qwen2 && json.bool("mlp_bias", false));
+                    !qwen2 && json.bool("mlp_bias", false),
+                    rope.scaling());
         } catch (IllegalArgumentException e) {
             throw json.fail(e.getMessage());
         }
@@ -110,12 +106,13 @@ final class LlamaFamily implements ModelFamily {
     }
 
     /**
-     * Every bias on, 4 query heads over 2 key/value heads of a width (12) other than d / H, and an
-     * untied head: each optional path of {@link LlamaModel} runs.
+     * Every bias on, 4 query heads over 2 key/value heads of a width (12) other than d / H, an
+     * untied head and Llama 3's rotary scaling: each optional path of {@link LlamaModel} runs.
      */
     @Override
     public LlamaConfig example(int vocabSize) {
-        return new LlamaConfig("llama", vocabSize, 32, 2, 4, 2, 12, 48, 1e-5, 10_000, 64, false, true, true, true);
+        return new LlamaConfig("llama", vocabSize, 32, 2, 4, 2, 12, 48, 1e-5, 10_000, 64, false, true, true, true,
+                new RopeScaling.Llama3(8.0, 1.0, 4.0, 16));
     }
 
     /** Llama-family files name their tensors one way. */
@@ -128,6 +125,12 @@ final class LlamaFamily implements ModelFamily {
     @Override
     public boolean isBuffer(String storedName) {
         return storedName.endsWith(".rotary_emb.inv_freq");
+    }
+
+    /** RMSNorm multiplies by its stored weight. */
+    @Override
+    public float normIdentity() {
+        return 1f;
     }
 
     /** {@code model.norm.weight} and each block's {@code input_layernorm}/{@code post_attention_layernorm}. */

@@ -49,7 +49,7 @@ public final class LlamaModel extends DecoderModel<LlamaConfig> {
     public NDArray hiddenStates(NDArray inputIds, NDArray attentionMask) {
         long seqLen = inputIds.getShape().get(1);
         RotaryTables rotary = RotaryTables.sequential(
-                inputIds.getManager(), seqLen, config.headDim(), config.ropeTheta());
+                inputIds.getManager(), seqLen, config.headDim(), config.rope());
         return hiddenStates(inputIds, attentionMask, rotary);
     }
 
@@ -58,7 +58,7 @@ public final class LlamaModel extends DecoderModel<LlamaConfig> {
         // Rotary positions are unbounded: max_position_embeddings is only a hint.
         PositionIds positions = PositionIds.check(positionIds, inputIds, Long.MAX_VALUE);
         return head(hiddenStates(inputIds, attentionMask,
-                RotaryTables.at(positions, config.headDim(), config.ropeTheta())));
+                RotaryTables.at(positions, config.headDim(), config.rope())));
     }
 
     @Override
@@ -90,8 +90,8 @@ public final class LlamaModel extends DecoderModel<LlamaConfig> {
      */
     @Override
     public NDArray hiddenStates(SharedPromptLayout layout) {
-        RotaryTables promptRotary = RotaryTables.at(layout.promptPositions(), config.headDim(), config.ropeTheta());
-        RotaryTables completionRotary = RotaryTables.at(layout.completionPositions(), config.headDim(), config.ropeTheta());
+        RotaryTables promptRotary = RotaryTables.at(layout.promptPositions(), config.headDim(), config.rope());
+        RotaryTables completionRotary = RotaryTables.at(layout.completionPositions(), config.headDim(), config.rope());
         NDArray x = Lookup.rows(weights.get(LlamaTensorNames.EMBED), layout.tokenIds()); // (S, d)
         for (int i = 0; i < config.numLayers(); i++) {
             String p = LlamaTensorNames.layer(i);
@@ -212,7 +212,7 @@ public final class LlamaModel extends DecoderModel<LlamaConfig> {
     @Override
     public NDArray forwardCached(NDArray inputIds, NDArray attentionMask, KvCache cache) {
         KvCache.Chunk chunk = cache.advance(attentionMask);
-        RotaryTables rotary = RotaryTables.at(chunk.positions(), config.headDim(), config.ropeTheta());
+        RotaryTables rotary = RotaryTables.at(chunk.positions(), config.headDim(), config.rope());
         NDArray x = Lookup.rows(weights.get(LlamaTensorNames.EMBED), inputIds);
         for (int i = 0; i < config.numLayers(); i++) {
             String p = LlamaTensorNames.layer(i);

@@ -38,6 +38,19 @@ public final class HfConfigReader {
         if (!Files.isRegularFile(file)) {
             throw new UserInputException(modelDir + ": no config.json (a Hugging Face model folder has one)");
         }
+        return readFile(file, maxLength);
+    }
+
+    /**
+     * {@link #read} of a {@code config.json} given as a file, e.g. one copied from a hub model
+     * ({@code init-model --config-json}).
+     *
+     * @throws UserInputException naming the file and the key when the config is unusable
+     */
+    public static ModelArchitecture readFile(Path file, int maxLength) {
+        if (!Files.isRegularFile(file)) {
+            throw new UserInputException(file + ": no such file (expected a Hugging Face config.json)");
+        }
         JsonNode json = JsonFiles.read(file);
         if (json == null || !json.isObject()) {
             throw new UserInputException(file + ": expected a JSON object");

@@ -2,8 +2,10 @@ package org.dpo4j.trainer.model.registry;
 
 import java.util.List;
 import org.dpo4j.trainer.model.ModelFamily;
+import org.dpo4j.trainer.model.gemma3.Gemma3Config;
 import org.dpo4j.trainer.model.gpt2.Gpt2Config;
 import org.dpo4j.trainer.model.llama.LlamaConfig;
+import org.dpo4j.trainer.model.qwen3.Qwen3Config;
 
 /**
  * Every model family dpo4j runs, and the one place that lists them: a new family is its own
@@ -14,7 +16,9 @@ public final class ModelFamilies {
     /** In the order messages list their names. */
     private static final List<ModelFamily> FAMILIES = List.of(
             LlamaConfig.FAMILY,
-            Gpt2Config.FAMILY);
+            Gpt2Config.FAMILY,
+            Qwen3Config.FAMILY,
+            Gemma3Config.FAMILY);
 
     private ModelFamilies() {}
 
