@@ -21,6 +21,7 @@ import org.dpo4j.trainer.bench.Benchmark;
 import org.dpo4j.trainer.checkpoint.AtomicFiles;
 import org.dpo4j.trainer.common.UserInputException;
 import org.dpo4j.trainer.config.RunConfig;
+import org.dpo4j.trainer.model.registry.ModelPresets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,6 +56,7 @@ import picocli.CommandLine.Spec;
             "  dpo4j bench                                      tiny preset, 8 pairs x 256 tokens, DPO",
             "  dpo4j bench --preset small --json small.json      the 34M-parameter workload",
             "  dpo4j bench --preset small --reference precomputed --steps 10",
+            "  dpo4j bench --preset qwen05 --batch-size 2 --steps 3 --warmup 1   Qwen2.5-0.5B's shapes (494M, ~16 GB)",
             "  dpo4j bench --config configs/dpo-tiny.yaml --loss ipo --batch-size 4 --seq-len 128"
         })
 public final class BenchCommand implements Callable<Integer> {
@@ -64,7 +66,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--preset", paramLabel = "SIZE",
             description = "Model preset: tiny (the default run's model) or small (about 34M parameters, vocabulary"
-                    + " 8192); sets model.preset.")
+                    + " 8192), which set model.preset; or a published model's shape with random weights:"
+                    + " qwen05 (Qwen2.5-0.5B: 494M parameters, vocabulary 151,936, tied head), which replaces"
+                    + " the config's model.")
     String preset;
 
     @Mixin
@@ -133,6 +137,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--reference: '" + reference + "' is not one of [live, precomputed]");
         }
+        String shape = isShape(preset) ? preset : null;
         Path jsonFile = outputFile("--json", json);
         Path profileFile = outputFile("--profile", profile);
         RunConfig run = configOptions.load(loader, env, flags()).config();
@@ -145,7 +150,7 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "dpo4j bench: %d warm-up and %d timed steps of %d pairs x %d tokens ...%n",
                 warmup, steps, run.train().batchSize(), seqLen);
         out.flush();
-        BenchResult result = Benchmark.run(run, new BenchSettings(steps, warmup, seqLen, threads, matmulSize, profileFile),
+        BenchResult result = Benchmark.run(run, new BenchSettings(steps, warmup, seqLen, threads, matmulSize, profileFile, shape),
                 note -> {
                     out.println(note);
                     out.flush();
@@ -184,9 +189,14 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** Whether {@code --preset} names a published model's shape rather than a size preset. */
+    private static boolean isShape(String preset) {
+        return preset != null && ModelPresets.SHAPES.contains(preset);
+    }
+
     private List<ConfigOverride> flags() {
         List<ConfigOverride> flags = new ArrayList<>();
-        if (preset != null) {
+        if (preset != null && !isShape(preset)) { // a shape is no model.preset; an unknown name fails there
             flags.add(ConfigOverride.flag("model.preset", TextNode.valueOf(preset), "--preset " + preset));
         }
         if (loss != null) {

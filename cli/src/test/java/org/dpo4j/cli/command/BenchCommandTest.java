@@ -124,6 +124,37 @@ public class BenchCommandTest {
         assertTrue(shortRun.get("rss_mb_settled").isNull() && shortRun.get("rss_mb_samples").isEmpty());
     }
 
+    /**
+     * Minor page faults are split by phase like the time: every phase present, none negative,
+     * and together at most the step's count (faults after the last phase, while the step's
+     * arrays are freed, belong to none).
+     */
+    @Test
+    void faultsAreSplitByPhase() throws IOException {
+        JsonNode j = bench("faults.json");
+        JsonNode split = j.get("minor_faults_split");
+        List<String> keys = new ArrayList<>();
+        split.fieldNames().forEachRemaining(keys::add);
+        assertEquals(PHASES, keys);
+        double sum = 0;
+        for (String phase : PHASES) {
+            assertTrue(split.get(phase).asDouble() >= 0, phase + " in " + split);
+            sum += split.get(phase).asDouble();
+        }
+        assertTrue(sum <= j.get("minor_faults_per_step").asDouble(), split + " vs " + j.get("minor_faults_per_step"));
+    }
+
+    /** A published model's shape replaces the config's model, so it cannot be combined with a folder. */
+    @Test
+    void aShapePresetRefusesAModelFolder() {
+        TestSupport.Result r = run("bench", "--preset", "qwen05", "--set", "model.path=some/folder");
+        assertEquals(2, r.code());
+        TestSupport.assertOneLine(r.err());
+        assertTrue(r.err().contains("--preset qwen05: model.path is set"), r.err());
+        assertFalse(r.out().contains("dpo4j bench:"), "nothing started: " + r.out());
+        assertTrue(run("bench", "--help").out().contains("qwen05"));
+    }
+
     @Test
     void helpHasExamples() {
         TestSupport.Result r = run("bench", "--help");

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param timeSplit                  seconds per phase of the step over the timed steps (keys of
  *                                   the step's phases, in step order); they sum to at most
  *                                   {@code seconds}, the rest is unattributed (freeing the step's arrays)
+ * @param faultSplit                 minor page faults per timed step in each phase (same keys);
+ *                                   their sum is at most {@code minorFaultsPerStep}; empty when unknown
  * @param matmulPeakGflops           the fp32 matmul peak measured in the same process ({@link MatmulPeak})
  * @param peakRssMb                  the process's peak resident memory (VmHWM) up to the end of the
  *                                   timed steps (before the matmul peak is measured), NaN when unknown
@@ -34,6 +36,7 @@ public record BenchResult(
         Workload workload,
         double seconds,
         Map<String, Double> timeSplit,
+        Map<String, Double> faultSplit,
         double matmulPeakGflops,
         double peakRssMb,
         double peakHeapMb,
@@ -201,6 +204,9 @@ public record BenchResult(
         j.put("peak_rss_over_estimate", number(peakRssMb / memoryEstimateMb));
         j.put("minor_faults_per_step", number(minorFaultsPerStep));
         j.put("major_faults_per_step", number(majorFaultsPerStep));
+        Map<String, Object> faults = new LinkedHashMap<>();
+        faultSplit.forEach((phase, f) -> faults.put(phase, number(f)));
+        j.put("minor_faults_split", faults);
         j.put("startup_s", number(startupSeconds));
         j.put("reference_precompute_s", number(referencePrecomputeSeconds));
         j.put("rss_settled_step", Double.isFinite(rss.settledMb()) ? rss.settledStep() : null);
@@ -262,6 +268,12 @@ public record BenchResult(
             line(s, "RSS by tenths", "%s MB", tenths);
         }
         line(s, "page faults/step", "%,.0f minor, %,.0f major", minorFaultsPerStep, majorFaultsPerStep);
+        if (!faultSplit.isEmpty()) {
+            StringBuilder phases = new StringBuilder();
+            faultSplit.forEach((phase, f) -> phases.append(phases.length() == 0 ? "" : ", ")
+                    .append(String.format(Locale.ROOT, "%s %,.0f", phase, f)));
+            line(s, "  minor by phase", "%s", phases);
+        }
         line(s, "start-up", "%.2f s (JVM start to engine up and models built)", startupSeconds);
         if (Double.isFinite(referencePrecomputeSeconds)) {
             line(s, "precompute", "%.2f s (reference log-probs of all %,d pairs, before timing)",

@@ -14,11 +14,20 @@ import java.nio.file.Path;
  * @param matmulSize  n of the n×n fp32 matmul that measures the peak, at least 1
  * @param profile     where to write libtorch's profiler trace (Chrome trace JSON) of one extra step
  *                    run after the timed ones, or null for none; the timed steps are never profiled
+ * @param shape       a published model's shape ({@code ModelPresets.SHAPES}, e.g. {@code qwen05})
+ *                    to run with random weights instead of the config's model, or null for the
+ *                    config's model (its preset or folder)
  */
-public record BenchSettings(int steps, int warmup, int seqLen, Integer threads, int matmulSize, Path profile) {
+public record BenchSettings(int steps, int warmup, int seqLen, Integer threads, int matmulSize, Path profile,
+        String shape) {
 
     /** Timed matmuls of the peak measurement; the best one counts. */
     public static final int MATMUL_REPETITIONS = 5;
+
+    /** Settings that run the config's model. */
+    public BenchSettings(int steps, int warmup, int seqLen, Integer threads, int matmulSize, Path profile) {
+        this(steps, warmup, seqLen, threads, matmulSize, profile, null);
+    }
 
     public BenchSettings {
         if (steps < 1 || warmup < 0 || seqLen < 2 || matmulSize < 1 || (threads != null && threads < 1)) {

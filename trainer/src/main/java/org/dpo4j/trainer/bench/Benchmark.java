@@ -6,7 +6,9 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.jni.JniUtils;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.dpo4j.trainer.common.DjlEnvironment;
 import org.dpo4j.trainer.common.UserInputException;
@@ -87,7 +89,7 @@ public final class Benchmark {
 
     private static BenchResult measure(RunConfig config, BenchSettings settings, Consumer<String> notes,
             RunAssembly assembly) {
-        RunModels models = assembly.models(manager -> models(config, manager, notes));
+        RunModels models = assembly.models(manager -> models(config, settings.shape(), manager, notes));
         ModelArchitecture architecture = models.policy().architecture();
         int seqLen = settings.seqLen();
         if (seqLen > architecture.maxSequenceLength()) {
@@ -118,7 +120,7 @@ public final class Benchmark {
         for (int step = 0; step < settings.warmup(); step++) {
             loop.optimizerStep(step + 1, schedule.lr(step), PhaseClock.NONE);
         }
-        PhaseTimer timer = new PhaseTimer();
+        PhaseTimer timer = new PhaseTimer(() -> ProcessStats.faults().minor());
         ProcessStats.Faults faultsBefore = ProcessStats.faults();
         long start = System.nanoTime();
         boolean traceRss = settings.steps() >= BenchResult.RssTrace.MIN_STEPS;
@@ -149,15 +151,16 @@ public final class Benchmark {
         double peak = MatmulPeak.gflops(manager, settings.matmulSize(), BenchSettings.MATMUL_REPETITIONS);
         ForwardWork work = forwardWork(pairs.subList(0, batchSize), run.batcher(), run.scorer(), manager);
         boolean preset = models.policyFolder() == null;
+        String presetName = settings.shape() != null ? settings.shape() : config.model().preset();
         BenchResult.Workload workload = new BenchResult.Workload(
-                preset ? config.model().preset() : null,
-                architecture.modelType() + (preset ? " preset " + config.model().preset() : " from " + models.policyFolder()),
+                preset ? presetName : null,
+                architecture.modelType() + (preset ? " preset " + presetName : " from " + models.policyFolder()),
                 config.loss().type(), reference.mode().label(), manager.getDevice().toString(), JniUtils.getNumThreads(),
                 JniUtils.getNumInteropThreads(), weights.parameterCount(), ModelFlops.of(architecture), work, batchSize,
                 accumulation, seqLen, settings.warmup(), settings.steps(), settings.matmulSize());
         MemoryEstimate estimate = MemoryEstimate.of(architecture, models.reference().architecture(),
                 reference.mode(), run.loss().requirements().tokenKl(), batchSize, seqLen, pairs.size());
-        return new BenchResult(workload, seconds, timer.seconds(), peak, peakRss,
+        return new BenchResult(workload, seconds, timer.seconds(), perStep(timer.counts(), settings.steps()), peak, peakRss,
                 peakHeap, estimate.total() / (double) (1 << 20),
                 (double) (faultsAfter.minor() - faultsBefore.minor()) / settings.steps(),
                 (double) (faultsAfter.major() - faultsBefore.major()) / settings.steps(),
@@ -198,8 +201,21 @@ public final class Benchmark {
         }
     }
 
-    /** Policy and reference: a preset drawn from {@code train.seed}, or loaded as training loads them. */
-    private static RunModels models(RunConfig config, NDManager manager, Consumer<String> notes) {
+    /** Minor page faults per timed step, per phase (the timer's counter), in step order. */
+    private static Map<String, Double> perStep(Map<String, Long> counts, int steps) {
+        Map<String, Double> split = new LinkedHashMap<>();
+        counts.forEach((phase, count) -> split.put(phase, count / (double) steps));
+        return split;
+    }
+
+    /**
+     * Policy and reference: a published model's shape or a preset, drawn from {@code train.seed},
+     * or loaded as training loads them.
+     */
+    private static RunModels models(RunConfig config, String shape, NDManager manager, Consumer<String> notes) {
+        if (shape != null) {
+            return RunModels.initialised(ModelPresets.shape(shape), config.train().seed(), manager);
+        }
         Path folder = ModelFolders.resolve(config.model().path(), "model.path");
         if (folder != null) {
             try (TextTokenizer tokenizer = RunModels.tokenizer(folder)) {

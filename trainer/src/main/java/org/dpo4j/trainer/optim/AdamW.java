@@ -13,6 +13,7 @@ import org.dpo4j.trainer.model.ModelWeights;
  * AdamW exactly as {@code torch.optim.AdamW} (Loshchilov and Hutter 2019), for step k ≥ 1:
  *
  * <pre>
+ *   g ← s·g                                         (s: the global-norm clipping factor)
  *   θ ← θ − lr·λ·θ                                  (decoupled weight decay)
  *   m ← β1·m + (1 − β1)·g
  *   v ← β2·v + (1 − β2)·g²
@@ -22,8 +23,26 @@ import org.dpo4j.trainer.model.ModelWeights;
  * ε is added after the bias correction, as PyTorch does (DJL's own AdamW adds it before). The
  * moments are created here, in a manager that outlives the step scopes, so closing a step's
  * scope never frees them. After each step the gradients are zeroed in place.
+ *
+ * <p><b>Streaming.</b> The update runs over each parameter in slices of at most
+ * {@link #CHUNK_ELEMENTS} elements (whole rows along the first axis): θ, g, m and v of a slice
+ * are views, updated in place ({@code muli}, {@code addi}, {@code subi}), and the few
+ * slice-sized temporaries (g², sqrt(v̂) + ε, the step) are closed with the slice's scope. So a
+ * step allocates no memory in proportion to the model, each temporary is small enough for the
+ * allocator to hand the same block back slice after slice (no fresh pages, no page faults), and
+ * a slice's four arrays are read from memory once and stay in cache for all the ops on them,
+ * which is what a fused kernel would save. The ops and their order are those of the whole-tensor
+ * form, element by element, so the result does not depend on the slice size (bit for bit;
+ * {@code AdamWTest}). The gradient itself is scaled and then reused as scratch space, which is
+ * free because it is zeroed after the step anyway.
  */
 public final class AdamW {
+
+    /**
+     * Elements per slice of the streaming update: 2^18 floats, 1 MiB per array, so a slice's
+     * arrays and temporaries (about 7 MiB) fit a last-level cache.
+     */
+    static final long CHUNK_ELEMENTS = 1L << 18;
 
     private final List<NDArray> parameters;
     private final List<NDArray> firstMoments = new ArrayList<>();
@@ -32,6 +51,8 @@ public final class AdamW {
     private final double beta2;
     private final double eps;
     private final double weightDecay;
+    private final long chunkElements;
+    private final NDManager manager;
     private int step;
 
     /**
@@ -39,11 +60,22 @@ public final class AdamW {
      * @param manager    owns the moment estimates for the optimizer's lifetime
      */
     public AdamW(List<NDArray> parameters, NDManager manager, double beta1, double beta2, double eps, double weightDecay) {
+        this(parameters, manager, beta1, beta2, eps, weightDecay, CHUNK_ELEMENTS);
+    }
+
+    /** As the public constructor, with slices of at most {@code chunkElements} elements (tests). */
+    AdamW(List<NDArray> parameters, NDManager manager, double beta1, double beta2, double eps, double weightDecay,
+            long chunkElements) {
+        if (chunkElements < 1) {
+            throw new IllegalArgumentException("chunkElements must be >= 1, got " + chunkElements);
+        }
         this.parameters = List.copyOf(parameters);
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
+        this.chunkElements = chunkElements;
+        this.manager = manager;
         for (NDArray p : parameters) {
             firstMoments.add(manager.zeros(p.getShape(), p.getDataType(), p.getDevice()));
             secondMoments.add(manager.zeros(p.getShape(), p.getDataType(), p.getDevice()));
@@ -51,8 +83,8 @@ public final class AdamW {
     }
 
     /**
-     * One update with the accumulated gradients, then zeroes them. Call inside a step scope:
-     * temporaries are freed with it.
+     * One update with the accumulated gradients, then zeroes them. Everything it makes (a few
+     * scalars, the slices' views and temporaries) is freed before it returns.
      *
      * @param lr        learning rate of this step
      * @param gradScale factor applied to every gradient first (global-norm clipping), in (0, 1]
@@ -61,27 +93,83 @@ public final class AdamW {
         step++;
         double bias1 = 1 - Math.pow(beta1, step);
         double bias2 = 1 - Math.pow(beta2, step);
-        for (int i = 0; i < parameters.size(); i++) {
-            int index = i;
-            // one scope per parameter: its temporaries are freed before the next parameter's
-            BlockScope.run(() -> update(index, lr, gradScale, bias1, bias2));
-        }
+        BlockScope.run(() -> {
+            Coefficients c = new Coefficients(manager, gradScale, beta1, beta2,
+                    weightDecay == 0 ? 1.0 : 1 - lr * weightDecay, bias2, eps, lr / bias1);
+            for (int i = 0; i < parameters.size(); i++) {
+                int index = i;
+                // one scope per parameter: its views and temporaries are freed before the next one's
+                BlockScope.run(() -> update(index, c));
+            }
+        });
         zeroGradients();
     }
 
-    private void update(int i, double lr, double gradScale, double bias1, double bias2) {
+    /**
+     * The step's scalars as 0-dimensional tensors, made once per step rather than once per op:
+     * double-precision values, as {@code muli(Number)} would make them, so every op rounds as
+     * it would with a number (the scalar is cast to the tensor's float type).
+     */
+    private record Coefficients(NDArray gradScale, NDArray beta1, NDArray oneMinusBeta1, NDArray beta2,
+            NDArray oneMinusBeta2, NDArray decay, NDArray bias2, NDArray eps, NDArray stepSize,
+            boolean scaled, boolean decayed) {
+
+        Coefficients(NDManager manager, double gradScale, double beta1, double beta2, double decay, double bias2,
+                double eps, double stepSize) {
+            this(manager.create(gradScale), manager.create(beta1), manager.create(1 - beta1), manager.create(beta2),
+                    manager.create(1 - beta2), manager.create(decay), manager.create(bias2), manager.create(eps),
+                    manager.create(stepSize), gradScale != 1.0, decay != 1.0);
+        }
+    }
+
+    /** Parameter {@code i}, slice by slice along its first axis, each slice in its own scope (call in a scope). */
+    private void update(int i, Coefficients c) {
         NDArray p = parameters.get(i);
         NDArray g = p.getGradient();
-        if (gradScale != 1.0) {
-            g = g.mul(gradScale);
+        NDArray m = firstMoments.get(i);
+        NDArray v = secondMoments.get(i);
+        long rows = p.getShape().dimension() == 0 ? 1 : p.getShape().get(0);
+        long rowElements = rows == 0 ? 1 : Math.max(1, p.size() / rows);
+        long rowsPerChunk = Math.max(1, chunkElements / rowElements);
+        if (p.getShape().dimension() == 0 || rowsPerChunk >= rows) {
+            updateSlice(p, g, m, v, c);
+            return;
         }
-        NDArray m = firstMoments.get(i).muli(beta1).addi(g.mul(1 - beta1));
-        NDArray v = secondMoments.get(i).muli(beta2).addi(g.square().muli(1 - beta2));
-        if (weightDecay != 0) {
-            p.muli(1 - lr * weightDecay);
+        for (long start = 0; start < rows; start += rowsPerChunk) {
+            long from = start;
+            long to = Math.min(rows, start + rowsPerChunk);
+            // views share the storage of the tensors they slice: in-place ops on them update the originals
+            BlockScope.run(() -> updateSlice(
+                    slice(p, from, to), slice(g, from, to), slice(m, from, to), slice(v, from, to), c));
         }
-        NDArray denominator = v.div(bias2).sqrt().addi(eps);
-        p.subi(m.div(denominator).muli(lr / bias1));
+    }
+
+    private static NDArray slice(NDArray array, long from, long to) {
+        return JniUtils.slice((PtNDArray) array, 0, from, to, 1);
+    }
+
+    /**
+     * The update of one slice: the whole-tensor formula, op for op, with the gradient scaled in
+     * place and reused as the buffer for (1 − β1)·g. Two temporaries at most are alive at once.
+     */
+    private static void updateSlice(NDArray p, NDArray g, NDArray m, NDArray v, Coefficients c) {
+        if (c.scaled()) {
+            g.muli(c.gradScale());
+        }
+        try (NDArray gSquared = g.square()) {
+            v.muli(c.beta2()).addi(gSquared.muli(c.oneMinusBeta2()));
+        }
+        m.muli(c.beta1()).addi(g.muli(c.oneMinusBeta1()));
+        if (c.decayed()) {
+            p.muli(c.decay());
+        }
+        NDArray denominator;
+        try (NDArray corrected = v.div(c.bias2())) {
+            denominator = corrected.sqrt().addi(c.eps());
+        }
+        try (denominator; NDArray update = m.div(denominator)) {
+            p.subi(update.muli(c.stepSize()));
+        }
     }
 
     /** Sets every gradient to exactly 0 (NaN and Inf included), as PyTorch's grad.zero_(). */

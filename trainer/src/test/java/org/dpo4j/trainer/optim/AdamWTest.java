@@ -16,7 +16,7 @@ class AdamWTest {
     /** Sets the gradient of p to {@code g} by back-propagating Σ p·g. */
     private static void backwardWithGradient(NDArray p, float[] g) {
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            collector.backward(p.mul(p.getManager().create(g)).sum());
+            collector.backward(p.mul(p.getManager().create(g, p.getShape())).sum());
         }
     }
 
@@ -105,6 +105,78 @@ class AdamWTest {
             assertArrayEquals(bits(adam.secondMoment(0).toFloatArray()), bits(resumed.secondMoment(0).toFloatArray()));
             assertNotEquals(p.toFloatArray()[0], r.toFloatArray()[0], "a fresh optimizer takes another step");
         }
+    }
+
+    /**
+     * The streaming update slices each parameter along its first axis; the ops per element are
+     * the same, so any slice size gives the same bits as the whole tensor: here slices of one row
+     * of a 7×3 matrix (4 elements allowed, so 1 row of 3), 4 elements of a 10-vector (the last
+     * slice shorter), and a scalar-shaped [1], over three steps with decay and a clip factor.
+     * The parameters must also have moved, which they would not if a slice were a copy.
+     */
+    @Test
+    void slicedUpdateEqualsTheWholeTensorUpdateBitForBit() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<NDArray> whole = streamingParameters(manager);
+            List<NDArray> sliced = streamingParameters(manager);
+            AdamW wholeAdam = new AdamW(whole, manager, 0.9, 0.999, 1e-8, 0.01);
+            AdamW slicedAdam = new AdamW(sliced, manager, 0.9, 0.999, 1e-8, 0.01, 4);
+            float[][] starts = whole.stream().map(NDArray::toFloatArray).toArray(float[][]::new);
+            double[] scales = {1.0, 0.5, 0.3};
+            for (int k = 0; k < scales.length; k++) {
+                for (List<NDArray> set : List.of(whole, sliced)) {
+                    for (int i = 0; i < set.size(); i++) {
+                        backwardWithGradient(set.get(i), gradient(set.get(i).size(), k, i));
+                    }
+                }
+                wholeAdam.step(0.1, scales[k]);
+                slicedAdam.step(0.1, scales[k]);
+            }
+            for (int i = 0; i < whole.size(); i++) {
+                assertArrayEquals(bits(whole.get(i).toFloatArray()), bits(sliced.get(i).toFloatArray()), "theta " + i);
+                assertArrayEquals(bits(wholeAdam.firstMoment(i).toFloatArray()),
+                        bits(slicedAdam.firstMoment(i).toFloatArray()), "m " + i);
+                assertArrayEquals(bits(wholeAdam.secondMoment(i).toFloatArray()),
+                        bits(slicedAdam.secondMoment(i).toFloatArray()), "v " + i);
+                float[] now = sliced.get(i).toFloatArray();
+                for (int j = 0; j < now.length; j++) {
+                    assertNotEquals(starts[i][j], now[j], "parameter " + i + " element " + j + " moved");
+                }
+                assertArrayEquals(new float[now.length], sliced.get(i).getGradient().toFloatArray(), "zeroed " + i);
+            }
+        }
+    }
+
+    /** The first-step formula of the test above it holds with slices of one element. */
+    @Test
+    void oneElementSlicesTakeTheFirstStepOfTheFormula() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray p = manager.create(new float[] {1f, -2f, 0.5f});
+            p.setRequiresGradient(true);
+            AdamW adam = new AdamW(List.of(p), manager, 0.9, 0.999, 1e-8, 0.01, 1);
+            backwardWithGradient(p, new float[] {0.3f, -4f, 0f});
+            adam.step(0.1, 1.0);
+            assertArrayEquals(new float[] {0.899f, -1.898f, 0.4995f}, p.toFloatArray(), 1e-6f);
+        }
+    }
+
+    private static List<NDArray> streamingParameters(NDManager manager) {
+        NDArray matrix = manager.create(gradient(21, 7, 7), new ai.djl.ndarray.types.Shape(7, 3));
+        NDArray vector = manager.create(gradient(10, 8, 8));
+        NDArray single = manager.create(new float[] {0.75f});
+        List<NDArray> parameters = List.of(matrix, vector, single);
+        parameters.forEach(p -> p.setRequiresGradient(true));
+        return parameters;
+    }
+
+    /** Deterministic values of both signs and several magnitudes, none zero. */
+    private static float[] gradient(long size, int step, int parameter) {
+        float[] g = new float[(int) size];
+        for (int j = 0; j < g.length; j++) {
+            int n = j + 3 * step + 5 * parameter + 1;
+            g[j] = (n % 2 == 0 ? 1 : -1) * (0.01f + 0.37f * (n % 7)) * (1 + j % 3);
+        }
+        return g;
     }
 
     @Test

@@ -58,7 +58,8 @@ public final class HfConfigReader {
         return architecture(new HfConfigJson(file, json), maxLength);
     }
 
-    private static ModelArchitecture architecture(HfConfigJson json, int maxLength) {
+    /** {@link #read}'s checks and the family's reading of an already parsed {@code config.json}. */
+    static ModelArchitecture architecture(HfConfigJson json, int maxLength) {
         String modelType = json.text("model_type", null);
         if (modelType == null) {
             throw json.fail("has no model_type; supported: " + String.join(", ", MODEL_TYPES));
