@@ -67,7 +67,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--preset", paramLabel = "SIZE",
             description = "Model preset: tiny (the default run's model) or small (about 34M parameters, vocabulary"
                     + " 8192), which set model.preset; or a published model's shape with random weights:"
-                    + " qwen05 (Qwen2.5-0.5B: 494M parameters, vocabulary 151,936, tied head), which replaces"
+                    + " qwen05 (Qwen2.5-0.5B: 494M parameters, vocabulary 151,936, tied head) or gemma3_270m"
+                    + " (Gemma 3 270M: 268M parameters, vocabulary 262,144, sliding window 512), which replaces"
                     + " the config's model.")
     String preset;
 

@@ -27,8 +27,11 @@ public final class ModelPresets {
      * <p>{@code qwen05}: Qwen2.5-0.5B ({@code huggingface.co/Qwen/Qwen2.5-0.5B}, config.json):
      * d = 896, 24 layers, 14 query heads over 2 key/value heads of 64, SwiGLU width 4864,
      * V = 151,936, tied head, q/k/v biases (qwen2), θ = 10⁶, 494,032,768 parameters.
-     * (Gemma 3 270M's shape needs the {@code gemma3_text} family; add its config.json here when
-     * that family is registered.)
+     *
+     * <p>{@code gemma3_270m}: Gemma 3 270M ({@code huggingface.co/google/gemma-3-270m}, config.json):
+     * d = 640, 18 layers (five sliding-window layers of 512, then a full one), 4 query heads over 1
+     * key/value head of 256, tanh-GELU width 2048, V = 262,144, tied head,
+     * {@code query_pre_attn_scalar} 256, local θ = 10⁴, global θ = 10⁶, 268,098,176 parameters.
      */
     private static final Map<String, String> SHAPE_CONFIGS = Map.of("qwen05", """
             {
@@ -54,6 +57,58 @@ public final class ModelPresets {
               "use_cache": true,
               "use_sliding_window": false,
               "vocab_size": 151936
+            }
+            """,
+            "gemma3_270m", """
+            {
+              "architectures": ["Gemma3ForCausalLM"],
+              "attention_bias": false,
+              "attention_dropout": 0.0,
+              "attn_logit_softcapping": null,
+              "bos_token_id": 2,
+              "eos_token_id": 1,
+              "final_logit_softcapping": null,
+              "head_dim": 256,
+              "hidden_activation": "gelu_pytorch_tanh",
+              "hidden_size": 640,
+              "initializer_range": 0.02,
+              "intermediate_size": 2048,
+              "layer_types": [
+                "sliding_attention",
+                "sliding_attention",
+                "sliding_attention",
+                "sliding_attention",
+                "sliding_attention",
+                "full_attention",
+                "sliding_attention",
+                "sliding_attention",
+                "sliding_attention",
+                "sliding_attention",
+                "sliding_attention",
+                "full_attention",
+                "sliding_attention",
+                "sliding_attention",
+                "sliding_attention",
+                "sliding_attention",
+                "sliding_attention",
+                "full_attention"
+              ],
+              "max_position_embeddings": 32768,
+              "model_type": "gemma3_text",
+              "num_attention_heads": 4,
+              "num_hidden_layers": 18,
+              "num_key_value_heads": 1,
+              "pad_token_id": 0,
+              "query_pre_attn_scalar": 256,
+              "rms_norm_eps": 1e-06,
+              "rope_local_base_freq": 10000.0,
+              "rope_scaling": null,
+              "rope_theta": 1000000.0,
+              "sliding_window": 512,
+              "tie_word_embeddings": true,
+              "torch_dtype": "bfloat16",
+              "use_cache": true,
+              "vocab_size": 262144
             }
             """);
 

@@ -52,6 +52,35 @@ class ModelPresetsTest {
         assertEquals(derived, ModelPresets.shape("qwen05").parameterCount());
     }
 
+    /**
+     * Gemma 3 270M's parameter count derived from its config.json's shapes: 268,098,176, the
+     * "270M" of its name.
+     *
+     * <pre>
+     *   embedding (tied with the head)   V·d                    262144·640  = 167,772,160
+     *   per layer: q   d·(H·dh)          640·1024               =     655,360
+     *              k,v 2·d·(Hkv·dh)      2·640·256              =     327,680
+     *              o   (H·dh)·d          1024·640               =     655,360
+     *              MLP 3·d·I             3·640·2048             =   3,932,160
+     *              4 RMSNorm scales      4·640                  =       2,560
+     *              q/k RMSNorm scales    2·256                  =         512
+     *              together                                     =   5,573,632; ×18 = 100,325,376
+     *   final norm                       d                                    =         640
+     *   total                                                                 = 268,098,176
+     * </pre>
+     */
+    @Test
+    void gemma3270mHasTheDerivedParameterCount() {
+        long d = 640;
+        long q = 4 * 256;
+        long kv = 256;
+        long layer = d * q + 2 * d * kv + q * d + 3 * d * 2048 + 4 * d + 2 * 256;
+        long derived = 262_144L * d + 18 * layer + d;
+        assertEquals(268_098_176L, derived, "the derivation's sum");
+        assertEquals(derived, ModelPresets.shape("gemma3_270m").parameterCount());
+        assertTrue(ModelPresets.SHAPES.contains("gemma3_270m"));
+    }
+
     @Test
     void anUnknownShapeNamesTheShapes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelPresets.shape("qwen7"));
