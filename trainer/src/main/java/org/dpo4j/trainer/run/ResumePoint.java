@@ -141,9 +141,13 @@ public final class ResumePoint {
         return verifiedFiles;
     }
 
-    /** The warning for a checkpoint without {@code SHA256SUMS}, or empty when its files were checked. */
-    public Optional<String> unverifiedWarning() {
-        return verifiedFiles.isPresent() ? Optional.empty() : Optional.of("warning: " + folder + " has no "
+    /**
+     * The warning for a checkpoint without {@code SHA256SUMS}, or empty when its files were checked.
+     *
+     * @param shown the checkpoint folder as the user would name it
+     */
+    public Optional<String> unverifiedWarning(String shown) {
+        return verifiedFiles.isPresent() ? Optional.empty() : Optional.of("warning: " + shown + " has no "
                 + CheckpointManifest.FILE + " (written by an earlier dpo4j), so its files are not checked for damage");
     }
 
