@@ -1,6 +1,8 @@
 package org.dpo4j.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,6 +27,7 @@ import org.dpo4j.cli.rundir.ExitCodes;
 import org.dpo4j.cli.sweep.ChildProcessRunner;
 import org.dpo4j.cli.sweep.InProcessRunner;
 import org.dpo4j.cli.sweep.SweepRunner;
+import org.dpo4j.trainer.common.IoErrors;
 import org.dpo4j.trainer.common.UserInputException;
 import org.dpo4j.trainer.run.TrainingFailedException;
 import picocli.CommandLine.ParameterException;
@@ -43,7 +46,8 @@ public final class Cli {
         Map<String, String> codes = new LinkedHashMap<>();
         codes.put(Integer.toString(ExitCodes.OK), "success");
         codes.put(Integer.toString(ExitCodes.RUN_FAILED), "the run failed (the message says why and at which step)");
-        codes.put(Integer.toString(ExitCodes.USER_ERROR), "usage, config or input error; nothing was trained");
+        codes.put(Integer.toString(ExitCodes.USER_ERROR),
+                "usage, config or input error (nothing was trained), or a file that cannot be written (the message names it)");
         codes.put(Integer.toString(ExitCodes.INTERRUPTED),
                 "interrupted (Ctrl-C, SIGTERM): stopped after a step and saved a checkpoint; the message says how to resume");
         return Collections.unmodifiableMap(codes);
@@ -99,6 +103,23 @@ public final class Cli {
         return ExitCodes.USER_ERROR;
     }
 
+    /**
+     * The one line for a failed file operation: the message of an {@link UncheckedIOException}
+     * with its cause's path and reason when the message lacks them, or a bare
+     * {@link IOException}'s; null for other failures.
+     */
+    private static String ioFailure(Exception ex) {
+        if (ex instanceof UncheckedIOException unchecked) {
+            String cause = IoErrors.describe(unchecked.getCause());
+            String message = unchecked.getMessage() == null ? "" : unchecked.getMessage().replaceAll("\\s*\\R\\s*", " ");
+            return message.contains(cause) ? message : message + ": " + cause;
+        }
+        if (ex instanceof IOException io) {
+            return IoErrors.describe(io);
+        }
+        return null;
+    }
+
     private static int failure(Exception ex, PrintWriter err) {
         if (ex instanceof ConfigException) {
             err.println(ex.getMessage());
@@ -107,6 +128,13 @@ public final class Cli {
         }
         if (ex instanceof UserInputException) {
             err.println("error: " + ex.getMessage());
+            err.flush();
+            return ExitCodes.USER_ERROR;
+        }
+        String io = ioFailure(ex);
+        if (io != null) {
+            // a read-only folder, a full disk: the user's to fix, in one line naming the file
+            err.println("error: " + io);
             err.flush();
             return ExitCodes.USER_ERROR;
         }

@@ -62,7 +62,7 @@ class CheckpointLayoutTest {
         }
         Path last = StepCheckpoints.folder(runDir, 7);
         try (Stream<Path> s = Files.list(last)) {
-            assertEquals(List.of("model", "optimizer.safetensors", "trainer_state.json"),
+            assertEquals(List.of("SHA256SUMS", "model", "optimizer.safetensors", "trainer_state.json"),
                     s.map(p -> p.getFileName().toString()).sorted().toList());
         }
 

@@ -18,6 +18,7 @@ import org.dpo4j.cli.rundir.RunDirectory;
 import org.dpo4j.cli.rundir.RunPlots;
 import org.dpo4j.cli.rundir.RunReport;
 import org.dpo4j.cli.rundir.TrainingTarget;
+import org.dpo4j.trainer.common.IoErrors;
 import org.dpo4j.trainer.common.UserInputException;
 import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.run.ResumePoint;
@@ -126,12 +127,14 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingTarget target = TrainingTarget.open(run, resume, env.workDir(), env.clock());
         RunDirectory dir = target.dir();
         ResumePoint from = target.from();
-        target.saveConfig(resolved.yaml());
+        saveConfig(target, resolved.yaml());
         out.println("# resolved config, saved as " + dir.display() + "/" + RunDirectory.RESOLVED_CONFIG);
         out.print(resolved.yaml());
         out.println();
         if (from != null) {
-            out.println("resuming from " + TrainingTarget.display(from.folder(), env.workDir()) + " (step " + from.step() + ")");
+            String shown = TrainingTarget.display(from.folder(), env.workDir());
+            out.println("resuming from " + shown + " (step " + from.step() + ")");
+            from.unverifiedWarning(shown).ifPresent(out::println);
         }
         out.flush();
 
@@ -155,6 +158,24 @@ public final class TrainCommand implements Callable<Integer> {
         }
         RunReport.print(out, summary, dir, RunPlots.afterTraining(dir));
         return ExitCodes.OK;
+    }
+
+    /**
+     * Saves the resolved config in the run directory; when that fails (a read-only folder, a full
+     * disk), a new run directory is removed again and the failure is one line.
+     */
+    private static void saveConfig(TrainingTarget target, String yaml) {
+        try {
+            target.saveConfig(yaml);
+        } catch (IOException e) {
+            try {
+                target.refused();
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw new ConfigException("config error: output.dir: cannot write " + RunDirectory.RESOLVED_CONFIG
+                    + " in " + target.dir().display() + ": " + IoErrors.describe(e));
+        }
     }
 
     /**

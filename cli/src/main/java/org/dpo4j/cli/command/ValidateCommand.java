@@ -1,21 +1,26 @@
 package org.dpo4j.cli.command;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dpo4j.cli.config.ConfigLoader;
+import org.dpo4j.cli.config.ConfigOverride;
 import org.dpo4j.cli.config.ResolvedConfig;
 import org.dpo4j.cli.rundir.ExitCodes;
+import org.dpo4j.cli.rundir.TrainingTarget;
 import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.data.DataReport;
 import org.dpo4j.trainer.model.ModelArchitecture;
 import org.dpo4j.trainer.run.MemoryEstimate;
+import org.dpo4j.trainer.run.ResumePoint;
 import org.dpo4j.trainer.run.RunCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -42,7 +47,8 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  dpo4j validate --config configs/smollm-135m.yaml",
-            "  dpo4j validate --config my-run.yaml --set train.batch_size=4 --set data.max_length=512"
+            "  dpo4j validate --config my-run.yaml --set train.batch_size=4 --set data.max_length=512",
+            "  dpo4j validate --config my-run.yaml --output-dir runs/a --resume   check the checkpoint a resume would use"
         })
 public final class ValidateCommand implements Callable<Integer> {
 
@@ -51,6 +57,18 @@ public final class ValidateCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOptions configOptions = new ConfigOptions();
+
+    @Option(names = "--output-dir", paramLabel = "DIR",
+            description = "The run directory (sets output.dir), as train takes it; with --resume, the run to check.")
+    String outputDir;
+
+    @Option(names = "--resume", paramLabel = "CHECKPOINT", arity = "0..1", fallbackValue = "",
+            description = {
+                "Also check the checkpoint train --resume would continue from (alone: the latest complete one"
+                        + " of --output-dir; or a folder RUN/checkpoints/step-N): every file against the SHA-256 sums"
+                        + " in its SHA256SUMS, its trainer_state.json, and that the config may resume it."
+            })
+    String resume;
 
     private final CliEnvironment env;
     private final ConfigLoader loader;
@@ -63,12 +81,22 @@ public final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ResolvedConfig resolved = configOptions.load(loader, env, List.of());
+        List<ConfigOverride> flags = outputDir == null ? List.of()
+                : List.of(ConfigOverride.flag("output.dir", TextNode.valueOf(outputDir), "--output-dir " + outputDir));
+        ResolvedConfig resolved = configOptions.load(loader, env, flags);
         RunConfig run = resolved.config();
         out.println("# resolved config");
         out.print(resolved.yaml());
         out.println();
         out.flush();
+        if (resume != null) {
+            ResumePoint from = TrainingTarget.checkpoint(run, resume, env.workDir());
+            from.checkConfig(run);
+            String shown = TrainingTarget.display(from.folder(), env.workDir());
+            out.println("checkpoint: " + shown + " (step " + from.step() + "): " + (from.verifiedFiles().isPresent()
+                    ? from.verifiedFiles().getAsInt() + " files match their SHA-256 sums" : "not checked"));
+            from.unverifiedWarning(shown).ifPresent(out::println);
+        }
 
         RunCheck check = RunCheck.of(run);
         out.println("policy: " + describe(check.policySource(), check.policy()) + "; tokenizer: "

@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.dpo4j.trainer.common.IoErrors;
 import org.dpo4j.trainer.config.RunConfig;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -40,6 +41,9 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 public final class ConfigLoader {
 
     static final String DEFAULTS_RESOURCE = "default-run.yaml";
+
+    /** The largest config or sweep file read, in bytes (1 MiB). */
+    public static final long MAX_CONFIG_BYTES = 1L << 20;
 
     private static final Source DEFAULTS = new Source.Defaults();
 
@@ -130,6 +134,7 @@ public final class ConfigLoader {
             throw new ConfigException(
                     "config error: " + source.display() + " is not a file (expected a YAML or JSON file)");
         }
+        checkSize(source);
         ObjectMapper mapper = source.json() ? json : yaml;
         JsonNode node;
         try {
@@ -149,6 +154,24 @@ public final class ConfigLoader {
                     + BindErrors.render(node));
         }
         return (ObjectNode) node;
+    }
+
+    /**
+     * Refuses a file over {@value #MAX_CONFIG_BYTES} bytes before parsing it: a config or sweep
+     * file is a few kilobytes, and parsing a 100 MB one took minutes and gigabytes before any
+     * message.
+     */
+    private static void checkSize(Source.ConfigFile source) {
+        long size;
+        try {
+            size = Files.size(source.path());
+        } catch (IOException e) {
+            throw new ConfigException("config error: cannot read " + source.display() + ": " + IoErrors.describe(e));
+        }
+        if (size > MAX_CONFIG_BYTES) {
+            throw new ConfigException("config error: " + source.display() + " is " + size + " bytes, over the limit of "
+                    + MAX_CONFIG_BYTES + " bytes (1 MiB) for a config or sweep file; is it the right file?");
+        }
     }
 
     private static String syntaxError(Source.ConfigFile source, JsonProcessingException e) {

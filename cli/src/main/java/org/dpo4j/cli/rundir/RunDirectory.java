@@ -3,6 +3,7 @@ package org.dpo4j.cli.rundir;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -12,6 +13,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.stream.Stream;
 import org.dpo4j.cli.config.ConfigException;
+import org.dpo4j.trainer.common.IoErrors;
 
 /**
  * The directory a run writes into: {@code output.dir}, or {@code runs/yyyyMMdd-HHmmss} under the
@@ -55,11 +57,16 @@ public record RunDirectory(Path path, String display) {
                             + " already exists and is not empty (choose another --output-dir or remove it,"
                             + " or add --resume to continue the run in it)");
                 }
+                if (!Files.isWritable(dir)) {
+                    throw new ConfigException("config error: output.dir: " + outputDir
+                            + " is not writable (permission denied); choose another --output-dir");
+                }
             }
             try {
                 Files.createDirectories(dir);
             } catch (IOException e) {
-                throw new ConfigException("config error: output.dir: cannot create " + outputDir + ": " + e);
+                throw new ConfigException("config error: output.dir: cannot create " + outputDir + ": "
+                        + IoErrors.describe(e));
             }
             return new RunDirectory(dir, outputDir);
         }
@@ -78,7 +85,7 @@ public record RunDirectory(Path path, String display) {
             }
         } catch (IOException e) {
             throw new ConfigException("config error: output.dir: cannot create a run directory under "
-                    + runs + ": " + e);
+                    + runs + ": " + IoErrors.describe(e));
         }
     }
 
@@ -104,15 +111,31 @@ public record RunDirectory(Path path, String display) {
         return Files.isRegularFile(file) ? Files.readString(file) : null;
     }
 
-    /** Writes {@code name} in the run directory through a temporary file and a rename. */
+    /**
+     * Writes {@code name} in the run directory through a temporary file and a rename.
+     *
+     * @throws IOException when it cannot; the temporary file is then removed and {@code name} is
+     *     as it was
+     */
     public void writeAtomically(String name, String content) throws IOException {
         Path target = path.resolve(name);
         Path tmp = path.resolve("." + name + ".tmp");
-        Files.writeString(tmp, content);
         try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(tmp, content);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            try {
+                if (Files.isRegularFile(tmp, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.delete(tmp);
+                }
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
         }
     }
 

@@ -37,7 +37,7 @@ public final class TrainingTarget {
         if (resume == null) {
             return new TrainingTarget(RunDirectory.create(run.output().dir(), workDir, clock), null);
         }
-        ResumePoint from = resume.isEmpty() ? latestCheckpoint(run, workDir) : ResumePoint.open(workDir.resolve(resume));
+        ResumePoint from = checkpoint(run, resume, workDir);
         from.checkConfig(run);
         RunDirectory dir = resumedRunDirectory(from, run, workDir, clock);
         from.checkTarget(dir.path());
@@ -68,6 +68,17 @@ public final class TrainingTarget {
         dir.deleteIfOnly(RunDirectory.RESOLVED_CONFIG);
     }
 
+    /**
+     * The checkpoint {@code --resume} names, its files checked against their SHA-256 sums: with an
+     * empty {@code resume}, the latest complete one of the run directory {@code output.dir} names.
+     *
+     * @throws ConfigException when {@code output.dir} is needed but unset or not a directory
+     * @throws org.dpo4j.trainer.common.UserInputException when there is no such checkpoint, or it is damaged
+     */
+    public static ResumePoint checkpoint(RunConfig run, String resume, Path workDir) {
+        return resume.isEmpty() ? latestCheckpoint(run, workDir) : ResumePoint.open(workDir.resolve(resume));
+    }
+
     /** The latest complete checkpoint of the run directory that {@code output.dir} names. */
     private static ResumePoint latestCheckpoint(RunConfig run, Path workDir) {
         String outputDir = run.output().dir();
@@ -76,7 +87,7 @@ public final class TrainingTarget {
                     + " (or output.dir), or --resume RUN/checkpoints/step-N");
         }
         Path runDir = RunDirectory.existing(workDir.resolve(outputDir), outputDir).path();
-        return ResumePoint.latest(runDir);
+        return ResumePoint.latest(runDir, run.save().every());
     }
 
     /**

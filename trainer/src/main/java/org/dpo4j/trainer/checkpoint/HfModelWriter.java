@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.dpo4j.trainer.common.IoErrors;
 import org.dpo4j.trainer.model.ModelArchitecture;
 import org.dpo4j.trainer.model.ModelWeights;
 
@@ -67,7 +68,7 @@ public final class HfModelWriter {
             writeInto(staging, weights, companions);
             Folders.publish(staging, target);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot save the model to " + target + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot save the model to " + target + ": " + IoErrors.describe(e), e);
         }
     }
 

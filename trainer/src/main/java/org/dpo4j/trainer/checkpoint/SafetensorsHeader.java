@@ -11,8 +11,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.dpo4j.trainer.common.UserInputException;
@@ -46,8 +50,10 @@ record SafetensorsHeader(Map<String, String> metadata, Map<String, TensorEntry> 
      * @param bytes     the header's bytes (UTF-8 JSON, possibly padded with trailing spaces)
      * @param dataBytes size of the data section that follows the header
      * @throws UserInputException (one line, naming the file and tensor) when the header is not
-     *     UTF-8 JSON, not an object, or has an entry without dtype, shape or data_offsets, whose
-     *     offsets do not span shape product × dtype size bytes, or that ends past the data section
+     *     UTF-8 JSON, not an object, or has an entry without dtype, shape or data_offsets, of a
+     *     dtype the format does not define, whose offsets do not span shape product × dtype size
+     *     bytes, or that ends past the data section; or when the tensors, in offset order, are not
+     *     contiguous from byte 0 to the end of the data section (as the safetensors library checks)
      */
     static SafetensorsHeader parse(Path file, byte[] bytes, long dataBytes) {
         JsonNode root = parseJson(file, bytes);
@@ -67,6 +73,7 @@ record SafetensorsHeader(Map<String, String> metadata, Map<String, TensorEntry> 
                 entries.put(entry.name(), entry);
             }
         }
+        checkLayout(file, entries.values(), dataBytes);
         return new SafetensorsHeader(
                 Collections.unmodifiableMap(metadata), Collections.unmodifiableMap(entries));
     }
@@ -154,11 +161,16 @@ record SafetensorsHeader(Map<String, String> metadata, Map<String, TensorEntry> 
         return out;
     }
 
-    /** For the types this reader knows: the offsets must span exactly elements × element size bytes. */
+    /**
+     * The dtype must be one the format defines (the safetensors library refuses others when it
+     * parses the header, so {@code validate} does too), and the offsets must span exactly
+     * elements × element size bytes.
+     */
     private static void checkSize(Path file, TensorEntry entry) {
         Optional<StoredDtype> dtype = StoredDtype.named(entry.dtype());
         if (dtype.isEmpty()) {
-            return; // an unknown type can only fail when someone reads it
+            throw new UserInputException(file + ": tensor " + entry.name() + " has dtype \"" + entry.dtype()
+                    + "\", which is not a safetensors dtype this reader knows (known: " + StoredDtype.KNOWN + ")");
         }
         long expected;
         try {
@@ -172,6 +184,41 @@ record SafetensorsHeader(Map<String, String> metadata, Map<String, TensorEntry> 
                     + "] = " + entry.byteCount() + " bytes, expected " + (expected < 0 ? "more than 2^63" : expected)
                     + " (" + entry.elementCount() + " elements x " + dtype.get().bytes() + " bytes)");
         }
+    }
+
+    /**
+     * The layout rule of the safetensors library ({@code Metadata::validate}): sorted by
+     * {@code (begin, end)}, each tensor starts where the previous one ended (the first at 0), and
+     * the last ends at the end of the file. So no two tensors share bytes (one could not be
+     * written without changing the other) and no bytes belong to no tensor.
+     */
+    private static void checkLayout(Path file, Collection<TensorEntry> entries, long dataBytes) {
+        List<TensorEntry> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparingLong(TensorEntry::begin).thenComparingLong(TensorEntry::end));
+        long covered = 0;
+        TensorEntry previous = null;
+        for (TensorEntry entry : sorted) {
+            if (entry.begin() < covered) {
+                throw new UserInputException(file + ": tensor " + entry.name() + " (data_offsets " + offsets(entry)
+                        + ") overlaps tensor " + previous.name() + " (data_offsets " + offsets(previous)
+                        + "); each tensor must have bytes of its own");
+            }
+            if (entry.begin() > covered) {
+                throw new UserInputException(file + ": bytes " + covered + " to " + entry.begin()
+                        + " of the data section belong to no tensor (tensor " + entry.name() + " starts at "
+                        + entry.begin() + "); tensors must be contiguous");
+            }
+            covered = entry.end();
+            previous = entry;
+        }
+        if (covered != dataBytes) {
+            throw new UserInputException(file + ": the data section has " + dataBytes + " bytes, but the tensors"
+                    + " cover " + covered + "; " + (dataBytes - covered) + " trailing bytes belong to no tensor");
+        }
+    }
+
+    private static String offsets(TensorEntry entry) {
+        return "[" + entry.begin() + ", " + entry.end() + "]";
     }
 
     private static void checkWithinData(Path file, TensorEntry entry, long dataBytes) {

@@ -17,8 +17,9 @@ import java.util.stream.Stream;
  * saved optimizer step N.
  *
  * <p>A checkpoint is assembled in the hidden sibling {@code .step-N.partial} and renamed to
- * {@code step-N} only when every file in it is written; the state file {@value #STATE_FILE},
- * written last, marks it complete. Only then are the oldest complete checkpoints beyond
+ * {@code step-N} only when every file in it is written; the state file {@value #STATE_FILE}
+ * marks it complete, and {@link CheckpointManifest} ({@code SHA256SUMS}), written last, holds the
+ * SHA-256 of each of its files, checked on resume. Only then are the oldest complete checkpoints beyond
  * {@code keep_last} removed, each renamed to a hidden {@code .step-N.deleting} first, so a crash
  * at any moment leaves the newest complete checkpoint intact and never a half-deleted folder
  * under a {@code step-N} name. Hidden leftovers of a crash are removed by the next write.
@@ -74,6 +75,32 @@ public final class StepCheckpoints {
     }
 
     /**
+     * The newest complete checkpoint of the run that holds {@code folder} ({@code
+     * RUN/checkpoints/step-N}) with a step below N; null when there is none, or when {@code folder}
+     * is not such a folder.
+     */
+    public static Path previousComplete(Path folder) {
+        Path abs = folder.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        int step = stepOf(abs);
+        if (step < 0 || parent == null || parent.getFileName() == null
+                || !parent.getFileName().toString().equals(DIR) || parent.getParent() == null) {
+            return null;
+        }
+        try {
+            Path previous = null;
+            for (Path p : complete(parent.getParent())) {
+                if (stepOf(p) < step) {
+                    previous = p;
+                }
+            }
+            return previous == null ? null : folder.resolveSibling(previous.getFileName());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
      * Writes checkpoint {@code step}: {@code content} fills {@code .step-N.partial}, which is then
      * renamed to {@code step-N} (replacing an older folder of that name), and the complete
      * checkpoints beyond the newest {@code keepLast} are deleted.
@@ -89,6 +116,7 @@ public final class StepCheckpoints {
         Files.createDirectories(staging);
         try {
             content.writeInto(staging);
+            CheckpointManifest.write(staging);
         } catch (IOException | RuntimeException | Error e) {
             try {
                 Folders.deleteRecursively(staging);

@@ -3,11 +3,14 @@ package org.dpo4j.trainer.checkpoint;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
  * The element types a safetensors header may name (its {@code "dtype"} strings), with their
- * sizes. Only the float types can be decoded to float32; the others (masks, counters, quantised
+ * sizes: those of the safetensors library's {@code Dtype} with whole-byte elements (its 4- and
+ * 6-bit types are not read; a header naming them, or any other type, is refused). Only the
+ * float types can be decoded to float32; the others (masks, counters, quantised
  * weights) are sized so that their {@code data_offsets} can still be checked.
  */
 enum StoredDtype {
@@ -17,6 +20,8 @@ enum StoredDtype {
     BF16(2, true),
     F8_E5M2(1, false),
     F8_E4M3(1, false),
+    F8_E8M0(1, false),
+    C64(8, false),
     I64(8, false),
     I32(4, false),
     I16(2, false),
@@ -26,6 +31,9 @@ enum StoredDtype {
     U16(2, false),
     U8(1, false),
     BOOL(1, false);
+
+    /** Every type, as a message lists them. */
+    static final String KNOWN = String.join(", ", Arrays.stream(values()).map(Enum::name).toList());
 
     /** The float types, as a message lists them. */
     static final String DECODABLE = "F32, F16, BF16, F64";

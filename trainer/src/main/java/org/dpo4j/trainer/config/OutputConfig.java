@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import org.dpo4j.trainer.checkpoint.ByteSize;
 import org.dpo4j.trainer.checkpoint.SaveDtype;
+import org.dpo4j.trainer.common.ConfigValueException;
 
 /**
  * Where the run writes, and how it saves models.
@@ -19,6 +20,11 @@ import org.dpo4j.trainer.checkpoint.SaveDtype;
 public record OutputConfig(String dir, String saveDtype, String maxShardSize) {
 
     public OutputConfig {
+        if (dir != null && dir.isBlank()) {
+            // "" would resolve to the working directory itself
+            throw new ConfigValueException("dir", "must not be empty; name a directory, or leave output.dir unset"
+                    + " for runs/<date-time>");
+        }
         Check.required("save_dtype", saveDtype);
         SaveDtype.parse(saveDtype, "save_dtype");
         Check.required("max_shard_size", maxShardSize);

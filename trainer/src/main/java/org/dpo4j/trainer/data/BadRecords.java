@@ -30,8 +30,8 @@ public final class BadRecords {
         }
         if (!skip) {
             throw new UserInputException(bad.get(0).line()
-                    + (bad.size() > 1 ? " (and " + (bad.size() - 1) + " more bad record(s);" : " (")
-                    + " data.on_bad_record: skip skips and counts them)");
+                    + (bad.size() > 1 ? " (and " + (bad.size() - 1) + " more bad record(s); " : " (")
+                    + "data.on_bad_record: skip skips and counts them)");
         }
         for (BadRecord record : bad) {
             counts.merge(record.reason().key(), 1, Integer::sum);

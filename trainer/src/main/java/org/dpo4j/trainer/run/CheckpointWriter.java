@@ -13,6 +13,7 @@ import org.dpo4j.trainer.checkpoint.CheckpointFiles;
 import org.dpo4j.trainer.checkpoint.SafetensorsWriter;
 import org.dpo4j.trainer.checkpoint.SaveDtype;
 import org.dpo4j.trainer.checkpoint.StepCheckpoints;
+import org.dpo4j.trainer.common.IoErrors;
 import org.dpo4j.trainer.model.ModelWeights;
 import org.dpo4j.trainer.optim.AdamW;
 
@@ -82,9 +83,18 @@ public final class CheckpointWriter {
                 AtomicFiles.writeString(folder.resolve(StepCheckpoints.STATE_FILE), state.toJson());
             });
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the checkpoint of step " + state.step() + " in "
-                    + runDir.resolve(StepCheckpoints.DIR) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(failure(runDir, state.step(), e), e);
         }
+    }
+
+    /**
+     * One line naming the checkpoint, the file (when the file system says which) and the cause,
+     * e.g. "cannot write checkpoint RUN/checkpoints/step-8: No space left on device; nothing of
+     * it was kept, the earlier checkpoints are intact".
+     */
+    static String failure(Path runDir, int step, IOException e) {
+        return "cannot write checkpoint " + StepCheckpoints.folder(runDir, step) + ": " + IoErrors.describe(e)
+                + "; nothing of it was kept, the earlier checkpoints are intact";
     }
 
     /** NAME.exp_avg, NAME.exp_avg_sq for each parameter, in parameter order. */

@@ -102,7 +102,7 @@ public final class DpoTrainer implements AutoCloseable {
                     : EpochSteps.maxSteps(
                             train.epochs(), data.train().size(), train.batchSize(), train.gradientAccumulationSteps());
             if (resume != null) {
-                resume.checkRun(data.train().size(), maxSteps);
+                resume.checkRun(data.train().size(), maxSteps, train.batchSize(), train.gradientAccumulationSteps());
             }
             assembly = RunAssembly.open(config, tokenizer.padId(), warnings);
             RunModels models = assembly.models(

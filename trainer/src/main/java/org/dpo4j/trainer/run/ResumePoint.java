@@ -9,9 +9,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.dpo4j.losses.PreferenceLoss;
 import org.dpo4j.losses.StatefulLoss;
 import org.dpo4j.trainer.checkpoint.CheckpointFiles;
+import org.dpo4j.trainer.checkpoint.CheckpointManifest;
 import org.dpo4j.trainer.checkpoint.SafetensorsFile;
 import org.dpo4j.trainer.checkpoint.StepCheckpoints;
 import org.dpo4j.trainer.common.UserInputException;
@@ -28,16 +30,21 @@ public final class ResumePoint {
 
     private final Path folder;
     private final TrainerState state;
+    private final OptionalInt verifiedFiles;
 
-    private ResumePoint(Path folder, TrainerState state) {
+    private ResumePoint(Path folder, TrainerState state, OptionalInt verifiedFiles) {
         this.folder = folder;
         this.state = state;
+        this.verifiedFiles = verifiedFiles;
     }
 
     /**
-     * Opens a checkpoint folder ({@code RUN/checkpoints/step-N}).
+     * Opens a checkpoint folder ({@code RUN/checkpoints/step-N}), checking its files against
+     * their SHA-256 sums ({@link CheckpointManifest}) and its trainer state's counters against
+     * each other and the folder's name.
      *
-     * @throws UserInputException when it is not a complete dpo4j checkpoint
+     * @throws UserInputException when it is not a complete dpo4j checkpoint, a file is damaged,
+     *     or {@code trainer_state.json} contradicts itself
      */
     public static ResumePoint open(Path folder) {
         if (!Files.isDirectory(folder)) {
@@ -53,7 +60,37 @@ public final class ResumePoint {
                 throw new UserInputException(folder + ": not a complete checkpoint (no " + part + ")");
             }
         }
-        return new ResumePoint(folder, TrainerState.read(stateFile));
+        OptionalInt verified = CheckpointManifest.verify(folder);
+        TrainerState state = TrainerState.read(stateFile);
+        checkCounters(folder, stateFile, state);
+        return new ResumePoint(folder, state, verified);
+    }
+
+    /**
+     * What a hand-edited {@code trainer_state.json} can get wrong without breaking its format:
+     * a step that is not the folder's, counters out of range. (The data position is checked
+     * against the data in {@link #checkRun}.)
+     */
+    private static void checkCounters(Path folder, Path stateFile, TrainerState state) {
+        int named = StepCheckpoints.stepOf(folder.toAbsolutePath().normalize());
+        String problem = null;
+        if (state.step() < 1) {
+            problem = "global_step must be >= 1, got " + state.step();
+        } else if (named >= 0 && named != state.step()) {
+            problem = "global_step is " + state.step() + ", but the checkpoint folder is step-" + named
+                    + " (the file was edited, or the folder renamed)";
+        } else if (state.maxSteps() < state.step()) {
+            problem = "max_steps (" + state.maxSteps() + ") is below global_step (" + state.step() + ")";
+        } else if (state.skippedSteps() < 0 || state.skippedSteps() > state.step()) {
+            problem = "skipped_steps must be from 0 to global_step (" + state.step() + "), got " + state.skippedSteps();
+        } else if (state.trainPairs() < 1) {
+            problem = "data.train_pairs must be >= 1, got " + state.trainPairs();
+        } else if (state.tokensSeen() < 0 || state.metricsBytes() < 0) {
+            problem = "num_tokens and metrics_bytes must be >= 0, got " + state.tokensSeen() + " and " + state.metricsBytes();
+        }
+        if (problem != null) {
+            throw new UserInputException(stateFile + ": " + problem);
+        }
     }
 
     /**
@@ -62,6 +99,16 @@ public final class ResumePoint {
      * @throws UserInputException when it has none
      */
     public static ResumePoint latest(Path runDir) {
+        return latest(runDir, -1);
+    }
+
+    /**
+     * The newest complete checkpoint of a run directory whose run has {@code save.every} =
+     * {@code saveEvery} (-1: unknown), which makes the message for none say why there is none.
+     *
+     * @throws UserInputException when it has none
+     */
+    public static ResumePoint latest(Path runDir, int saveEvery) {
         Path latest;
         try {
             latest = StepCheckpoints.latest(runDir);
@@ -70,7 +117,13 @@ public final class ResumePoint {
         }
         if (latest == null) {
             throw new UserInputException(runDir + ": no complete checkpoint in " + runDir.resolve(StepCheckpoints.DIR)
-                    + " (set save.every to write checkpoints)");
+                    + (saveEvery > 0
+                            ? " (save.every is " + saveEvery + ": the run stopped before its first checkpoint was"
+                                    + " complete; train it again without --resume, in a new or empty --output-dir)"
+                            : saveEvery == 0
+                            ? " (save.every is 0, so a checkpoint is written only when a run is stopped by Ctrl-C or"
+                                    + " SIGTERM; set save.every to write them periodically)"
+                            : " (set save.every to write checkpoints)"));
         }
         return open(latest);
     }
@@ -78,6 +131,24 @@ public final class ResumePoint {
     /** The checkpoint folder. */
     public Path folder() {
         return folder;
+    }
+
+    /**
+     * The files checked against the checkpoint's {@code SHA256SUMS}, or empty when it has none
+     * (written by a dpo4j that did not write them: resumed with a warning, unchecked).
+     */
+    public OptionalInt verifiedFiles() {
+        return verifiedFiles;
+    }
+
+    /**
+     * The warning for a checkpoint without {@code SHA256SUMS}, or empty when its files were checked.
+     *
+     * @param shown the checkpoint folder as the user would name it
+     */
+    public Optional<String> unverifiedWarning(String shown) {
+        return verifiedFiles.isPresent() ? Optional.empty() : Optional.of("warning: " + shown + " has no "
+                + CheckpointManifest.FILE + " (written by an earlier dpo4j), so its files are not checked for damage");
     }
 
     /** Optimizer steps completed at the checkpoint. */
@@ -113,7 +184,7 @@ public final class ResumePoint {
      * Fails unless the run about to resume has the checkpoint's training pairs and is longer
      * than the checkpoint's step and at least as long as the run that wrote it.
      */
-    void checkRun(int trainPairs, int maxSteps) {
+    void checkRun(int trainPairs, int maxSteps, int batchSize, int accumulationSteps) {
         if (trainPairs != state.trainPairs()) {
             throw new UserInputException("cannot resume from " + folder + ": data.train gives " + trainPairs
                     + " training pairs, the checkpoint's run had " + state.trainPairs() + "; the data changed");
@@ -126,6 +197,28 @@ public final class ResumePoint {
         if (maxSteps <= state.step()) {
             throw new UserInputException("cannot resume from " + folder + ": it is at step " + state.step()
                     + " of " + maxSteps + ", nothing is left to train (raise --max-steps to train further)");
+        }
+        checkDataPosition(trainPairs, batchSize, accumulationSteps);
+    }
+
+    /**
+     * Every step draws {@code accumulationSteps} micro-batches, skipped steps too, and every epoch
+     * has ⌈pairs / batch size⌉ of them, so after S steps the next batch is number
+     * (S × accumulation) mod per-epoch of epoch (S × accumulation) div per-epoch. A state saying
+     * otherwise was edited (or belongs to another run), and seeking to it could fail or draw a
+     * billion epochs.
+     */
+    private void checkDataPosition(int trainPairs, int batchSize, int accumulationSteps) {
+        long perEpoch = (trainPairs + (long) batchSize - 1) / batchSize;
+        long drawn = (long) state.step() * accumulationSteps;
+        long epoch = drawn / perEpoch;
+        long batch = drawn % perEpoch;
+        if (state.data().epoch() != epoch || state.data().batch() != batch) {
+            throw new UserInputException(folder.resolve(StepCheckpoints.STATE_FILE) + ": data is at epoch "
+                    + state.data().epoch() + ", batch " + state.data().batch() + ", but global_step " + state.step()
+                    + " with " + accumulationSteps + " micro-batch(es) per step and " + perEpoch
+                    + " batches per epoch puts the next batch at epoch " + epoch + ", batch " + batch
+                    + " (the file was edited, or belongs to another run)");
         }
     }
 

@@ -53,8 +53,7 @@ class SafetensorsFileTest {
                         + "\"empty\":{\"dtype\":\"BF16\",\"shape\":[0,3],\"data_offsets\":[4,4]},"
                         + "\"wide\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[4,12]},"
                         + "\"half\":{\"dtype\":\"F16\",\"shape\":[1,1],\"data_offsets\":[12,14]},"
-                        + "\"count\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[14,22]},"
-                        + "\"future\":{\"dtype\":\"F4_X\",\"shape\":[99],\"data_offsets\":[22,22]}}",
+                        + "\"count\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[14,22]}}",
                 data.array());
         try (SafetensorsFile f = SafetensorsFile.open(file); NDManager manager = NDManager.newBaseManager()) {
             assertEquals(new Shape(), f.entry("scalar").shape());
@@ -71,7 +70,6 @@ class SafetensorsFileTest {
             // listed (a loader may ignore it), but not readable as floats
             assertEquals("I64", f.entry("count").dtype());
             userError(() -> f.readFloats("count"), file.toString(), "tensor count", "I64", "F32, F16, BF16, F64");
-            userError(() -> f.readFloats("future"), "tensor future", "F4_X");
             userError(() -> f.readFloats("nothing"), file.toString(), "no tensor named nothing");
         }
     }
@@ -161,6 +159,54 @@ class SafetensorsFileTest {
         Path mask = safetensors(dir.resolve("mask.safetensors"),
                 "{\"m\":{\"dtype\":\"BOOL\",\"shape\":[4],\"data_offsets\":[0,8]}}", new byte[8]);
         userError(() -> SafetensorsFile.open(mask), "tensor m", "expected 4 (4 elements x 1 bytes)");
+    }
+
+    /**
+     * The safetensors library's layout rule: in offset order the tensors tile the data section
+     * from byte 0 to its end. Each file below breaks it once; the library refuses each too
+     * ({@code InvalidOffset} or {@code MetadataIncompleteBuffer}).
+     */
+    @Test
+    void tensorsMustTileTheDataSectionExactly() throws IOException {
+        // a and b both claim bytes 0..8: writing one would change the other
+        Path alias = safetensors(dir.resolve("alias.safetensors"),
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                        + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", f32(1, 2));
+        assertEquals(alias + ": tensor b (data_offsets [0, 8]) overlaps tensor a (data_offsets [0, 8]);"
+                + " each tensor must have bytes of its own", userError(() -> SafetensorsFile.open(alias)));
+        // partial overlap, listed out of order
+        Path partial = safetensors(dir.resolve("partial.safetensors"),
+                "{\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]},"
+                        + "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", f32(1, 2, 3));
+        userError(() -> SafetensorsFile.open(partial), "tensor b (data_offsets [4, 12]) overlaps tensor a");
+        // a gap between two tensors
+        Path gap = safetensors(dir.resolve("gap.safetensors"),
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                        + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}", f32(1, 2, 3));
+        assertEquals(gap + ": bytes 4 to 8 of the data section belong to no tensor (tensor b starts at 8);"
+                + " tensors must be contiguous", userError(() -> SafetensorsFile.open(gap)));
+        // the first tensor does not start at 0
+        Path late = safetensors(dir.resolve("late.safetensors"),
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", f32(1, 2));
+        userError(() -> SafetensorsFile.open(late), "bytes 0 to 4 of the data section belong to no tensor");
+        // bytes after the last tensor
+        Path trailing = safetensors(dir.resolve("trailing.safetensors"),
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", f32(1, 2));
+        assertEquals(trailing + ": the data section has 8 bytes, but the tensors cover 4; 4 trailing bytes"
+                + " belong to no tensor", userError(() -> SafetensorsFile.open(trailing)));
+        // no tensors but data
+        Path none = safetensors(dir.resolve("none.safetensors"), "{}", f32(1));
+        userError(() -> SafetensorsFile.open(none), "the data section has 4 bytes, but the tensors cover 0");
+    }
+
+    /** An unknown dtype fails when the header is read (validate and train alike), not at the first read. */
+    @Test
+    void unknownDtypeIsRefusedWhenOpening() throws IOException {
+        Path file = safetensors(dir.resolve("future.safetensors"),
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                        + "\"future\":{\"dtype\":\"F4_X\",\"shape\":[99],\"data_offsets\":[4,4]}}", f32(1));
+        userError(() -> SafetensorsFile.open(file), file.toString(), "tensor future has dtype \"F4_X\"",
+                "not a safetensors dtype", "known: F64, F32, F16, BF16");
     }
 
     @Test

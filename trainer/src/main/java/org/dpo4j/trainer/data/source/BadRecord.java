@@ -13,6 +13,8 @@ public record BadRecord(String where, Reason reason, String message) {
     public enum Reason {
         MALFORMED_JSON("malformed_json"),
         INVALID_UTF8("invalid_utf8"),
+        UNPAIRED_SURROGATE("unpaired_surrogate"),
+        OVER_LIMIT("over_limit"),
         NOT_AN_OBJECT("not_an_object"),
         MISSING_FIELD("missing_field"),
         WRONG_TYPE("wrong_type"),

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.dpo4j.trainer.common.UserInputException;
 
 /**
@@ -44,7 +45,12 @@ final class JsonArrayRecordReader implements RecordReader {
                 // Jackson gives no tree for a JSON null element.
                 node = node == null ? NullNode.getInstance() : node;
                 if (node.isObject()) {
-                    records.add(new SourceRecord(where, node));
+                    Optional<BadRecord> surrogate = RecordJson.surrogateRecord(where, node);
+                    if (surrogate.isPresent()) {
+                        bad.add(surrogate.get());
+                    } else {
+                        records.add(new SourceRecord(where, node));
+                    }
                 } else {
                     bad.add(new BadRecord(where, BadRecord.Reason.NOT_AN_OBJECT, RecordJson.notAnObject(node)));
                 }
@@ -54,7 +60,8 @@ final class JsonArrayRecordReader implements RecordReader {
                         + ": more JSON after the array (a .json data file holds one array of records)");
             }
         } catch (JsonProcessingException e) {
-            throw new UserInputException(at(file, e.getLocation()) + ": malformed JSON (" + RecordJson.why(e, true) + ")", e);
+            throw new UserInputException(at(file, e.getLocation()) + (RecordJson.overLimit(e)
+                    ? ": valid JSON over a parser limit (" : ": malformed JSON (") + RecordJson.why(e, true) + ")", e);
         } catch (IOException e) {
             throw SourceFiles.cannotRead(file, e);
         }

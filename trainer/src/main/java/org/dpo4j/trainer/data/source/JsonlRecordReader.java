@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.dpo4j.trainer.data.source.BadRecord.Reason;
 
 /**
@@ -17,6 +18,13 @@ import org.dpo4j.trainer.data.source.BadRecord.Reason;
  * a bad line becomes a {@link BadRecord} and the lines after it are still read.
  */
 final class JsonlRecordReader implements RecordReader {
+
+    /**
+     * The longest line read, in bytes (16 MiB): far more than any pair a model can take (a
+     * 128k-token context is well under 1 MiB of text), and below the JSON parser's 20,000,000-
+     * character string limit, so that a longer line is reported as too long, not as malformed.
+     */
+    static final int MAX_LINE_BYTES = 16 << 20;
 
     private static final byte[] BYTE_ORDER_MARK = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
@@ -27,10 +35,15 @@ final class JsonlRecordReader implements RecordReader {
         }
         List<SourceRecord> records = new ArrayList<>();
         List<BadRecord> bad = new ArrayList<>();
-        try (ByteLineReader lines = new ByteLineReader(Files.newInputStream(file))) {
+        try (ByteLineReader lines = new ByteLineReader(Files.newInputStream(file), MAX_LINE_BYTES)) {
             for (int number = 1; lines.next(); number++) {
                 int skip = number == 1 && startsWithByteOrderMark(lines) ? BYTE_ORDER_MARK.length : 0;
                 String where = file + ":" + number;
+                if (lines.overLimit()) {
+                    bad.add(new BadRecord(where, Reason.OVER_LIMIT, "the line is " + lines.fullLength()
+                            + " bytes, over the limit of " + MAX_LINE_BYTES + " bytes (16 MiB) per JSONL record"));
+                    continue;
+                }
                 String text;
                 try {
                     text = StrictUtf8.decode(lines.bytes(), skip, lines.length() - skip);
@@ -60,10 +73,18 @@ final class JsonlRecordReader implements RecordReader {
             } else if (!node.isObject()) {
                 bad.add(new BadRecord(where, Reason.NOT_AN_OBJECT, RecordJson.notAnObject(node)));
             } else {
-                records.add(new SourceRecord(where, node));
+                Optional<BadRecord> surrogate = RecordJson.surrogateRecord(where, node);
+                if (surrogate.isPresent()) {
+                    bad.add(surrogate.get());
+                } else {
+                    records.add(new SourceRecord(where, node));
+                }
             }
         } catch (JsonProcessingException e) {
-            bad.add(malformed(where, e.getLocation(), RecordJson.why(e, false)));
+            bad.add(RecordJson.overLimit(e)
+                    ? new BadRecord(where, Reason.OVER_LIMIT, "valid JSON over a parser limit ("
+                            + RecordJson.why(e, false) + ")")
+                    : malformed(where, e.getLocation(), RecordJson.why(e, false)));
         } catch (IOException e) {
             // A String source has no I/O; Jackson only declares it.
             throw new IllegalStateException(e);

@@ -44,6 +44,19 @@ class JsonArrayRecordReaderTest {
                 "not a JSON object (got a string)")), result.bad());
     }
 
+    @Test
+    void anUnpairedSurrogateMakesItsElementBad() throws Exception {
+        String good = "{\"prompt\": \"p\", \"chosen\": \"a\", \"rejected\": \"b\"}";
+        String lone = "{\"prompt\": \"\\ud800\", \"chosen\": \"a\", \"rejected\": \"b\"}";
+        Path file = Files.writeString(dir.resolve("pairs.json"), "[\n" + good + ",\n" + lone + "\n]", UTF_8);
+
+        ReadResult result = read(file);
+
+        assertEquals(List.of(new SourceRecord(file + ":2", JSON.readTree(good))), result.records());
+        assertEquals(List.of(new BadRecord(file + ":3", Reason.UNPAIRED_SURROGATE, "unpaired UTF-16 surrogate"
+                + " \"\\ud800\" in prompt (not a Unicode character; it has no UTF-8 encoding)")), result.bad());
+    }
+
     /** The 1-based line of the text where {@code fragment} starts. */
     private static long lineOf(String text, String fragment) {
         return text.substring(0, text.indexOf(fragment)).chars().filter(c -> c == '\n').count() + 1;

@@ -3,6 +3,7 @@ package org.dpo4j.trainer.data.source;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -74,6 +75,57 @@ class JsonlRecordReaderTest {
                         + (duplicate.lastIndexOf("\"chosen\"") + "\"chosen\"".length() + 1) + " (Duplicate field 'chosen')"),
                 new BadRecord(file + ":8", Reason.NOT_AN_OBJECT, "not a JSON object (got null)")), result.bad());
         assertEquals(file + ":3: not a JSON object (got an array)", result.bad().get(1).line());
+    }
+
+    /**
+     * {@code "\\ud800"} is valid JSON that Jackson keeps as a lone UTF-16 code unit; encoded for
+     * the tokenizer it would become {@code ?}, so it is a bad record, found in keys and nested
+     * values too. A surrogate pair written as two escapes is one character and is kept.
+     */
+    @Test
+    void unpairedSurrogatesAreBadRecords() throws Exception {
+        String pair = "{\"prompt\":\"\\ud83d\\ude00\",\"chosen\":\"a\",\"rejected\":\"b\"}"; // one emoji
+        String lone = "{\"prompt\":\"p\",\"chosen\":\"a\\ud800\",\"rejected\":\"b\"}";
+        String lowFirst = "{\"prompt\":\"p\",\"chosen\":[{\"role\":\"assistant\",\"content\":\"\\udc00\\ud800\"}]}";
+        String key = "{\"\\udfff\":\"x\"}";
+        Path file = Files.writeString(dir.resolve("surrogates.jsonl"), String.join("\n", pair, lone, lowFirst, key), UTF_8);
+
+        ReadResult result = read(file);
+
+        assertEquals(List.of(new SourceRecord(file + ":1", JSON.readTree(pair))), result.records());
+        assertEquals("\uD83D\uDE00", result.records().get(0).value().get("prompt").asText());
+        assertEquals(List.of(
+                new BadRecord(file + ":2", Reason.UNPAIRED_SURROGATE, "unpaired UTF-16 surrogate \"\\ud800\" in chosen"
+                        + " (not a Unicode character; it has no UTF-8 encoding)"),
+                new BadRecord(file + ":3", Reason.UNPAIRED_SURROGATE, "unpaired UTF-16 surrogate \"\\udc00\" in"
+                        + " chosen[0].content (not a Unicode character; it has no UTF-8 encoding)"),
+                new BadRecord(file + ":4", Reason.UNPAIRED_SURROGATE, "unpaired UTF-16 surrogate \"\\udfff\" in the"
+                        + " key \\udfff (not a Unicode character; it has no UTF-8 encoding)")), result.bad());
+    }
+
+    /**
+     * A line longer than {@link JsonlRecordReader#MAX_LINE_BYTES} is a bad record saying so, even
+     * when it is valid JSON, and the lines after it are read; valid JSON over one of the
+     * parser's own limits (nesting) is not called malformed either.
+     */
+    @Test
+    void linesOverTheLimitAreBadRecordsNamingTheLimit() throws Exception {
+        int limit = JsonlRecordReader.MAX_LINE_BYTES;
+        String prefix = "{\"prompt\":\"p\",\"chosen\":\"";
+        String suffix = "\",\"rejected\":\"b\"}";
+        String longLine = prefix + "a".repeat(limit - prefix.length() - suffix.length() + 1) + suffix;
+        String deep = "{\"chosen\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
+        Path file = Files.writeString(dir.resolve("long.jsonl"), longLine + "\r\n" + deep + "\n" + FIRST + "\n", UTF_8);
+
+        ReadResult result = read(file);
+
+        assertEquals(List.of(new SourceRecord(file + ":3", JSON.readTree(FIRST))), result.records());
+        assertEquals(new BadRecord(file + ":1", Reason.OVER_LIMIT, "the line is " + (limit + 1)
+                + " bytes, over the limit of 16777216 bytes (16 MiB) per JSONL record"), result.bad().get(0));
+        BadRecord nested = result.bad().get(1);
+        assertEquals(Reason.OVER_LIMIT, nested.reason(), nested.line());
+        assertTrue(nested.message().startsWith("valid JSON over a parser limit (") && nested.message().contains("depth"),
+                nested.message());
     }
 
     @Test
