@@ -83,7 +83,7 @@ public class CliTest {
     void unknownKeyInConfigFileExits2WithOneLine() throws IOException {
         TestSupport.write(work, "my.yaml", "loss:\n  bta: 0.2\n");
         assertConfigError(run("train", "--config", "my.yaml"),
-                "config error: my.yaml:2:3: unknown key loss.bta; did you mean loss.beta? (allowed: type, beta, label_smoothing, rpo_alpha)");
+                "config error: my.yaml:2:3: unknown key loss.bta; did you mean loss.beta? (allowed: type, beta, label_smoothing, rpo_alpha, ld_alpha, use_weighting)");
     }
 
     @Test

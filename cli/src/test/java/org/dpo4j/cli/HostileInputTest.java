@@ -234,6 +234,33 @@ public class HostileInputTest {
                 ":2: not a JSON object (got an array) (and 1 more bad record(s); data.on_bad_record: skip skips");
     }
 
+    /**
+     * Issue 19, item 1, end to end: a model folder whose chat template loops over range(10**9)
+     * (6.5 GB and no end before the limits) makes each conversational record bad naming the limit
+     * and its key, and validate ends with one line. The timeout guards against the hang itself;
+     * it is no speed target.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void aChatTemplateThatLoopsForeverIsStoppedByItsLimit() throws IOException {
+        Path model = work.resolve("m");
+        RandomModelFolder.write("llama", "tiny", model, 1);
+        Path config = model.resolve("tokenizer_config.json");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode tokenizerConfig =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(config.toFile());
+        tokenizerConfig.put("chat_template",
+                "{% for i in range(10**9) %}{% endfor %}{% for m in messages %}{{ m['content'] }}{% endfor %}");
+        json.writeValue(config.toFile(), tokenizerConfig);
+        TestSupport.write(work, "conv.jsonl", """
+                {"prompt": [{"role": "user", "content": "Hi"}], \
+                "chosen": [{"role": "assistant", "content": "Hello"}], \
+                "rejected": [{"role": "assistant", "content": "Go"}]}
+                """);
+        refused(fake("validate", "--set", "model.path=m", "--set", "data.train=conv.jsonl"), "error: ",
+                "conv.jsonl:1", "data.template_limits.max_range");
+    }
+
     /** Weights whose header the safetensors library refuses are refused by validate as by train. */
     @Test
     void safetensorsTheReferenceLibraryRefusesAreRefused() throws IOException {

@@ -98,7 +98,7 @@ public class SweepPlanTest {
                   loss.bta: [0.1, 0.2]
                 """);
         assertEquals("config error: s.yaml:3:3: grid.loss.bta: unknown key loss.bta; did you mean loss.beta?"
-                + " (allowed: type, beta, label_smoothing, rpo_alpha)", m);
+                + " (allowed: type, beta, label_smoothing, rpo_alpha, ld_alpha, use_weighting)", m);
     }
 
     @Test
