@@ -55,7 +55,7 @@ public record LlamaConfig(
         boolean outputBias,
         boolean mlpBias,
         RopeScaling ropeScaling)
-        implements ModelArchitecture {
+        implements LlamaBlocks {
 
     /** The model types this record describes. */
     public static final List<String> MODEL_TYPES = LlamaVariant.modelTypes();

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 import org.dpo4j.trainer.model.CausalLm;
 import org.dpo4j.trainer.model.ModelArchitecture;
+import org.dpo4j.trainer.model.llama.LlamaBlocks;
 import org.dpo4j.trainer.model.ModelFamily;
 import org.dpo4j.trainer.model.ModelInitializer;
 import org.dpo4j.trainer.model.ModelSize;
@@ -48,7 +49,7 @@ public record Qwen3Config(
         int maxPositions,
         boolean tieWordEmbeddings,
         boolean attentionBias)
-        implements ModelArchitecture {
+        implements LlamaBlocks {
 
     /** {@code config.json}'s {@code model_type}. */
     public static final String MODEL_TYPE = "qwen3";
@@ -75,6 +76,24 @@ public record Qwen3Config(
     @Override
     public String modelType() {
         return MODEL_TYPE;
+    }
+
+    /** q/k/v carry a bias exactly when {@code attention_bias} is set. */
+    @Override
+    public boolean qkvBias() {
+        return attentionBias;
+    }
+
+    /** o_proj carries a bias exactly when {@code attention_bias} is set. */
+    @Override
+    public boolean outputBias() {
+        return attentionBias;
+    }
+
+    /** Qwen3's MLP has no biases. */
+    @Override
+    public boolean mlpBias() {
+        return false;
     }
 
     /** The rotary embedding of every layer. */

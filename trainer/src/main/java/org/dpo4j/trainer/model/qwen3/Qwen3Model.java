@@ -1,21 +1,9 @@
 package org.dpo4j.trainer.model.qwen3;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Activation;
-import java.util.function.UnaryOperator;
-import org.dpo4j.trainer.model.AttentionMask;
-import org.dpo4j.trainer.model.BlockScope;
-import org.dpo4j.trainer.model.DecoderModel;
-import org.dpo4j.trainer.model.KvCache;
-import org.dpo4j.trainer.model.Linear;
-import org.dpo4j.trainer.model.Lookup;
 import org.dpo4j.trainer.model.ModelWeights;
-import org.dpo4j.trainer.model.MultiHeadAttention;
 import org.dpo4j.trainer.model.Norms;
-import org.dpo4j.trainer.model.PositionIds;
-import org.dpo4j.trainer.model.RotaryTables;
-import org.dpo4j.trainer.model.SharedPromptLayout;
+import org.dpo4j.trainer.model.llama.LlamaStyleModel;
 
 /**
  * A Qwen3 decoder over {@link ModelWeights} named as in Hugging Face checkpoints: Llama's block
@@ -33,224 +21,22 @@ import org.dpo4j.trainer.model.SharedPromptLayout;
  * q is (N, T, H·D) and k, v are (N, T, KV·D) with the config's D; every projection of the
  * attention has a bias when {@code attention_bias} is set, the MLP never.
  */
-public final class Qwen3Model extends DecoderModel<Qwen3Config> {
+public final class Qwen3Model extends LlamaStyleModel<Qwen3Config> {
 
     /** @throws IllegalArgumentException when a tensor of {@code config} is missing or mis-shaped */
     public Qwen3Model(Qwen3Config config, ModelWeights weights) {
         super(config, weights);
     }
 
-    public Qwen3Config config() {
-        return config;
-    }
-
+    /** q_norm over each query head: (..., D) RMS-normalised over D, times the (D) weights. */
     @Override
-    public NDArray hiddenStates(NDArray inputIds, NDArray attentionMask) {
-        long seqLen = inputIds.getShape().get(1);
-        RotaryTables rotary = RotaryTables.sequential(
-                inputIds.getManager(), seqLen, config.headDim(), config.rope());
-        return hiddenStates(inputIds, attentionMask, rotary);
-    }
-
-    @Override
-    public NDArray forward(NDArray inputIds, NDArray attentionMask, NDArray positionIds) {
-        // Rotary positions are unbounded: max_position_embeddings is only a hint.
-        PositionIds positions = PositionIds.check(positionIds, inputIds, Long.MAX_VALUE);
-        return head(hiddenStates(inputIds, attentionMask,
-                RotaryTables.at(positions, config.headDim(), config.rope())));
-    }
-
-    @Override
-    public NDArray head(NDArray hidden) {
-        return new Linear(weights.get(config.headWeight()), null, Linear.Layout.OUT_IN).apply(hidden);
-    }
-
-    /**
-     * @param inputIds      (N, T) int64
-     * @param attentionMask (N, T)
-     * @param rotary        (T, D) or (N, 1, T, D) tables
-     * @return (N, T, d), after the final RMSNorm
-     */
-    private NDArray hiddenStates(NDArray inputIds, NDArray attentionMask, RotaryTables rotary) {
-        long seqLen = inputIds.getShape().get(1);
-        NDArray x = Lookup.rows(weights.get(Qwen3TensorNames.EMBED), inputIds);
-        NDArray maskBias = AttentionMask.bias(attentionMask, seqLen);
-        for (int i = 0; i < config.numLayers(); i++) {
-            String p = Qwen3TensorNames.layer(i);
-            NDArray input = x;
-            x = BlockScope.keepOutput(() -> decoderLayer(input, p, h -> attention(h, p, maskBias, rotary)));
-        }
-        return Norms.rms(x, weights.get(Qwen3TensorNames.FINAL_NORM), config.rmsNormEps());
-    }
-
-    /**
-     * The flat stream of {@code layout} through the blocks, then back in the row layout:
-     * position-wise ops on (S, d), attention per group.
-     */
-    @Override
-    public NDArray hiddenStates(SharedPromptLayout layout) {
-        RotaryTables promptRotary = RotaryTables.at(layout.promptPositions(), config.headDim(), config.rope());
-        RotaryTables completionRotary = RotaryTables.at(layout.completionPositions(), config.headDim(), config.rope());
-        NDArray x = Lookup.rows(weights.get(Qwen3TensorNames.EMBED), layout.tokenIds()); // (S, d)
-        for (int i = 0; i < config.numLayers(); i++) {
-            String p = Qwen3TensorNames.layer(i);
-            NDArray input = x;
-            x = BlockScope.keepOutput(() -> decoderLayer(input, p,
-                    h -> sharedAttention(h, p, layout, promptRotary, completionRotary)));
-        }
-        return layout.toRows(Norms.rms(x, weights.get(Qwen3TensorNames.FINAL_NORM), config.rmsNormEps()));
-    }
-
-    /**
-     * One pre-norm block: x + attn(rms(x)), then + mlp(rms(·)); (..., d) to (..., d).
-     *
-     * @param attention the block's attention over its normalised input, (..., d) to (..., d)
-     */
-    private NDArray decoderLayer(NDArray x, String p, UnaryOperator<NDArray> attention) {
-        NDArray h = Norms.rms(x, weights.get(p + "input_layernorm.weight"), config.rmsNormEps());
-        NDArray y = x.add(attention.apply(h));
-        h = Norms.rms(y, weights.get(p + "post_attention_layernorm.weight"), config.rmsNormEps());
-        return y.add(mlp(h, p));
-    }
-
-    /**
-     * Multi-head attention with grouped key/value heads.
-     *
-     * @param h        (N, T, d) normalised input
-     * @param prefix   the block's tensor-name prefix
-     * @param maskBias (N, 1, T, T) from {@link AttentionMask#bias}
-     * @return (N, T, d)
-     */
-    private NDArray attention(NDArray h, String prefix, NDArray maskBias, RotaryTables rotary) {
-        int heads = config.numHeads();
-        int kvHeads = config.numKvHeads();
-        int headDim = config.headDim();
-        String a = prefix + "self_attn.";
-        NDArray[] qkv = splitHeads(queryKeyValue(h, a));
-        NDArray q = rotary.apply(qNorm(qkv[0], a));
-        NDArray k = MultiHeadAttention.repeatKv(rotary.apply(kNorm(qkv[1], a)), heads / kvHeads);
-        NDArray v = MultiHeadAttention.repeatKv(qkv[2], heads / kvHeads);
-        NDArray context = MultiHeadAttention.attend(q, k, v, maskBias, 1.0 / Math.sqrt(headDim)); // (N, H, T, D)
-        return output(MultiHeadAttention.mergeHeads(context), a);
-    }
-
-    /**
-     * {@link #attention} over a {@link SharedPromptLayout}'s flat stream.
-     *
-     * @param h (S, d) normalised input
-     * @return (S, d)
-     */
-    private NDArray sharedAttention(NDArray h, String prefix, SharedPromptLayout layout, RotaryTables promptRotary,
-            RotaryTables completionRotary) {
-        int heads = config.numHeads();
-        int kvHeads = config.numKvHeads();
-        int headDim = config.headDim();
-        String a = prefix + "self_attn.";
-        NDArray[] qkv = queryKeyValue(h, a); // (S, H·D), (S, KV·D), (S, KV·D)
-        SharedPromptLayout.Groups q = layout.split(qkv[0], heads, headDim);
-        SharedPromptLayout.Groups k = layout.split(qkv[1], kvHeads, headDim);
-        SharedPromptLayout.Groups v = layout.split(qkv[2], kvHeads, headDim);
-        SharedPromptLayout.Groups rotatedQ = new SharedPromptLayout.Groups(
-                promptRotary.apply(qNorm(q.prompt(), a)), completionRotary.apply(qNorm(q.completion(), a)));
-        SharedPromptLayout.Groups rotatedK = new SharedPromptLayout.Groups(
-                promptRotary.apply(kNorm(k.prompt(), a)), completionRotary.apply(kNorm(k.completion(), a)));
-        NDArray context = layout.attend(rotatedQ, rotatedK.repeatKv(heads / kvHeads), v.repeatKv(heads / kvHeads),
-                1.0 / Math.sqrt(headDim)); // (S, H·D)
-        return output(context, a);
-    }
-
-    /**
-     * The attention's q, k and v projections of {@code h} (..., d), before heads are split and
-     * rotary embeddings applied: q (..., H·D), k and v (..., KV·D). The one path of the row,
-     * shared-prompt and cached attention.
-     */
-    private NDArray[] queryKeyValue(NDArray h, String attention) {
-        return new NDArray[] {
-            linear(attention + "q_proj", config.attentionBias()).apply(h),
-            linear(attention + "k_proj", config.attentionBias()).apply(h),
-            linear(attention + "v_proj", config.attentionBias()).apply(h)
-        };
-    }
-
-    /** {@link #queryKeyValue} of (N, T, d) split into heads: q (N, H, T, D), k and v (N, KV, T, D). */
-    private NDArray[] splitHeads(NDArray[] qkv) {
-        int headDim = config.headDim();
-        return new NDArray[] {
-            MultiHeadAttention.splitHeads(qkv[0], config.numHeads(), headDim),
-            MultiHeadAttention.splitHeads(qkv[1], config.numKvHeads(), headDim),
-            MultiHeadAttention.splitHeads(qkv[2], config.numKvHeads(), headDim)
-        };
-    }
-
-    /** q_norm over each query head: (..., H, T, D) RMS-normalised over D, times (D) weights. */
-    private NDArray qNorm(NDArray q, String attention) {
+    protected NDArray queryHeads(NDArray q, String attention) {
         return Norms.rms(q, weights.get(attention + "q_norm.weight"), config.rmsNormEps());
     }
 
-    /** k_norm over each key head, as {@link #qNorm}. */
-    private NDArray kNorm(NDArray k, String attention) {
+    /** k_norm over each key head, as {@link #queryHeads}. */
+    @Override
+    protected NDArray keyHeads(NDArray k, String attention) {
         return Norms.rms(k, weights.get(attention + "k_norm.weight"), config.rmsNormEps());
-    }
-
-    /** o_proj of the merged heads' context, (..., H·D) to (..., d). */
-    private NDArray output(NDArray context, String attention) {
-        return linear(attention + "o_proj", config.attentionBias()).apply(context);
-    }
-
-    /** SwiGLU without biases: down(silu(gate(h)) · up(h)), (N, T, d) to (N, T, d). */
-    private NDArray mlp(NDArray h, String prefix) {
-        String m = prefix + "mlp.";
-        NDArray gate = linear(m + "gate_proj", false).apply(h);
-        NDArray up = linear(m + "up_proj", false).apply(h);
-        NDArray silu = gate.mul(Activation.sigmoid(gate));
-        return linear(m + "down_proj", false).apply(silu.mul(up));
-    }
-
-    /** The {@code nn.Linear} called {@code name}, (out, in), with a bias when {@code bias}. */
-    private Linear linear(String name, boolean bias) {
-        return Linear.named(weights, name, bias, Linear.Layout.OUT_IN);
-    }
-
-    // ---- key/value-cached decoding (generation); the training forward above does not use it ----
-
-    @Override
-    public KvCache newCache(NDManager manager, int batch, int capacity) {
-        return KvCache.allocate(manager, config.numLayers(), batch, config.numKvHeads(), capacity, config.headDim());
-    }
-
-    @Override
-    public NDArray forwardCached(NDArray inputIds, NDArray attentionMask, KvCache cache) {
-        KvCache.Chunk chunk = cache.advance(attentionMask);
-        RotaryTables rotary = RotaryTables.at(chunk.positions(), config.headDim(), config.rope());
-        NDArray x = Lookup.rows(weights.get(Qwen3TensorNames.EMBED), inputIds);
-        for (int i = 0; i < config.numLayers(); i++) {
-            String p = Qwen3TensorNames.layer(i);
-            NDArray h = Norms.rms(x, weights.get(p + "input_layernorm.weight"), config.rmsNormEps());
-            x = x.add(cachedAttention(h, p, i, chunk, rotary, cache));
-            h = Norms.rms(x, weights.get(p + "post_attention_layernorm.weight"), config.rmsNormEps());
-            x = x.add(mlp(h, p));
-        }
-        return head(Norms.rms(x, weights.get(Qwen3TensorNames.FINAL_NORM), config.rmsNormEps()));
-    }
-
-    /**
-     * {@link #attention} for T new tokens against the cached keys and values of {@code layer}.
-     *
-     * @param h (N, T, d)
-     * @return (N, T, d)
-     */
-    private NDArray cachedAttention(NDArray h, String prefix, int layer, KvCache.Chunk chunk, RotaryTables rotary,
-            KvCache cache) {
-        int heads = config.numHeads();
-        int kvHeads = config.numKvHeads();
-        int headDim = config.headDim();
-        String a = prefix + "self_attn.";
-        NDArray[] qkv = splitHeads(queryKeyValue(h, a));
-        NDArray q = qNorm(qkv[0], a);
-        NDArray[] kv = cache.store(layer, chunk, rotary.apply(kNorm(qkv[1], a)), qkv[2]); // (N, KV, S, D) each
-        NDArray keys = MultiHeadAttention.repeatKv(kv[0], heads / kvHeads);
-        NDArray values = MultiHeadAttention.repeatKv(kv[1], heads / kvHeads);
-        NDArray context = MultiHeadAttention.attend(rotary.apply(q), keys, values, chunk.maskBias(), 1.0 / Math.sqrt(headDim));
-        return output(MultiHeadAttention.mergeHeads(context), a);
     }
 }
