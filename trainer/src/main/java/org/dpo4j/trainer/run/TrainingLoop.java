@@ -34,7 +34,7 @@ import org.dpo4j.trainer.scoring.PreferenceScorer;
  * creates (batch, activations, gradient handles, temporaries) is freed when the step ends and
  * native memory stays flat; parameters and optimizer state live outside it.
  *
- * <p>One step: for each of {@code gradient_accumulation_steps} micro-batches, the reference
+ * <p>One step, with the loss as it applies at that step ({@link PreferenceScorer#atStep}): for each of {@code gradient_accumulation_steps} micro-batches, the reference
  * log-probs (no gradient; live or precomputed), then the policy forward and the loss inside a gradient collector,
  * back-propagating loss / accumulation steps; then the global gradient norm (logged before
  * clipping), clipping, and an AdamW update at the schedule's learning rate.
@@ -156,6 +156,8 @@ public final class TrainingLoop {
             List<Map<String, Double>> metrics = new ArrayList<>();
             List<Integer> sizes = new ArrayList<>();
             String fault = null;
+            // the loss of this step: its schedule (WRPO's α ramp) reads the 0-based optimizer step
+            PreferenceScorer scorer = parts.scorer().atStep(stepNumber - 1L);
             for (int micro = 0; micro < cadence.accumulationSteps(); micro++) {
                 List<TokenizedPair> pairs = parts.sampler().next();
                 Batch batch = parts.batcher().batch(pairs);
@@ -170,11 +172,11 @@ public final class TrainingLoop {
                     microScope.suppressNotUsedWarning();
                     Batch.Tensors tensors = batch.toTensors(parts.manager());
                     clock.lap(StepPhase.DATA);
-                    BatchPlan plan = parts.scorer().plan(tensors, pairs.size());
-                    PreferenceScorer.ReferencePass reference = parts.scorer().reference(pairs, tensors, plan);
+                    BatchPlan plan = scorer.plan(tensors, pairs.size());
+                    PreferenceScorer.ReferencePass reference = scorer.reference(pairs, tensors, plan);
                     clock.lap(StepPhase.REFERENCE_FORWARD);
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                        PreferenceScorer.Scored scored = parts.scorer().score(tensors, plan, reference, pairs.size(), clock);
+                        PreferenceScorer.Scored scored = scorer.score(tensors, plan, reference, pairs.size(), clock);
                         collector.backward(Constants.dividedBy(scored.output().loss(), cadence.accumulationSteps()));
                         scoredMetrics = scored.metrics();
                         clock.lap(StepPhase.POLICY_BACKWARD);

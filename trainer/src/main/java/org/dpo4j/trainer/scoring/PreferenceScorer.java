@@ -62,6 +62,15 @@ public final class PreferenceScorer {
     }
 
     /**
+     * This scorer with its loss as it applies at optimizer step {@code step} (0-based,
+     * {@link PreferenceLoss#atStep}: WRPO's α ramp); itself when the loss has no schedule.
+     */
+    public PreferenceScorer atStep(long step) {
+        PreferenceLoss current = loss.atStep(step);
+        return current == loss ? this : new PreferenceScorer(policy, reference, current, forward);
+    }
+
+    /**
      * What the reference contributes to a batch of 2B rows.
      *
      * @param logProbs      sequence log-probs of every row
