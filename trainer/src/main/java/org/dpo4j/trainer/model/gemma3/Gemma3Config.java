@@ -14,6 +14,7 @@ import org.dpo4j.trainer.model.ModelSize;
 import org.dpo4j.trainer.model.ModelWeights;
 import org.dpo4j.trainer.model.Rope;
 import org.dpo4j.trainer.model.RopeScaling;
+import org.dpo4j.trainer.model.llama.LlamaTensorNames;
 
 /**
  * Hyper-parameters of a Gemma 3 text decoder ({@code Gemma3ForCausalLM}, {@code model_type}
@@ -130,12 +131,12 @@ public record Gemma3Config(
 
     @Override
     public Set<String> lookupTables() {
-        return Set.of(Gemma3TensorNames.EMBED);
+        return Set.of(LlamaTensorNames.EMBED);
     }
 
     @Override
     public String headWeight() {
-        return tieWordEmbeddings ? Gemma3TensorNames.EMBED : Gemma3TensorNames.LM_HEAD;
+        return tieWordEmbeddings ? LlamaTensorNames.EMBED : LlamaTensorNames.LM_HEAD;
     }
 
     /**

@@ -17,6 +17,7 @@ import org.dpo4j.trainer.model.Norms;
 import org.dpo4j.trainer.model.PositionIds;
 import org.dpo4j.trainer.model.RotaryTables;
 import org.dpo4j.trainer.model.SharedPromptLayout;
+import org.dpo4j.trainer.model.llama.LlamaTensorNames;
 
 /**
  * A Gemma 3 text decoder over {@link ModelWeights} named as in Hugging Face checkpoints.
@@ -88,7 +89,7 @@ public final class Gemma3Model extends DecoderModel<Gemma3Config> {
 
     /** The token embeddings times float32(√d). */
     private NDArray embed(NDArray ids) {
-        return Constants.times(Lookup.rows(weights.get(Gemma3TensorNames.EMBED), ids), config.embedScale());
+        return Constants.times(Lookup.rows(weights.get(LlamaTensorNames.EMBED), ids), config.embedScale());
     }
 
     /** Gemma's (1 + w) RMSNorm with the weight called {@code name}. */
@@ -108,13 +109,13 @@ public final class Gemma3Model extends DecoderModel<Gemma3Config> {
         Masks masks = new Masks(
                 full.add(AttentionMask.window(inputIds.getManager(), 0, seqLen, seqLen, config.slidingWindow())), full);
         for (int i = 0; i < config.numLayers(); i++) {
-            String p = Gemma3TensorNames.layer(i);
+            String p = LlamaTensorNames.layer(i);
             LayerType type = config.layerTypes().get(i);
             NDArray input = x;
             x = BlockScope.keepOutput(() -> decoderLayer(input, p,
                     h -> attention(h, p, masks.of(type), rotaries.of(type))));
         }
-        return norm(x, Gemma3TensorNames.FINAL_NORM);
+        return norm(x, LlamaTensorNames.FINAL_NORM);
     }
 
     /** The flat stream of {@code layout} through the blocks, then back in the row layout. */
@@ -124,13 +125,13 @@ public final class Gemma3Model extends DecoderModel<Gemma3Config> {
         Rotaries completion = rotaries(layout.completionPositions());
         NDArray x = embed(layout.tokenIds()); // (S, d)
         for (int i = 0; i < config.numLayers(); i++) {
-            String p = Gemma3TensorNames.layer(i);
+            String p = LlamaTensorNames.layer(i);
             LayerType type = config.layerTypes().get(i);
             NDArray input = x;
             x = BlockScope.keepOutput(() -> decoderLayer(input, p,
                     h -> sharedAttention(h, p, layout, prompt.of(type), completion.of(type), window(type))));
         }
-        return layout.toRows(norm(x, Gemma3TensorNames.FINAL_NORM));
+        return layout.toRows(norm(x, LlamaTensorNames.FINAL_NORM));
     }
 
     /** W on sliding layers, 0 (no window) on full ones. */
@@ -259,12 +260,12 @@ public final class Gemma3Model extends DecoderModel<Gemma3Config> {
                 inputIds.getManager(), chunk.start(), queries, chunk.end(), config.slidingWindow())), chunk.maskBias());
         NDArray x = embed(inputIds);
         for (int i = 0; i < config.numLayers(); i++) {
-            String p = Gemma3TensorNames.layer(i);
+            String p = LlamaTensorNames.layer(i);
             LayerType type = config.layerTypes().get(i);
             int layer = i;
             x = decoderLayer(x, p, h -> cachedAttention(h, p, layer, chunk, masks.of(type), rotaries.of(type), cache));
         }
-        return head(norm(x, Gemma3TensorNames.FINAL_NORM));
+        return head(norm(x, LlamaTensorNames.FINAL_NORM));
     }
 
     /** {@link #attention} for T new tokens against the cached keys and values of {@code layer}. */

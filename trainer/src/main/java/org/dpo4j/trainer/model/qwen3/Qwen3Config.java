@@ -15,6 +15,7 @@ import org.dpo4j.trainer.model.ModelSize;
 import org.dpo4j.trainer.model.ModelWeights;
 import org.dpo4j.trainer.model.Rope;
 import org.dpo4j.trainer.model.RopeScaling;
+import org.dpo4j.trainer.model.llama.LlamaTensorNames;
 
 /**
  * Hyper-parameters of a Qwen3 decoder ({@code Qwen3ForCausalLM}, {@code model_type} qwen3),
@@ -113,12 +114,12 @@ public record Qwen3Config(
 
     @Override
     public Set<String> lookupTables() {
-        return Set.of(Qwen3TensorNames.EMBED);
+        return Set.of(LlamaTensorNames.EMBED);
     }
 
     @Override
     public String headWeight() {
-        return tieWordEmbeddings ? Qwen3TensorNames.EMBED : Qwen3TensorNames.LM_HEAD;
+        return tieWordEmbeddings ? LlamaTensorNames.EMBED : LlamaTensorNames.LM_HEAD;
     }
 
     /**

@@ -1,22 +1,22 @@
 package org.dpo4j.trainer.model.qwen3;
 
+import static org.dpo4j.trainer.model.llama.LlamaTensorNames.EMBED;
+import static org.dpo4j.trainer.model.llama.LlamaTensorNames.FINAL_NORM;
+import static org.dpo4j.trainer.model.llama.LlamaTensorNames.LM_HEAD;
+import static org.dpo4j.trainer.model.llama.LlamaTensorNames.layer;
+
 import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The Hugging Face tensor names and shapes of a Qwen3 checkpoint. Linear weights are (out, in). */
+/**
+ * The Hugging Face tensor names and shapes of a Qwen3 checkpoint. Linear weights are (out, in).
+ * The names of the embedding, final norm, head and block prefix are Llama's
+ * ({@link org.dpo4j.trainer.model.llama.LlamaTensorNames}).
+ */
 public final class Qwen3TensorNames {
 
-    public static final String EMBED = "model.embed_tokens.weight";
-    public static final String FINAL_NORM = "model.norm.weight";
-    public static final String LM_HEAD = "lm_head.weight";
-
     private Qwen3TensorNames() {}
-
-    /** Prefix of block {@code layer}'s tensors, e.g. {@code model.layers.3.}. */
-    public static String layer(int layer) {
-        return "model.layers." + layer + ".";
-    }
 
     /** Every parameter of {@code config}, in checkpoint order; q_norm and k_norm are (D). */
     public static Map<String, Shape> shapes(Qwen3Config config) {
