@@ -17,9 +17,15 @@ import ai.djl.ndarray.NDArray;
  *
  * @param weight the matrix, laid out as {@code layout} says
  * @param bias   (out), or null when the layer has none
- * @param layout how {@code weight} is stored
+ * @param layout  how {@code weight} is stored
+ * @param adapter what an adapter adds to the output (LoRA), or null for none
  */
-public record Linear(NDArray weight, NDArray bias, Layout layout) {
+public record Linear(NDArray weight, NDArray bias, Layout layout, LinearAdapter adapter) {
+
+    /** A layer without an adapter. */
+    public Linear(NDArray weight, NDArray bias, Layout layout) {
+        this(weight, bias, layout, null);
+    }
 
     /** How a weight matrix is stored. */
     public enum Layout {
@@ -31,15 +37,17 @@ public record Linear(NDArray weight, NDArray bias, Layout layout) {
 
     /**
      * The layer called {@code name} in {@code weights}: {@code name.weight}, and {@code name.bias}
-     * when {@code biased}.
+     * when {@code biased}, with the adapter {@code weights} carry for module {@code name}, if any.
      */
     public static Linear named(ModelWeights weights, String name, boolean biased, Layout layout) {
-        return new Linear(weights.get(name + ".weight"), biased ? weights.get(name + ".bias") : null, layout);
+        return new Linear(weights.get(name + ".weight"), biased ? weights.get(name + ".bias") : null, layout,
+                weights.adapters().forModule(name));
     }
 
-    /** @return (..., out) */
+    /** @return (..., out): Wx + b, plus the adapter's delta(x) added last (PEFT's order) */
     public NDArray apply(NDArray x) {
         NDArray y = layout == Layout.OUT_IN ? x.matMul(weight.transpose()) : x.matMul(weight);
-        return bias == null ? y : y.add(bias);
+        y = bias == null ? y : y.add(bias);
+        return adapter == null ? y : y.add(adapter.delta(x));
     }
 }

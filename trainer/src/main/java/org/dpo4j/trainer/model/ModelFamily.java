@@ -64,4 +64,31 @@ public interface ModelFamily {
 
     /** The special tokens of this family's tokenizers ({@code init-model}). */
     SpecialTokenStyle specialTokens();
+
+    /**
+     * How this family stores its projection weights (every linear layer but the LM head):
+     * (out, in) as {@code nn.Linear}, or (in, out) as GPT-2's {@code Conv1D}. LoRA reads it for
+     * its layers' in/out sizes and PEFT's {@code fan_in_fan_out}.
+     */
+    default Linear.Layout projectionLayout() {
+        return Linear.Layout.OUT_IN;
+    }
+
+    /**
+     * The module path of the Hugging Face model object for module {@code module} (a parameter
+     * name without {@code .weight}), as PEFT names adapters: the same for most families; GPT-2's
+     * body sits under {@code transformer.}.
+     */
+    default String modulePath(String module) {
+        return module;
+    }
+
+    /**
+     * PEFT's default {@code target_modules} for this family's model types
+     * ({@code TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING}): q_proj and v_proj for the
+     * Llama-style families.
+     */
+    default java.util.List<String> defaultLoraTargets() {
+        return java.util.List.of("q_proj", "v_proj");
+    }
 }

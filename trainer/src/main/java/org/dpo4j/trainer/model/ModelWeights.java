@@ -21,13 +21,17 @@ import java.util.function.Predicate;
  *   frozen()     read by the forward pass only
  *   saved()      written to a model folder or a checkpoint              = all
  * </pre>
- * A full fine-tune freezes nothing; an adapter would freeze the base model's tensors.
+ * A full fine-tune freezes nothing; LoRA freezes the base model's tensors and adds its
+ * adapter tensors, which {@link #adapters()} applies in {@link Linear#named}.
  */
 public final class ModelWeights implements AutoCloseable {
 
     private final NDManager manager;
     private final Map<String, NDArray> tensors;
     private final Set<String> frozen;
+    private final LinearAdapters adapters;
+    /** False for a {@link #withoutAdapters()} view, which shares another's tensors. */
+    private final boolean owner;
 
     /**
      * All trainable.
@@ -46,6 +50,20 @@ public final class ModelWeights implements AutoCloseable {
      * @throws IllegalArgumentException when {@code frozen} names a tensor that is not there
      */
     public ModelWeights(NDManager manager, Map<String, NDArray> tensors, Set<String> frozen) {
+        this(manager, tensors, frozen, LinearAdapters.NONE, true);
+    }
+
+    /**
+     * Weights with adapters (LoRA): {@code tensors} holds the base's tensors and the adapters'.
+     *
+     * @param adapters applied by {@link Linear#named} to the layers they name
+     */
+    public ModelWeights(NDManager manager, Map<String, NDArray> tensors, Set<String> frozen, LinearAdapters adapters) {
+        this(manager, tensors, frozen, adapters, true);
+    }
+
+    private ModelWeights(NDManager manager, Map<String, NDArray> tensors, Set<String> frozen, LinearAdapters adapters,
+            boolean owner) {
         for (String name : frozen) {
             if (!tensors.containsKey(name)) {
                 throw new IllegalArgumentException("cannot freeze " + name + ": model has no tensor of that name");
@@ -54,6 +72,22 @@ public final class ModelWeights implements AutoCloseable {
         this.manager = manager;
         this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
         this.frozen = Set.copyOf(frozen);
+        this.adapters = adapters;
+        this.owner = owner;
+    }
+
+    /** The adapters {@link Linear#named} applies; {@link LinearAdapters#NONE} for a plain model. */
+    public LinearAdapters adapters() {
+        return adapters;
+    }
+
+    /**
+     * The same tensors (shared storage, no copy) with the adapters switched off and everything
+     * frozen: LoRA's reference model, the base without a second copy of its weights. Closing the
+     * view frees nothing; the weights it was made from own the tensors.
+     */
+    public ModelWeights withoutAdapters() {
+        return new ModelWeights(manager, tensors, tensors.keySet(), LinearAdapters.NONE, false);
     }
 
     /**
@@ -178,6 +212,8 @@ public final class ModelWeights implements AutoCloseable {
 
     @Override
     public void close() {
-        manager.close();
+        if (owner) {
+            manager.close();
+        }
     }
 }

@@ -66,6 +66,7 @@ public final class PreferenceScorer {
      * {@link PreferenceLoss#atStep}: WRPO's α ramp); itself when the loss has no schedule.
      */
     public PreferenceScorer atStep(long step) {
+        policy.weights().adapters().atStep(step); // LoRA dropout's masks are keyed to the step
         PreferenceLoss current = loss.atStep(step);
         return current == loss ? this : new PreferenceScorer(policy, reference, current, forward);
     }

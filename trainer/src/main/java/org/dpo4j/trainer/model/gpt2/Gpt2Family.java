@@ -2,6 +2,7 @@ package org.dpo4j.trainer.model.gpt2;
 
 import java.util.List;
 import org.dpo4j.trainer.model.HfConfigJson;
+import org.dpo4j.trainer.model.Linear;
 import org.dpo4j.trainer.model.ModelFamily;
 import org.dpo4j.trainer.model.ModelPreset;
 import org.dpo4j.trainer.model.ModelSize;
@@ -67,6 +68,24 @@ final class Gpt2Family implements ModelFamily {
     @Override
     public String canonicalTensorName(String storedName) {
         return Gpt2TensorNames.canonical(storedName);
+    }
+
+    /** Conv1D stores (in, out): PEFT's {@code fan_in_fan_out}. */
+    @Override
+    public Linear.Layout projectionLayout() {
+        return Linear.Layout.IN_OUT;
+    }
+
+    /** {@code GPT2LMHeadModel} holds the body as {@code transformer}; the head is {@code lm_head}. */
+    @Override
+    public String modulePath(String module) {
+        return module.startsWith("lm_head") ? module : Gpt2TensorNames.MODEL_PREFIX + module;
+    }
+
+    /** PEFT's default for {@code gpt2}: the fused q/k/v projection. */
+    @Override
+    public java.util.List<String> defaultLoraTargets() {
+        return java.util.List.of("c_attn");
     }
 
     @Override

@@ -1,0 +1,19 @@
+package org.dpo4j.trainer.lora;
+
+import ai.djl.ndarray.NDArray;
+import org.dpo4j.trainer.model.LinearAdapter;
+
+/**
+ * One adapted layer's addition, PEFT's {@code lora_B(lora_A(dropout(x))) * scaling}:
+ * <pre>
+ *   delta(x) = s · (dropout(x) · Aᵀ) · Bᵀ      x (..., in), A (r, in), B (out, r), result (..., out)
+ * </pre>
+ * the same for {@code nn.Linear} and GPT-2's Conv1D (A and B are stored alike for both).
+ */
+record LoraLayer(NDArray a, NDArray b, float scaling, LoraDropout dropout) implements LinearAdapter {
+
+    @Override
+    public NDArray delta(NDArray x) {
+        return dropout.apply(x).matMul(a.transpose()).matMul(b.transpose()).mul(scaling);
+    }
+}
