@@ -28,13 +28,13 @@ public final class ConfigPaths {
         ModelConfig m = config.model();
         ReferenceConfig r = config.reference();
         DataConfig d = config.data();
-        ModelConfig model = new ModelConfig(resolve(m.path(), base), m.preset(), m.arch());
+        ModelConfig model = new ModelConfig(resolve(m.path(), base), m.preset(), m.arch(), resolve(m.adapter(), base));
         ReferenceConfig reference = new ReferenceConfig(resolve(r.path(), base), r.precompute(), r.syncEvery(), r.syncAlpha());
         DataConfig data = new DataConfig(resolve(d.train(), base), resolve(d.eval(), base), d.format(), d.columns(),
                 d.chatTemplate(), d.evalFraction(), d.maxLength(), d.maxPromptLength(), d.truncationMode(),
                 d.onBadRecord(), d.templateLimits());
         return new RunConfig(model, reference, data, config.loss(), config.optim(), config.schedule(), config.train(),
-                config.eval(), config.save(), config.output());
+                config.eval(), config.save(), config.output(), config.lora());
     }
 
     private static List<String> resolve(List<String> values, Path base) {

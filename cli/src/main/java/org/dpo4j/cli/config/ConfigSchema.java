@@ -89,9 +89,12 @@ public final class ConfigSchema {
         ObjectNode properties = root.putObject("properties");
         for (RecordComponent c : RunConfig.class.getRecordComponents()) {
             String key = snake(c.getName());
+            JsonNode value = defaults.get(key);
             properties.set(key, c.getType() == LossConfig.class
                     ? lossSchema()
-                    : recordSchema(c.getType(), (ObjectNode) defaults.get(key), key));
+                    : value != null && value.isNull()
+                    ? optionalRecordSchema(c.getType(), key)
+                    : recordSchema(c.getType(), (ObjectNode) value, key));
         }
         root.put("additionalProperties", false);
         return root;
@@ -113,6 +116,19 @@ public final class ConfigSchema {
             properties.set(key, property);
         }
         schema.put("additionalProperties", false);
+        return schema;
+    }
+
+    /**
+     * A node that is null by default and otherwise a record filling its own defaults
+     * ({@code lora}): an object or null, each key's default the record's.
+     */
+    private ObjectNode optionalRecordSchema(Class<?> type, String path) {
+        ObjectNode filled = binder.valueToTree(bind(type, NODES.objectNode()).orElseThrow(
+                () -> new IllegalStateException(path + " does not bind from an empty node")));
+        ObjectNode schema = recordSchema(type, filled, path);
+        schema.set("type", NODES.arrayNode().add("object").add("null"));
+        schema.set("default", NullNode.getInstance());
         return schema;
     }
 
@@ -173,6 +189,15 @@ public final class ConfigSchema {
         ObjectNode schema;
         if (raw.isRecord()) {
             return recordSchema(raw, ownerDefaults == null ? null : (ObjectNode) ownerDefaults.get(key), keyPath);
+        }
+        if (raw == Object.class) {
+            // a key that takes a name or a list of names (lora.target_modules)
+            schema = NODES.objectNode();
+            ArrayNode anyOf = schema.putArray("anyOf");
+            anyOf.add(NODES.objectNode().put("type", "string"));
+            anyOf.add(NODES.objectNode().put("type", "array").set("items", NODES.objectNode().put("type", "string")));
+            anyOf.add(NODES.objectNode().put("type", "null"));
+            return schema;
         }
         if (List.class.isAssignableFrom(raw)) {
             ObjectNode array = NODES.objectNode().put("type", "array");

@@ -87,7 +87,7 @@ public class ConfigLoaderTest {
     void unknownTopLevelNodeListsTheNodes() throws IOException {
         Path f = TestSupport.write(dir, "run.yaml", "modle:\n  preset: tiny\n");
         assertEquals("config error: run.yaml:1:1: unknown key modle; did you mean model? (allowed: model, reference, data, loss, optim,"
-                + " schedule, train, eval, save, output)", error(f));
+                + " schedule, train, eval, save, output, lora)", error(f));
         // a --set path into a missing node creates it, then binding rejects it
         assertTrue(error(null, "foo.bar=1").contains("unknown key foo (allowed: model,"));
     }

@@ -214,7 +214,7 @@ public final class Benchmark {
      */
     private static RunModels models(RunConfig config, String shape, NDManager manager, Consumer<String> notes) {
         if (shape != null) {
-            return RunModels.initialised(ModelPresets.shape(shape), config.train().seed(), manager);
+            return RunModels.initialised(ModelPresets.shape(shape), config.train().seed(), config.lora(), manager);
         }
         Path folder = ModelFolders.resolve(config.model().path(), "model.path");
         if (folder != null) {
@@ -224,7 +224,7 @@ public final class Benchmark {
         }
         String preset = config.model().preset();
         ModelArchitecture architecture = ModelPresets.of(config.model().arch(), preset, presetVocabulary(preset));
-        return RunModels.initialised(architecture, config.train().seed(), manager);
+        return RunModels.initialised(architecture, config.train().seed(), config.lora(), manager);
     }
 
     /** {@code tiny}: the byte tokenizer's, as the default run; {@code small}: {@code init-model}'s 8192. */

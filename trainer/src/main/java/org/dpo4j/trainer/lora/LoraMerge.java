@@ -24,12 +24,12 @@ public final class LoraMerge {
 
     /**
      * The merged model: the base tensors, each adapted weight replaced by W' (new arrays in a
-     * sub-manager of {@code parent}; the others shared with {@code weights}). Closing the result
-     * frees the merged arrays only.
+     * sub-manager of the weights' manager; the others shared with {@code weights}). Closing the
+     * result frees the merged arrays only.
      *
      * @throws IllegalArgumentException when {@code weights} carry no LoRA adapters
      */
-    public static ModelWeights merged(ModelWeights weights, NDManager parent) {
+    public static ModelWeights merged(ModelWeights weights) {
         LoraAdapters adapters = LoraAdapters.of(weights);
         if (adapters == null) {
             throw new IllegalArgumentException("the weights carry no LoRA adapters");
@@ -40,7 +40,7 @@ public final class LoraMerge {
             adapterTensors.add(LoraSpec.aName(m));
             adapterTensors.add(LoraSpec.bName(m));
         });
-        NDManager manager = parent.newSubManager();
+        NDManager manager = weights.all().values().iterator().next().getManager().newSubManager();
         Map<String, NDArray> tensors = new LinkedHashMap<>();
         weights.all().forEach((name, t) -> {
             if (!adapterTensors.contains(name)) {

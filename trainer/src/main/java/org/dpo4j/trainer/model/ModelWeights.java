@@ -161,9 +161,12 @@ public final class ModelWeights implements AutoCloseable {
         return select(frozen::contains);
     }
 
-    /** The tensors a saved model or checkpoint holds: all of them, frozen ones too. */
+    /**
+     * The tensors a saved model or checkpoint holds: all of them, frozen ones too; with adapters,
+     * the trainable ones only (the base comes back from the folder it was loaded from).
+     */
     public ParameterSet saved() {
-        return select(name -> true);
+        return adapters == LinearAdapters.NONE ? select(name -> true) : trainable();
     }
 
     private ParameterSet select(Predicate<String> included) {

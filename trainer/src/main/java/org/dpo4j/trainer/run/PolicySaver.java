@@ -10,6 +10,9 @@ import org.dpo4j.trainer.checkpoint.HfModelWriter;
 import org.dpo4j.trainer.checkpoint.SaveDtype;
 import org.dpo4j.trainer.checkpoint.TokenizerFiles;
 import org.dpo4j.trainer.config.OutputConfig;
+import org.dpo4j.trainer.lora.LoraAdapters;
+import org.dpo4j.trainer.lora.LoraMerge;
+import org.dpo4j.trainer.lora.PeftAdapterFolder;
 import org.dpo4j.trainer.model.ModelArchitecture;
 import org.dpo4j.trainer.model.ModelWeights;
 import org.dpo4j.trainer.tokenizer.TextTokenizer;
@@ -23,15 +26,20 @@ public final class PolicySaver {
 
     /** The run directory's folder for the model after the last step. */
     public static final String FINAL = "final";
+    /** With LoRA and {@code output.merge_lora}: the full model with the adapters merged in. */
+    public static final String FINAL_MERGED = "final-merged";
 
     private final HfModelWriter writer;
     private final HfModelWriter checkpointWriter;
     private final HfModelWriter.Companions companions;
+    private final boolean mergeLora;
 
-    private PolicySaver(HfModelWriter writer, HfModelWriter checkpointWriter, HfModelWriter.Companions companions) {
+    private PolicySaver(HfModelWriter writer, HfModelWriter checkpointWriter, HfModelWriter.Companions companions,
+            boolean mergeLora) {
         this.writer = writer;
         this.checkpointWriter = checkpointWriter;
         this.companions = companions;
+        this.mergeLora = mergeLora;
     }
 
     /**
@@ -55,12 +63,28 @@ public final class PolicySaver {
         return new PolicySaver(
                 new HfModelWriter(dtype, maxShardBytes),
                 new HfModelWriter(SaveDtype.F32, maxShardBytes),
-                new HfModelWriter.Companions(architecture, tokenizerFiles, ids, policyFolder));
+                new HfModelWriter.Companions(architecture, tokenizerFiles, ids, policyFolder), output.mergeLora());
     }
 
-    /** Writes {@code weights} into the new folder {@code target}, complete or not at all. */
+    /**
+     * Writes {@code weights} into the new folder {@code target}, complete or not at all: a Hugging
+     * Face model folder; with LoRA a PEFT adapter folder (adapter_config.json,
+     * adapter_model.safetensors and the tokenizer files), and with {@code output.merge_lora} also
+     * {@value #FINAL_MERGED}/ beside it, the full model with W + s·B·A.
+     */
     void save(Path target, ModelWeights weights) {
-        writer.write(target, weights, companions);
+        if (LoraAdapters.of(weights) == null) {
+            writer.write(target, weights, companions);
+            return;
+        }
+        Path base = companions.sourceFolder();
+        PeftAdapterFolder.write(target, companions.architecture(), weights,
+                base == null ? null : base.toAbsolutePath().normalize().toString(), companions.tokenizerFiles());
+        if (mergeLora) {
+            try (ModelWeights merged = LoraMerge.merged(weights)) {
+                writer.write(target.resolveSibling(FINAL_MERGED), merged, companions);
+            }
+        }
     }
 
     /**

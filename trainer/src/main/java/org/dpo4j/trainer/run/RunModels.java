@@ -1,14 +1,18 @@
 package org.dpo4j.trainer.run;
 
 import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 import org.dpo4j.trainer.checkpoint.HfModelLoader;
 import org.dpo4j.trainer.checkpoint.LoadedModel;
 import org.dpo4j.trainer.common.UserInputException;
+import org.dpo4j.trainer.config.LoraConfig;
 import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.hub.ModelFolders;
+import org.dpo4j.trainer.lora.LoraAdapters;
+import org.dpo4j.trainer.lora.LoraWeights;
 import org.dpo4j.trainer.model.CausalLm;
 import org.dpo4j.trainer.model.ModelArchitecture;
 import org.dpo4j.trainer.model.ModelInitializer;
@@ -22,7 +26,9 @@ import org.dpo4j.trainer.tokenizer.TextTokenizer;
 /**
  * The policy (trainable) and the reference (frozen, no gradients) a run uses, built from
  * {@code model} and {@code reference}: loaded from Hugging Face folders, or a preset initialised
- * from {@code train.seed}. The reference defaults to a second copy of the initial policy.
+ * from {@code train.seed}. The reference defaults to a second copy of the initial policy; with
+ * {@code lora} (or {@code model.adapter}) the policy is the base model plus LoRA adapters, and the
+ * reference defaults to the same base weights with the adapters switched off (no copy).
  *
  * @param policy       the model being trained
  * @param reference    the frozen reference
@@ -59,6 +65,7 @@ public record RunModels(CausalLm policy, CausalLm reference, Path policyFolder) 
             architecture = loaded.architecture();
             policyWeights = loaded.weights();
         }
+        policyWeights = withAdapters(config, architecture, policyWeights);
         CausalLm reference = reference(config, policyFolder, tokenizer, architecture, policyWeights, manager, warnings);
         policyWeights.requireGradients();
         ModelWeights.releaseStagingMemory();
@@ -70,8 +77,19 @@ public record RunModels(CausalLm policy, CausalLm reference, Path policyFolder) 
      * prepared in the order {@link #load} does for a preset without {@code reference.path}.
      */
     public static RunModels initialised(ModelArchitecture architecture, long seed, NDManager manager) {
+        return initialised(architecture, seed, null, manager);
+    }
+
+    /**
+     * {@link #initialised(ModelArchitecture, long, NDManager)} with LoRA adapters ({@code lora}
+     * non-null): the reference is then the base with the adapters off.
+     */
+    public static RunModels initialised(ModelArchitecture architecture, long seed, LoraConfig lora, NDManager manager) {
         ModelWeights policy = ModelInitializer.randomWeights(architecture, seed, manager);
-        CausalLm reference = CausalLm.of(architecture, policy.copy(manager));
+        if (lora != null) {
+            policy = LoraWeights.attach(architecture, policy, lora, seed);
+        }
+        CausalLm reference = CausalLm.of(architecture, lora != null ? policy.withoutAdapters() : policy.copy(manager));
         policy.requireGradients();
         ModelWeights.releaseStagingMemory();
         return new RunModels(CausalLm.of(architecture, policy), reference, null);
@@ -82,7 +100,9 @@ public record RunModels(CausalLm policy, CausalLm reference, Path policyFolder) 
             Consumer<String> warnings) {
         Path folder = ModelFolders.resolve(config.reference().path(), "reference.path");
         if (folder == null) {
-            return CausalLm.of(policyArchitecture, policyWeights.copy(manager));
+            // LoRA: the base model is the adapters-off view of the policy's own tensors
+            return CausalLm.of(policyArchitecture, LoraAdapters.of(policyWeights) != null
+                    ? policyWeights.withoutAdapters() : policyWeights.copy(manager));
         }
         checkReferenceTokenizer(config.reference().path(), folder, policyFolder, tokenizer);
         LoadedModel loaded = HfModelLoader.load(folder, config.data().maxLength(), manager);
@@ -94,6 +114,22 @@ public record RunModels(CausalLm policy, CausalLm reference, Path policyFolder) 
             throw e;
         }
         return CausalLm.of(loaded.architecture(), loaded.weights());
+    }
+
+    /**
+     * The policy's weights with LoRA adapters: {@code model.adapter}'s (a PEFT folder, trained
+     * further), or new ones when {@code lora} is set; unchanged for full fine-tuning.
+     */
+    static ModelWeights withAdapters(RunConfig config, ModelArchitecture architecture, ModelWeights weights) {
+        Path adapter = config.model().adapter() == null ? null : Path.of(config.model().adapter());
+        if (adapter != null) {
+            if (!Files.isDirectory(adapter)) {
+                throw new UserInputException("model.adapter: " + adapter + " is not a folder");
+            }
+            Double dropout = config.lora() == null ? null : config.lora().dropout();
+            return LoraWeights.load(architecture, weights, adapter, dropout, config.train().seed());
+        }
+        return config.lora() == null ? weights : LoraWeights.attach(architecture, weights, config.lora(), config.train().seed());
     }
 
     /**

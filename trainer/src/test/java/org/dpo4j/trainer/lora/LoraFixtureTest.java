@@ -84,7 +84,7 @@ class LoraFixtureTest {
             ModelWeights used = switch (mode) {
                 case ADAPTED -> adapted;
                 case OFF -> adapted.withoutAdapters();
-                case MERGED -> LoraMerge.merged(adapted, manager);
+                case MERGED -> LoraMerge.merged(adapted);
             };
             CausalLm model = CausalLm.of(loaded.architecture(), used);
             long[] ids = longs(batch.get("input_ids"));
