@@ -30,7 +30,7 @@ public final class LoraAdapters implements LinearAdapters {
     static LoraAdapters over(LoraSpec spec, Map<String, ai.djl.ndarray.NDArray> tensors, long seed) {
         LoraDropout dropout = new LoraDropout(spec.dropout(), seed);
         Map<String, LoraLayer> layers = new LinkedHashMap<>();
-        float scaling = (float) spec.scaling();
+        double scaling = spec.scaling();
         for (String module : spec.modules()) {
             layers.put(module, new LoraLayer(tensors.get(LoraSpec.aName(module)), tensors.get(LoraSpec.bName(module)),
                     scaling, dropout));

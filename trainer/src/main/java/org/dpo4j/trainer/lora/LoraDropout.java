@@ -3,6 +3,7 @@ package org.dpo4j.trainer.lora;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
+import org.dpo4j.losses.Constants;
 
 /**
  * PEFT's {@code lora_dropout} on an adapter's input: during training each element is kept with
@@ -36,8 +37,10 @@ final class LoraDropout {
             return x;
         }
         JniUtils.setSeed(mix(seed, step, draws++));
-        NDArray keep = x.getManager().randomUniform(0f, 1f, x.getShape(), DataType.FLOAT32).gte(p).toType(DataType.FLOAT32, false);
-        return x.mul(keep).mul((float) (1 / (1 - p)));
+        // keep / (1 − p) as one libtorch-owned mask: autograd saves it for the backward of x·mask
+        NDArray keep = x.getManager().randomUniform(0f, 1f, x.getShape(), DataType.FLOAT32)
+                .gte(Constants.scalar(x, p)).toType(DataType.FLOAT32, false);
+        return x.mul(Constants.times(keep, 1 / (1 - p)));
     }
 
     /** A well-spread 63-bit seed from the three counters (SplitMix64's finaliser). */

@@ -1,6 +1,7 @@
 package org.dpo4j.trainer.lora;
 
 import ai.djl.ndarray.NDArray;
+import org.dpo4j.losses.Constants;
 import org.dpo4j.trainer.model.LinearAdapter;
 
 /**
@@ -10,10 +11,11 @@ import org.dpo4j.trainer.model.LinearAdapter;
  * </pre>
  * the same for {@code nn.Linear} and GPT-2's Conv1D (A and B are stored alike for both).
  */
-record LoraLayer(NDArray a, NDArray b, float scaling, LoraDropout dropout) implements LinearAdapter {
+record LoraLayer(NDArray a, NDArray b, double scaling, LoraDropout dropout) implements LinearAdapter {
 
     @Override
     public NDArray delta(NDArray x) {
-        return dropout.apply(x).matMul(a.transpose()).matMul(b.transpose()).mul(scaling);
+        // the scaling through Constants: a mul(Number) operand would be freed by the next GC while autograd holds it
+        return Constants.times(dropout.apply(x).matMul(a.transpose()).matMul(b.transpose()), scaling);
     }
 }

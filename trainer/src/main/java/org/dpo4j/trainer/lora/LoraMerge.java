@@ -47,7 +47,7 @@ public final class LoraMerge {
                 tensors.put(name, t);
             }
         });
-        float scaling = (float) spec.scaling();
+        double scaling = spec.scaling();
         for (String module : spec.modules()) {
             String name = module + ".weight";
             NDArray w = weights.get(name);
@@ -55,7 +55,7 @@ public final class LoraMerge {
             if (spec.layout() == Linear.Layout.IN_OUT) {
                 ba = ba.transpose();
             }
-            NDArray scaled = ba.mul(scaling);
+            NDArray scaled = ba.mul((float) scaling);
             NDArray merged = w.add(scaled);
             merged.attach(manager);
             scaled.close();
