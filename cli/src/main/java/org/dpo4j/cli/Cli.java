@@ -16,6 +16,7 @@ import org.dpo4j.cli.command.DataInspectCommand;
 import org.dpo4j.cli.command.EvalCommand;
 import org.dpo4j.cli.command.GenerateCommand;
 import org.dpo4j.cli.command.InitModelCommand;
+import org.dpo4j.cli.command.MergeCommand;
 import org.dpo4j.cli.command.PlotCommand;
 import org.dpo4j.cli.command.SweepCommand;
 import org.dpo4j.cli.command.TrainCommand;
@@ -62,6 +63,7 @@ public final class Cli {
         CommandLine cl = new CommandLine(new RootCommand());
         cl.addSubcommand(new TrainCommand(env, new ConfigLoader()));
         cl.addSubcommand(new InitModelCommand(env));
+        cl.addSubcommand(new MergeCommand(env));
         cl.addSubcommand(new CommandLine(new DataCommand())
                 .addSubcommand(new DataInspectCommand(env, new ConfigLoader())));
         cl.addSubcommand(new PlotCommand(env));

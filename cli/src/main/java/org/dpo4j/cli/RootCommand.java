@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             "  dpo4j plot runs/20261122-202424               redraw a run's charts in its plots/",
             "  dpo4j eval --model runs/a/final --data pairs.jsonl      loss metrics of a trained model",
             "  dpo4j generate --model runs/a/final --prompt 'Hi'       sample text, diversity and KL",
+            "  dpo4j merge --base DIR --adapter runs/a/final --out DIR  a LoRA run's adapter merged into its base",
             "  dpo4j validate --config configs/smollm-135m.yaml   check files, count parameters, estimate memory",
             "  dpo4j configs                                 list the bundled example configs",
             "  dpo4j configs tdpo2-tiny > my-run.yaml        start a config from one",

@@ -69,6 +69,11 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--reference", paramLabel = "DIR", description = "Reference model folder (sets reference.path).")
     String reference;
 
+    @Option(names = "--adapter", paramLabel = "DIR",
+            description = "A PEFT LoRA adapter folder (e.g. a LoRA run's final/) applied to --model, its base (sets"
+                    + " model.adapter); the reference is then the base with the adapters off, unless --reference.")
+    String adapter;
+
     @Option(names = "--data", paramLabel = "FILE", required = true,
             description = "Preference pairs: a JSONL, JSON or Parquet file or a directory (sets data.train).")
     String data;
@@ -139,6 +144,10 @@ public final class EvalCommand implements Callable<Integer> {
         if (reference != null) {
             String path = reference.startsWith("hf://") ? reference : env.workDir().resolve(reference).toString();
             flags.add(ConfigOverride.flag("reference.path", TextNode.valueOf(path), "--reference " + reference));
+        }
+        if (adapter != null) {
+            flags.add(ConfigOverride.flag("model.adapter", TextNode.valueOf(env.workDir().resolve(adapter).toString()),
+                    "--adapter " + adapter));
         }
         flags.add(ConfigOverride.flag("data.train", TextNode.valueOf(env.workDir().resolve(data).toString()), "--data " + data));
         if (batchSize != null) {

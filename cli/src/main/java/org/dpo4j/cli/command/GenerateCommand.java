@@ -74,6 +74,11 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "Reference model folder: adds each sample's sequence KL and their mean.")
     String reference;
 
+    @Option(names = "--adapter", paramLabel = "DIR",
+            description = "A PEFT LoRA adapter folder (e.g. a LoRA run's final/) applied to --model, its base; without"
+                    + " --reference the KL is then to the base with the adapters off.")
+    String adapter;
+
     @Option(names = "--temperature", paramLabel = "T", defaultValue = "1.0",
             description = "Divides the logits; 0 is greedy (default: ${DEFAULT-VALUE}).")
     double temperature;
@@ -135,7 +140,7 @@ public final class GenerateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ModelGeneration.Request request = new ModelGeneration.Request(
-                absolute(model), absolute(reference), chatTemplate, options, numSamples);
+                absolute(model), absolute(reference), chatTemplate, options, numSamples, absolute(adapter));
         List<ModelGeneration.PromptSamples> results = new ArrayList<>();
         try (ModelGeneration generation = ModelGeneration.open(request, line -> {
             err.println(line);

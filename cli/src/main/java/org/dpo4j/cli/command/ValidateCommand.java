@@ -101,6 +101,12 @@ public final class ValidateCommand implements Callable<Integer> {
         RunCheck check = RunCheck.of(run);
         out.println("policy: " + describe(check.policySource(), check.policy()) + "; tokenizer: "
                 + String.format(Locale.ROOT, "%,d", check.vocabSize()) + " ids");
+        out.printf(Locale.ROOT, "trainable: %,d of %,d parameters (%.3f%%)%s%n", check.trainable(),
+                check.policy().parameterCount() + (check.lora() == null ? 0 : check.trainable()),
+                100.0 * check.trainable() / (check.policy().parameterCount() + (check.lora() == null ? 0 : check.trainable())),
+                check.lora() == null ? ", full fine-tuning" : String.format(Locale.ROOT,
+                        ", LoRA r %d, scaling %.4g, %d adapted layers (e.g. %s)", check.lora().r(), check.lora().scaling(),
+                        check.lora().modules().size(), check.lora().modules().get(0)));
         out.println("reference: " + switch (check.referenceMode()) {
             case UNUSED -> "none (loss " + run.loss().type() + " is reference-free; its weights are still loaded)";
             case PRECOMPUTED -> describe(check.referenceSource(), check.reference())

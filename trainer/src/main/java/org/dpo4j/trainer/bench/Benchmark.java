@@ -26,6 +26,7 @@ import org.dpo4j.trainer.model.ModelWeights;
 import org.dpo4j.trainer.model.registry.ModelPresets;
 import org.dpo4j.trainer.optim.LearningRateSchedule;
 import org.dpo4j.trainer.run.AssembledRun;
+import org.dpo4j.trainer.lora.LoraAdapters;
 import org.dpo4j.trainer.run.MemoryEstimate;
 import org.dpo4j.trainer.run.ReferencePlan;
 import org.dpo4j.trainer.run.ReferenceSetup;
@@ -154,12 +155,16 @@ public final class Benchmark {
         String presetName = settings.shape() != null ? settings.shape() : config.model().preset();
         BenchResult.Workload workload = new BenchResult.Workload(
                 preset ? presetName : null,
-                architecture.modelType() + (preset ? " preset " + presetName : " from " + models.policyFolder()),
+                architecture.modelType() + (preset ? " preset " + presetName : " from " + models.policyFolder()) + lora(weights),
                 config.loss().type(), reference.mode().label(), manager.getDevice().toString(), JniUtils.getNumThreads(),
                 JniUtils.getNumInteropThreads(), weights.parameterCount(), ModelFlops.of(architecture), work, batchSize,
                 accumulation, seqLen, settings.warmup(), settings.steps(), settings.matmulSize());
         MemoryEstimate estimate = MemoryEstimate.of(architecture, models.reference().architecture(),
                 reference.mode(), run.loss().requirements().tokenKl(), batchSize, seqLen, pairs.size());
+        if (LoraAdapters.of(weights) != null) {
+            estimate = estimate.withAdapters(weights.trainable().tensors().stream().mapToLong(t -> t.getShape().size()).sum(),
+                    config.reference().path() == null || settings.shape() != null);
+        }
         return new BenchResult(workload, seconds, timer.seconds(), perStep(timer.counts(), settings.steps()), peak, peakRss,
                 peakHeap, estimate.total() / (double) (1 << 20),
                 (double) (faultsAfter.minor() - faultsBefore.minor()) / settings.steps(),
@@ -199,6 +204,17 @@ public final class Benchmark {
         } finally {
             JniUtils.stopProfile(file.toAbsolutePath().toString());
         }
+    }
+
+    /** {@code , LoRA r 16 on 168 layers: 8,798,208 of 502,830,976 parameters trainable}, or nothing for full fine-tuning. */
+    private static String lora(ModelWeights weights) {
+        LoraAdapters lora = LoraAdapters.of(weights);
+        if (lora == null) {
+            return "";
+        }
+        long trainable = weights.trainable().tensors().stream().mapToLong(t -> t.getShape().size()).sum();
+        return String.format(java.util.Locale.ROOT, ", LoRA r %d on %d layers: %,d of %,d parameters trainable",
+                lora.spec().r(), lora.spec().modules().size(), trainable, weights.parameterCount());
     }
 
     /** Minor page faults per timed step, per phase (the timer's counter), in step order. */

@@ -22,7 +22,9 @@ import org.dpo4j.trainer.data.PreparedData;
 import org.dpo4j.trainer.hub.ModelFolders;
 import org.dpo4j.trainer.metrics.MetricsRecord;
 import org.dpo4j.trainer.model.CausalLm;
+import org.dpo4j.trainer.lora.LoraWeights;
 import org.dpo4j.trainer.model.ModelArchitecture;
+import org.dpo4j.trainer.model.ModelWeights;
 import org.dpo4j.trainer.model.ModelInitializer;
 import org.dpo4j.trainer.model.registry.ModelPresets;
 import org.dpo4j.trainer.run.AssembledRun;
@@ -142,7 +144,18 @@ public final class ModelEvaluation {
             }
             LossRequirements needs = loss.requirements();
             boolean needsReference = needs.usesReference();
-            Reference reference = needsReference ? reference(request, tokenizer, folder, maxLength, manager, warnings) : null;
+            ModelWeights weights = policy.weights();
+            Reference reference;
+            if (config.model().adapter() != null) {
+                // base + adapter; the reference defaults to the base itself, adapters off, as TRL + PEFT train it
+                weights = LoraWeights.load(architecture, weights, Path.of(config.model().adapter()), null, config.train().seed());
+                reference = !needsReference ? null : config.reference().path() != null
+                        ? reference(request, tokenizer, folder, maxLength, manager, warnings)
+                        : new Reference(CausalLm.of(architecture, weights.withoutAdapters()),
+                                "the base model " + config.model().path() + " with the adapters off");
+            } else {
+                reference = needsReference ? reference(request, tokenizer, folder, maxLength, manager, warnings) : null;
+            }
             if (needsReference && reference == null) {
                 throw new UserInputException("--reference: loss.type " + config.loss().type()
                         + " compares the model with a reference; give --reference DIR (the model training started from),"
@@ -153,7 +166,7 @@ public final class ModelEvaluation {
                         + " differs from the model's " + architecture.vocabSize() + "; both must score the same vocabulary");
             }
             chosen = reference;
-            CausalLm model = CausalLm.of(architecture, policy.weights());
+            CausalLm model = CausalLm.of(architecture, weights);
             return new RunModels(model, reference == null ? model : reference.model(), folder);
         }
     }

@@ -33,7 +33,9 @@ import org.dpo4j.trainer.data.chat.ChatMessage;
 import org.dpo4j.trainer.data.chat.ChatTemplate;
 import org.dpo4j.trainer.data.chat.ChatTemplates;
 import org.dpo4j.trainer.hub.ModelFolders;
+import org.dpo4j.trainer.lora.LoraWeights;
 import org.dpo4j.trainer.model.CausalLm;
+import org.dpo4j.trainer.model.ModelWeights;
 import org.dpo4j.trainer.tokenizer.HfTokenizer;
 
 /**
@@ -74,8 +76,16 @@ public final class ModelGeneration implements AutoCloseable {
      * @param reference the reference's folder, or null for no KL
      * @param options   the sampling options
      * @param count     samples per prompt
+     * @param adapter   a PEFT LoRA adapter folder applied to {@code model} (its base), or null; the
+     *                  reference then defaults to the base with the adapters off
      */
-    public record Request(String model, String reference, String chatTemplate, SamplingOptions options, int count) {
+    public record Request(String model, String reference, String chatTemplate, SamplingOptions options, int count,
+            String adapter) {
+
+        /** No adapter. */
+        public Request(String model, String reference, String chatTemplate, SamplingOptions options, int count) {
+            this(model, reference, chatTemplate, options, count, null);
+        }
 
         public Request {
             if (!CHAT_TEMPLATES.contains(chatTemplate)) {
@@ -141,6 +151,12 @@ public final class ModelGeneration implements AutoCloseable {
         try {
             CausalLm policy = load(folder, "--model", manager, warnings);
             CausalLm reference = null;
+            if (request.adapter() != null) {
+                ModelWeights adapted = LoraWeights.load(policy.architecture(), policy.weights(), Path.of(request.adapter()),
+                        null, 0);
+                policy = CausalLm.of(policy.architecture(), adapted);
+                reference = referenceFolder == null ? CausalLm.of(policy.architecture(), adapted.withoutAdapters()) : null;
+            }
             if (referenceFolder != null) {
                 try (HfTokenizer referenceTokenizer = HfTokenizer.load(referenceFolder)) {
                     if (!tokenizer.vocabulary().equals(referenceTokenizer.vocabulary())) {

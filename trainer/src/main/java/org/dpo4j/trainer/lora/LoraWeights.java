@@ -99,6 +99,51 @@ public final class LoraWeights {
         return adapted(base, spec, adapters, seed);
     }
 
+    /**
+     * The adapters a run would build, without any weights: {@code model.adapter}'s (its config and
+     * safetensors header) or those {@code lora} targets; null for full fine-tuning.
+     *
+     * @throws UserInputException as {@link #attach} and {@link #load} would
+     */
+    public static LoraSpec plan(ModelArchitecture architecture, LoraConfig config, Path adapterFolder) {
+        if (adapterFolder != null) {
+            try (PeftAdapterFolder.Contents contents = PeftAdapterFolder.read(adapterFolder, architecture)) {
+                return contents.spec();
+            }
+        }
+        if (config == null) {
+            return null;
+        }
+        List<String> modules = LoraTargets.of(config, architecture.family()).select(architecture);
+        if (modules.isEmpty()) {
+            throw new UserInputException("lora.target_modules: " + describe(config) + " matches no linear layer of this "
+                    + architecture.modelType() + " model");
+        }
+        return new LoraSpec(config.r(), config.alpha(), config.useRslora(), config.dropout(), config.bias(), modules,
+                savedTargets(config, architecture, modules), architecture.family().projectionLayout());
+    }
+
+    /** Trainable scalars of {@code spec} on {@code architecture}: r·(in + out) per adapted layer, plus the biases it trains. */
+    public static long trainableParameters(ModelArchitecture architecture, LoraSpec spec) {
+        long n = 0;
+        for (String module : spec.modules()) {
+            int[] inOut = inOut(architecture, module);
+            n += (long) spec.r() * (inOut[0] + inOut[1]);
+        }
+        for (Map.Entry<String, Shape> e : architecture.tensorShapes().entrySet()) {
+            String name = e.getKey();
+            boolean trained = name.endsWith(".bias") && switch (spec.bias()) {
+                case "all" -> true;
+                case "lora_only" -> spec.modules().contains(name.substring(0, name.length() - ".bias".length()));
+                default -> false;
+            };
+            if (trained) {
+                n += e.getValue().size();
+            }
+        }
+        return n;
+    }
+
     /** The biases {@code bias} trains: none, every bias, or the adapted layers' biases. */
     static Set<String> trainedBiases(LoraSpec spec, ModelWeights base) {
         Set<String> names = new LinkedHashSet<>();

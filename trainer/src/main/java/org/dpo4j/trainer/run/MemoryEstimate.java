@@ -125,6 +125,19 @@ public record MemoryEstimate(
                 RUNTIME_MIB << 20);
     }
 
+    /**
+     * This estimate for a LoRA run training {@code trainable} scalars (the adapters, and any
+     * biases they train): the policy's weights grow by the adapters, gradients and AdamW's moments
+     * cover the trainable scalars only, and the reference costs nothing when it is the policy's
+     * base with the adapters off ({@code sharedReference}; not with {@code reference.path}).
+     * Activations stay the full fine-tune's bound: a frozen layer saves no input for a weight
+     * gradient, and the adapters' own r-wide arrays are small beside it.
+     */
+    public MemoryEstimate withAdapters(long trainable, boolean sharedReference) {
+        return new MemoryEstimate(policyWeights + FLOAT * trainable, sharedReference ? 0 : referenceWeights, referenceCache,
+                FLOAT * trainable, 2 * FLOAT * trainable, policyActivations, referenceActivations, runtime);
+    }
+
     /** The sum of the parts. */
     public long total() {
         return policyWeights + referenceWeights + referenceCache + gradients + optimizerState + activations() + runtime;

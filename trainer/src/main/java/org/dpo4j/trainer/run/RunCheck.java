@@ -1,5 +1,7 @@
 package org.dpo4j.trainer.run;
 
+import org.dpo4j.trainer.lora.LoraSpec;
+import org.dpo4j.trainer.lora.LoraWeights;
 import java.nio.file.Path;
 import org.dpo4j.losses.LossRequirements;
 import org.dpo4j.losses.PreferenceLoss;
@@ -29,6 +31,8 @@ import org.dpo4j.trainer.tokenizer.TextTokenizer;
  * @param vocabSize      the tokenizer's vocabulary size
  * @param data           what the data pipeline did
  * @param memory         the estimated peak memory at the configured batch
+ * @param lora           the LoRA adapters training would build, or null for full fine-tuning
+ * @param trainable      the scalars training updates (all the policy's, or the adapters')
  */
 public record RunCheck(
         ModelArchitecture policy,
@@ -38,7 +42,9 @@ public record RunCheck(
         MemoryEstimate.ReferenceMode referenceMode,
         int vocabSize,
         DataReport data,
-        MemoryEstimate memory) {
+        MemoryEstimate memory,
+        LoraSpec lora,
+        long trainable) {
 
     /**
      * @throws UserInputException (one line) at the first problem, as training would report it
@@ -59,9 +65,12 @@ public record RunCheck(
                 policy = HfModelLoader.check(policyFolder, maxLength);
                 policySource = policyFolder.toString();
             }
+            Path adapter = config.model().adapter() == null ? null : Path.of(config.model().adapter());
+            LoraSpec lora = LoraWeights.plan(policy, config.lora(), adapter);
             Path referenceFolder = ModelFolders.resolve(config.reference().path(), "reference.path");
             ModelArchitecture reference = policy;
-            String referenceSource = "a frozen copy of the initial policy";
+            String referenceSource = lora == null ? "a frozen copy of the initial policy"
+                    : "the policy's base weights with the LoRA adapters off (no copy)";
             if (referenceFolder != null) {
                 RunModels.checkReferenceTokenizer(config.reference().path(), referenceFolder, policyFolder, tokenizer);
                 reference = HfModelLoader.check(referenceFolder, maxLength);
@@ -74,8 +83,13 @@ public record RunCheck(
             MemoryEstimate memory = MemoryEstimate.of(policy, reference, mode, loss.requirements().referenceDistribution(),
                     config.train().batchSize(), maxLength,
                     data.train().size() + (long) data.eval().size());
+            long trainable = policy.parameterCount();
+            if (lora != null) {
+                trainable = LoraWeights.trainableParameters(policy, lora);
+                memory = memory.withAdapters(trainable, referenceFolder == null);
+            }
             return new RunCheck(policy, policySource, reference, referenceSource, mode, tokenizer.vocabSize(),
-                    data.report(), memory);
+                    data.report(), memory, lora, trainable);
         }
     }
 
