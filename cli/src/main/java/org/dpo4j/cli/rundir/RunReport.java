@@ -3,6 +3,7 @@ package org.dpo4j.cli.rundir;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
+import org.dpo4j.trainer.lora.PeftAdapterFolder;
 import org.dpo4j.trainer.metrics.MetricsRecord;
 import org.dpo4j.trainer.run.TrainingSummary;
 
@@ -32,8 +33,9 @@ public final class RunReport {
             }
         }
         if (summary.finalModel() != null) {
-            out.println("trained model (a Hugging Face folder): " + dir.display() + "/"
-                    + dir.path().relativize(summary.finalModel()));
+            boolean adapter = PeftAdapterFolder.isAdapterFolder(summary.finalModel());
+            out.println((adapter ? "trained LoRA adapter (a PEFT adapter folder): " : "trained model (a Hugging Face folder): ")
+                    + dir.display() + "/" + dir.path().relativize(summary.finalModel()));
         }
         if (plots != null) {
             out.println(plots);
