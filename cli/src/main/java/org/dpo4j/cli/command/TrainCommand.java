@@ -18,6 +18,7 @@ import org.dpo4j.cli.rundir.RunDirectory;
 import org.dpo4j.cli.rundir.RunPlots;
 import org.dpo4j.cli.rundir.RunReport;
 import org.dpo4j.cli.rundir.TrainingTarget;
+import org.dpo4j.trainer.common.Devices;
 import org.dpo4j.trainer.common.IoErrors;
 import org.dpo4j.trainer.common.UserInputException;
 import org.dpo4j.trainer.config.RunConfig;
@@ -124,6 +125,8 @@ public final class TrainCommand implements Callable<Integer> {
             return SmokeCheck.run(run, env, out, spec.commandLine().getErr());
         }
 
+        // a missing GPU is a one-line refusal before any run directory exists
+        Devices.resolve(run.train().device());
         TrainingTarget target = TrainingTarget.open(run, resume, env.workDir(), env.clock());
         RunDirectory dir = target.dir();
         ResumePoint from = target.from();

@@ -99,6 +99,7 @@ public final class ValidateCommand implements Callable<Integer> {
         }
 
         RunCheck check = RunCheck.of(run);
+        out.println("device: " + check.device() + " (train.device: " + run.train().device() + ")");
         out.println("policy: " + describe(check.policySource(), check.policy()) + "; tokenizer: "
                 + String.format(Locale.ROOT, "%,d", check.vocabSize()) + " ids");
         out.println("reference: " + switch (check.referenceMode()) {

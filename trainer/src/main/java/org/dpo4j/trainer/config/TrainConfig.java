@@ -46,7 +46,7 @@ public record TrainConfig(
     public static final List<String> NAN_POLICIES = ConfigChoice.configNames(NanPolicy.class);
 
     /** The values {@code device} allows, as a regular expression. */
-    public static final String DEVICE_PATTERN = "auto|cpu|gpu(:\\d+)?";
+    public static final String DEVICE_PATTERN = org.dpo4j.trainer.common.DeviceSpec.PATTERN;
 
     public TrainConfig {
         Check.atLeast("batch_size", batchSize, 1);

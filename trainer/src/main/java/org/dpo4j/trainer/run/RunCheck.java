@@ -1,9 +1,11 @@
 package org.dpo4j.trainer.run;
 
+import ai.djl.Device;
 import java.nio.file.Path;
 import org.dpo4j.losses.LossRequirements;
 import org.dpo4j.losses.PreferenceLoss;
 import org.dpo4j.trainer.checkpoint.HfModelLoader;
+import org.dpo4j.trainer.common.Devices;
 import org.dpo4j.trainer.common.DjlEnvironment;
 import org.dpo4j.trainer.common.UserInputException;
 import org.dpo4j.trainer.config.RunConfig;
@@ -19,7 +21,8 @@ import org.dpo4j.trainer.tokenizer.TextTokenizer;
  * Everything {@link DpoTrainer} checks before its first step, without loading weights or
  * training: for {@code dpo4j validate} and {@code train --smoke}. The model folders' {@code config.json}, tokenizer and
  * safetensors headers (every parameter present, with its shape); the reference against the
- * policy; every data record read, rendered and tokenized as training does; the loss built.
+ * policy; every data record read, rendered and tokenized as training does; the loss built;
+ * {@code train.device} against the GPUs the engine sees.
  *
  * @param policy         the policy's architecture
  * @param policySource   where it comes from, e.g. {@code llama preset tiny} or a folder
@@ -29,6 +32,7 @@ import org.dpo4j.trainer.tokenizer.TextTokenizer;
  * @param vocabSize      the tokenizer's vocabulary size
  * @param data           what the data pipeline did
  * @param memory         the estimated peak memory at the configured batch
+ * @param device         the device {@code train.device} resolves to
  */
 public record RunCheck(
         ModelArchitecture policy,
@@ -38,7 +42,8 @@ public record RunCheck(
         MemoryEstimate.ReferenceMode referenceMode,
         int vocabSize,
         DataReport data,
-        MemoryEstimate memory) {
+        MemoryEstimate memory,
+        Device device) {
 
     /**
      * @throws UserInputException (one line) at the first problem, as training would report it
@@ -46,6 +51,7 @@ public record RunCheck(
      */
     public static RunCheck of(RunConfig config) {
         DjlEnvironment.configure();
+        Device device = Devices.resolve(config.train().device());
         int maxLength = config.data().maxLength();
         Path policyFolder = ModelFolders.resolve(config.model().path(), "model.path");
         try (TextTokenizer tokenizer = RunModels.tokenizer(policyFolder)) {
@@ -75,7 +81,7 @@ public record RunCheck(
                     config.train().batchSize(), maxLength,
                     data.train().size() + (long) data.eval().size());
             return new RunCheck(policy, policySource, reference, referenceSource, mode, tokenizer.vocabSize(),
-                    data.report(), memory);
+                    data.report(), memory, device);
         }
     }
 
