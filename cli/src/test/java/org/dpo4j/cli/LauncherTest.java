@@ -140,4 +140,19 @@ public class LauncherTest {
         Run r = launch(Map.of("DPO4J_JAVA_OPTS", "-Xmx3g -Dx=1"), "train");
         assertTrue(r.out().startsWith("java -Xmn64m -Xmx3g -Dx=1 -jar " + jar.toRealPath() + " train"), r.out());
     }
+
+    @Test
+    void openMpThreadsWaitPassivelyUnlessTheUserChose() throws Exception {
+        script(tmp.resolve("bin/java"), "echo \"wait=${OMP_WAIT_POLICY:-unset}\"\n");
+        Run r = launchWithout("OMP_WAIT_POLICY", "train");
+        assertEquals("wait=PASSIVE", r.out().strip());
+        r = launch(Map.of("OMP_WAIT_POLICY", "ACTIVE"), "train");
+        assertEquals("wait=ACTIVE", r.out().strip());
+    }
+
+    private Run launchWithout(String variable, String... args) throws Exception {
+        String saved = System.getenv(variable);
+        // the test JVM may itself run with the variable set: the launcher must see it unset
+        return saved == null ? launch(Map.of(), args) : launch(Map.of(variable, ""), args);
+    }
 }

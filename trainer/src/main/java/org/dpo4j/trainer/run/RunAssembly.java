@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.function.Consumer;
 import org.dpo4j.losses.PreferenceLoss;
 import org.dpo4j.trainer.common.Devices;
+import org.dpo4j.trainer.common.EngineThreads;
 import org.dpo4j.trainer.config.OptimConfig;
 import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.config.ScheduleConfig;
@@ -53,6 +54,7 @@ public final class RunAssembly implements AutoCloseable {
     public static RunAssembly open(RunConfig config, int padId, Consumer<String> notes) {
         PreferenceLoss loss = config.loss().create();
         Device device = Devices.resolve(config.train().device());
+        EngineThreads.apply(config.train().threads());
         return new RunAssembly(config, padId, notes, loss, NDManager.newBaseManager(device));
     }
 
