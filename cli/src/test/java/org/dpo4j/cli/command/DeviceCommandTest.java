@@ -68,6 +68,27 @@ public class DeviceCommandTest {
     }
 
     @Test
+    void fp16IsRefusedWithoutAGpuAndBf16Always() {
+        TestSupport.Result r = run("train", "--set", "train.precision=fp16", "--output-dir", "runs/x");
+        assertEquals(2, r.code(), r.err());
+        TestSupport.assertOneLine(r.err());
+        assertTrue(r.err().contains("train.precision: fp16 needs a GPU"), r.err());
+        assertFalse(Files.exists(work.resolve("runs")), "no run directory");
+
+        r = run("validate", "--set", "train.precision=fp16");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("train.precision: fp16 needs a GPU"), r.err());
+
+        r = run("validate", "--set", "train.precision=bf16");
+        assertEquals(2, r.code(), r.err());
+        TestSupport.assertOneLine(r.err());
+        assertTrue(r.err().contains("bf16 is not supported: DJL"), r.err());
+
+        r = run("train", "--set", "train.precision=auto", "--output-dir", "runs/y", "--max-steps", "1");
+        assertEquals(0, r.code(), "auto is fp32 on the CPU: " + r.err());
+    }
+
+    @Test
     void generateChecksItsDevice() {
         TestSupport.Result r = run("generate", "--model", "missing", "--prompt", "hi", "--device", "gpu:0");
         assertEquals(2, r.code(), r.err());

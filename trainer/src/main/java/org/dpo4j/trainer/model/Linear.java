@@ -39,7 +39,8 @@ public record Linear(NDArray weight, NDArray bias, Layout layout) {
 
     /** @return (..., out) */
     public NDArray apply(NDArray x) {
-        NDArray y = layout == Layout.OUT_IN ? x.matMul(weight.transpose()) : x.matMul(weight);
+        // the product in the precision in force (train.precision), its result float32
+        NDArray y = Autocast.current().matMul(x, layout == Layout.OUT_IN ? weight.transpose() : weight);
         return bias == null ? y : y.add(bias);
     }
 }

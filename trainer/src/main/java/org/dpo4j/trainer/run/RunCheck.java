@@ -52,6 +52,7 @@ public record RunCheck(
     public static RunCheck of(RunConfig config) {
         DjlEnvironment.configure();
         Device device = Devices.resolve(config.train().device());
+        StepPrecision.of(config.train().precision(), device);
         int maxLength = config.data().maxLength();
         Path policyFolder = ModelFolders.resolve(config.model().path(), "model.path");
         try (TextTokenizer tokenizer = RunModels.tokenizer(policyFolder)) {
