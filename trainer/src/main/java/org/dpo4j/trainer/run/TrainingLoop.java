@@ -112,6 +112,10 @@ public final class TrainingLoop {
         tokensSeen = state.tokensSeen();
         window.restore(state.logWindow());
         parts.sampler().seek(state.data());
+        // an fp16 run goes on with its scale; one resumed from a float32 checkpoint starts afresh
+        if (state.lossScaler() != null) {
+            parts.precision().scaler().ifPresent(s -> s.restore(state.lossScaler()));
+        }
     }
 
     /** Steps whose update {@code skip_step} discarded. */
@@ -287,7 +291,7 @@ public final class TrainingLoop {
 
     private Path checkpoint(MetricsLog log, TrainingListener listener) {
         TrainerState state = safeguards.run().stateAt(stepsDone, skippedSteps, parts.sampler().position(),
-                tokensSeen, window.sums(), log.size());
+                tokensSeen, window.sums(), log.size(), parts.precision().scaler().map(LossScaler::state).orElse(null));
         Path folder = safeguards.checkpoints().write(state);
         listener.onCheckpoint(stepsDone, folder);
         return folder;
