@@ -155,4 +155,28 @@ public class LauncherTest {
         // the test JVM may itself run with the variable set: the launcher must see it unset
         return saved == null ? launch(Map.of(), args) : launch(Map.of(variable, ""), args);
     }
+
+    @Test
+    void theGpuBuildLeavesTheCpuNativesOutAndSwitchingRebuilds() throws Exception {
+        Run r = launch(Map.of(), "--gpu", "train", "--set", "train.device=gpu");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("mvn -B -q -DskipTests -Dgpu install in " + root.toRealPath(), mvnCalls().strip(),
+                "a CPU jar is rebuilt as the GPU build");
+        assertEquals("java -Xmn64m -jar " + jar.toRealPath() + " train --set train.device=gpu cwd=" + user.toRealPath(),
+                r.out().strip(), "--gpu is the launcher's, not passed on");
+        assertEquals("gpu", Files.readString(root.resolve("cli/target/dpo4j.torch")).strip());
+
+        Files.delete(mvnLog);
+        launch(Map.of("DPO4J_TORCH", "gpu"), "train");
+        assertEquals("", mvnCalls(), "DPO4J_TORCH=gpu: the GPU jar is up to date");
+
+        launch(Map.of(), "train");
+        assertEquals("mvn -B -q -DskipTests install in " + root.toRealPath(), mvnCalls().strip(),
+                "back to the CPU build");
+        assertEquals("cpu", Files.readString(root.resolve("cli/target/dpo4j.torch")).strip());
+
+        r = launch(Map.of("DPO4J_TORCH", "cuda"), "train");
+        assertEquals(2, r.code());
+        assertEquals("dpo4j: DPO4J_TORCH must be cpu or gpu, got 'cuda'", r.err().strip());
+    }
 }
