@@ -1,9 +1,12 @@
 package org.dpo4j.cli;
 
 import org.dpo4j.cli.command.VersionProvider;
+import org.dpo4j.trainer.common.EngineThreads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** {@code dpo4j}: the root command; it only holds the subcommands, help and version. */
@@ -36,6 +39,20 @@ public final class RootCommand implements Runnable {
 
     @Spec
     CommandSpec spec;
+
+    /**
+     * {@code --threads N} on every command (inherited): the engine's CPU threads, before it
+     * starts; beats {@code train.threads}.
+     */
+    @Option(names = "--threads", paramLabel = "N", scope = ScopeType.INHERIT,
+            description = "CPU (OpenMP) threads of the engine; beats train.threads (default: OMP_NUM_THREADS,"
+                    + " else every core).")
+    void threads(int n) {
+        if (n < 1) {
+            throw new ParameterException(spec.commandLine(), "--threads: must be >= 1, got " + n);
+        }
+        EngineThreads.fromCommandLine(n);
+    }
 
     @Override
     public void run() {

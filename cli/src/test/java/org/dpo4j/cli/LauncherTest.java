@@ -140,4 +140,43 @@ public class LauncherTest {
         Run r = launch(Map.of("DPO4J_JAVA_OPTS", "-Xmx3g -Dx=1"), "train");
         assertTrue(r.out().startsWith("java -Xmn64m -Xmx3g -Dx=1 -jar " + jar.toRealPath() + " train"), r.out());
     }
+
+    @Test
+    void openMpThreadsWaitPassivelyUnlessTheUserChose() throws Exception {
+        script(tmp.resolve("bin/java"), "echo \"wait=${OMP_WAIT_POLICY:-unset}\"\n");
+        Run r = launchWithout("OMP_WAIT_POLICY", "train");
+        assertEquals("wait=PASSIVE", r.out().strip());
+        r = launch(Map.of("OMP_WAIT_POLICY", "ACTIVE"), "train");
+        assertEquals("wait=ACTIVE", r.out().strip());
+    }
+
+    private Run launchWithout(String variable, String... args) throws Exception {
+        String saved = System.getenv(variable);
+        // the test JVM may itself run with the variable set: the launcher must see it unset
+        return saved == null ? launch(Map.of(), args) : launch(Map.of(variable, ""), args);
+    }
+
+    @Test
+    void theGpuBuildLeavesTheCpuNativesOutAndSwitchingRebuilds() throws Exception {
+        Run r = launch(Map.of(), "--gpu", "train", "--set", "train.device=gpu");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("mvn -B -q -DskipTests -Dgpu install in " + root.toRealPath(), mvnCalls().strip(),
+                "a CPU jar is rebuilt as the GPU build");
+        assertEquals("java -Xmn64m -jar " + jar.toRealPath() + " train --set train.device=gpu cwd=" + user.toRealPath(),
+                r.out().strip(), "--gpu is the launcher's, not passed on");
+        assertEquals("gpu", Files.readString(root.resolve("cli/target/dpo4j.torch")).strip());
+
+        Files.delete(mvnLog);
+        launch(Map.of("DPO4J_TORCH", "gpu"), "train");
+        assertEquals("", mvnCalls(), "DPO4J_TORCH=gpu: the GPU jar is up to date");
+
+        launch(Map.of(), "train");
+        assertEquals("mvn -B -q -DskipTests install in " + root.toRealPath(), mvnCalls().strip(),
+                "back to the CPU build");
+        assertEquals("cpu", Files.readString(root.resolve("cli/target/dpo4j.torch")).strip());
+
+        r = launch(Map.of("DPO4J_TORCH", "cuda"), "train");
+        assertEquals(2, r.code());
+        assertEquals("dpo4j: DPO4J_TORCH must be cpu or gpu, got 'cuda'", r.err().strip());
+    }
 }

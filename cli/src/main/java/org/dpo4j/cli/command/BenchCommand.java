@@ -19,6 +19,7 @@ import org.dpo4j.trainer.bench.BenchResult;
 import org.dpo4j.trainer.bench.BenchSettings;
 import org.dpo4j.trainer.bench.Benchmark;
 import org.dpo4j.trainer.checkpoint.AtomicFiles;
+import org.dpo4j.trainer.common.EngineThreads;
 import org.dpo4j.trainer.common.UserInputException;
 import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.model.registry.ModelPresets;
@@ -99,11 +100,6 @@ public final class BenchCommand implements Callable<Integer> {
                     + " computed before timing); sets reference.precompute (default: live).")
     String reference;
 
-    @Option(names = "--threads", paramLabel = "N",
-            description = "libtorch intra-op threads (default: ai.djl.pytorch.num_threads, else OMP_NUM_THREADS,"
-                    + " else one per core).")
-    Integer threads;
-
     @Option(names = "--matmul-size", paramLabel = "N", defaultValue = "2048",
             description = "n of the n x n fp32 matmul that measures the peak (default: ${DEFAULT-VALUE}).")
     int matmulSize;
@@ -131,9 +127,8 @@ public final class BenchCommand implements Callable<Integer> {
         atLeast("--warmup", warmup, 0);
         atLeast("--seq-len", seqLen, 2);
         atLeast("--matmul-size", matmulSize, 1);
-        if (threads != null) {
-            atLeast("--threads", threads, 1);
-        }
+        // --threads is every command's (RootCommand); null: train.threads, else the engine's default
+        Integer threads = EngineThreads.choose(null);
         if (reference != null && !reference.equals("live") && !reference.equals("precomputed")) {
             throw new ParameterException(spec.commandLine(),
                     "--reference: '" + reference + "' is not one of [live, precomputed]");

@@ -115,6 +115,10 @@ public final class GenerateCommand implements Callable<Integer> {
                     + " finish_reason (stop or length), logp, and with --reference ref_logp and kl.")
     Path output;
 
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto",
+            description = "auto (the first GPU when the engine sees one), cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
+    String device;
+
     private final CliEnvironment env;
 
     public GenerateCommand(CliEnvironment env) {
@@ -142,7 +146,7 @@ public final class GenerateCommand implements Callable<Integer> {
         ModelGeneration.Request request = new ModelGeneration.Request(
                 absolute(model), absolute(reference), chatTemplate, options, numSamples, absolute(adapter));
         List<ModelGeneration.PromptSamples> results = new ArrayList<>();
-        try (ModelGeneration generation = ModelGeneration.open(request, line -> {
+        try (ModelGeneration generation = ModelGeneration.open(request, device, line -> {
             err.println(line);
             err.flush();
         })) {

@@ -18,11 +18,13 @@ import org.dpo4j.cli.rundir.RunDirectory;
 import org.dpo4j.cli.rundir.RunPlots;
 import org.dpo4j.cli.rundir.RunReport;
 import org.dpo4j.cli.rundir.TrainingTarget;
+import org.dpo4j.trainer.common.Devices;
 import org.dpo4j.trainer.common.IoErrors;
 import org.dpo4j.trainer.common.UserInputException;
 import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.run.ResumePoint;
 import org.dpo4j.trainer.run.RunOptions;
+import org.dpo4j.trainer.run.StepPrecision;
 import org.dpo4j.trainer.run.StopSignal;
 import org.dpo4j.trainer.run.TrainingInterruptedException;
 import org.dpo4j.trainer.run.TrainingSummary;
@@ -124,6 +126,8 @@ public final class TrainCommand implements Callable<Integer> {
             return SmokeCheck.run(run, env, out, spec.commandLine().getErr());
         }
 
+        // a missing GPU (or fp16 without one) is a one-line refusal before any run directory exists
+        StepPrecision.of(run.train().precision(), Devices.resolve(run.train().device()));
         TrainingTarget target = TrainingTarget.open(run, resume, env.workDir(), env.clock());
         RunDirectory dir = target.dir();
         ResumePoint from = target.from();

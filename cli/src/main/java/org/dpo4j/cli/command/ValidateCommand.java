@@ -99,6 +99,7 @@ public final class ValidateCommand implements Callable<Integer> {
         }
 
         RunCheck check = RunCheck.of(run);
+        out.println("device: " + check.device() + " (train.device: " + run.train().device() + ")");
         out.println("policy: " + describe(check.policySource(), check.policy()) + "; tokenizer: "
                 + String.format(Locale.ROOT, "%,d", check.vocabSize()) + " ids");
         out.printf(Locale.ROOT, "trainable: %,d of %,d parameters (%.3f%%)%s%n", check.trainable(),

@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  * {@code java} binary and class path as this process, main class {@code mainClass} (the program's {@code Main}), working directory
  * the sweep's (relative paths in configs resolve alike), and this JVM's {@code -X}/{@code -XX:}
  * options (heap size, GC). The run's CPU threads are given as {@code OMP_NUM_THREADS},
- * {@code -Dai.djl.pytorch.num_threads} and one inter-op thread. Its standard output and error go
+ * {@code -Dai.djl.pytorch.num_threads} and one inter-op thread, and waiting OpenMP threads sleep
+ * ({@code OMP_WAIT_POLICY=PASSIVE} unless set). Its standard output and error go
  * to {@code RUN_DIR/train.log}.
  *
  * <p>Children share the sweep's process group, so Ctrl-C on a terminal reaches them directly
@@ -44,6 +45,9 @@ public final class ChildProcessRunner implements SweepRunner {
                 .directory(workDir.toFile())
                 .redirectErrorStream(true);
         builder.environment().put("OMP_NUM_THREADS", Integer.toString(task.threads()));
+        // runs share the cores: OpenMP threads that spin while they wait slow each other down
+        // (docs/performance.md, busy machines); a policy the user set is kept
+        builder.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
         Process process = builder.start();
         live.add(process);
         try (RunLog log = new RunLog(task.runDir());

@@ -79,7 +79,7 @@ public class ConfigLoaderTest {
                 error(null, "loss.bta=1"));
         assertEquals("config error: unknown key train.max_step; did you mean train.max_steps? (allowed: batch_size,"
                         + " gradient_accumulation_steps, max_steps, epochs, group_by_length, seed, device, log_every, nan_policy,"
-                        + " share_prompts) (from --set train.max_step=3)",
+                        + " share_prompts, threads, precision) (from --set train.max_step=3)",
                 error(null, "train.max_step=3"));
     }
 

@@ -28,6 +28,12 @@ import org.dpo4j.trainer.common.ConfigValueException;
  *                                  rows when that computes fewer positions
  *                                  ({@link org.dpo4j.trainer.model.SharedPromptLayout}); the
  *                                  results equal the row-wise ones up to float32 rounding
+ * @param threads                   the engine's intra-op (OpenMP) threads, or null for the
+ *                                  engine's default ({@code OMP_NUM_THREADS}, else every
+ *                                  processor); {@code --threads} wins over it
+ * @param precision                 the matrix products' float type ({@link Precision}):
+ *                                  {@code fp32}, {@code fp16}, {@code auto} (fp16 on a GPU only);
+ *                                  {@code bf16} is refused (DJL has no bfloat16)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record TrainConfig(
@@ -40,13 +46,18 @@ public record TrainConfig(
         String device,
         Integer logEvery,
         NanPolicy nanPolicy,
-        Boolean sharePrompts) {
+        Boolean sharePrompts,
+        Integer threads,
+        Precision precision) {
+
+    /** The values {@code precision} names (bf16 among them, refused). */
+    public static final List<String> PRECISIONS = ConfigChoice.configNames(Precision.class);
 
     /** The values {@code nan_policy} allows. */
     public static final List<String> NAN_POLICIES = ConfigChoice.configNames(NanPolicy.class);
 
     /** The values {@code device} allows, as a regular expression. */
-    public static final String DEVICE_PATTERN = "auto|cpu|gpu(:\\d+)?";
+    public static final String DEVICE_PATTERN = org.dpo4j.trainer.common.DeviceSpec.PATTERN;
 
     public TrainConfig {
         Check.atLeast("batch_size", batchSize, 1);
@@ -76,6 +87,26 @@ public record TrainConfig(
         Check.atLeast("log_every", logEvery, 1);
         Check.required("nan_policy", nanPolicy);
         Check.required("share_prompts", sharePrompts);
+        if (threads != null) {
+            Check.atLeast("threads", threads, 1);
+        }
+        Check.required("precision", precision);
+        if (precision == Precision.BF16) {
+            throw new ConfigValueException("precision", "bf16 is not supported: DJL " + DJL_VERSION
+                    + "'s PyTorch engine has no bfloat16 tensors (creating one ends the JVM); use fp16 or fp32"
+                    + " (bf16 checkpoints still load, as float32)");
+        }
+    }
+
+    /** The DJL version whose engine lacks bfloat16, for the refusal. */
+    private static final String DJL_VERSION = "0.35.1";
+
+    /** The loop with the engine's default threads, in float32. */
+    public TrainConfig(Integer batchSize, Integer gradientAccumulationSteps, Integer maxSteps, Integer epochs,
+            Boolean groupByLength, Long seed, String device, Integer logEvery, NanPolicy nanPolicy,
+            Boolean sharePrompts) {
+        this(batchSize, gradientAccumulationSteps, maxSteps, epochs, groupByLength, seed, device, logEvery, nanPolicy,
+                sharePrompts, null, Precision.FP32);
     }
 
     /** The loop with shared prompts. */

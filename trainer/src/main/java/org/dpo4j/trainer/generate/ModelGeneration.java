@@ -26,6 +26,7 @@ import org.dpo4j.losses.SequenceStats;
 import org.dpo4j.trainer.checkpoint.AtomicFiles;
 import org.dpo4j.trainer.checkpoint.HfModelLoader;
 import org.dpo4j.trainer.checkpoint.LoadedModel;
+import org.dpo4j.trainer.common.Devices;
 import org.dpo4j.trainer.common.DjlEnvironment;
 import org.dpo4j.trainer.common.JsonFiles;
 import org.dpo4j.trainer.common.UserInputException;
@@ -143,11 +144,22 @@ public final class ModelGeneration implements AutoCloseable {
      * @throws UserInputException when a folder is unusable or the two models do not share a tokenizer
      */
     public static ModelGeneration open(Request request, Consumer<String> warnings) {
+        return open(request, "auto", warnings);
+    }
+
+    /**
+     * As {@link #open(Request, Consumer)}, on {@code device} ({@code auto}, {@code cpu},
+     * {@code gpu}, {@code gpu:N}): models, cache and every array of the draws live there.
+     *
+     * @throws UserInputException also when the device is not available
+     */
+    public static ModelGeneration open(Request request, String device, Consumer<String> warnings) {
         DjlEnvironment.configure();
+        Device on = Devices.resolve("--device", device);
         Path folder = ModelFolders.resolve(request.model(), "--model");
         Path referenceFolder = ModelFolders.resolve(request.reference(), "--reference");
         HfTokenizer tokenizer = HfTokenizer.load(folder);
-        NDManager manager = NDManager.newBaseManager(Device.cpu());
+        NDManager manager = NDManager.newBaseManager(on);
         try {
             CausalLm policy = load(folder, "--model", manager, warnings);
             CausalLm reference = null;

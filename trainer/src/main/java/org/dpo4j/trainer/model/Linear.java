@@ -46,7 +46,8 @@ public record Linear(NDArray weight, NDArray bias, Layout layout, LinearAdapter 
 
     /** @return (..., out): Wx + b, plus the adapter's delta(x) added last (PEFT's order) */
     public NDArray apply(NDArray x) {
-        NDArray y = layout == Layout.OUT_IN ? x.matMul(weight.transpose()) : x.matMul(weight);
+        // the product in the precision in force (train.precision), its result float32
+        NDArray y = Autocast.current().matMul(x, layout == Layout.OUT_IN ? weight.transpose() : weight);
         y = bias == null ? y : y.add(bias);
         return adapter == null ? y : y.add(adapter.delta(x));
     }

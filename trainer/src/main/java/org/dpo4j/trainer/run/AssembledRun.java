@@ -23,6 +23,7 @@ import org.dpo4j.trainer.scoring.PreferenceScorer;
  * @param scorer    the policy's and reference's scores of a batch, and its loss
  * @param optimizer AdamW over the policy's parameters, or null when nothing is trained
  * @param schedule  the learning rate of each step, or null when nothing is trained
+ * @param precision the training step's precision ({@code train.precision} on the run's device)
  */
 public record AssembledRun(
         NDManager manager,
@@ -33,7 +34,8 @@ public record AssembledRun(
         ReferenceSetup reference,
         PreferenceScorer scorer,
         AdamW optimizer,
-        LearningRateSchedule schedule) {
+        LearningRateSchedule schedule,
+        StepPrecision precision) {
 
     /**
      * What a {@link TrainingLoop} needs of this run: its scorer, batcher, optimizer over the
@@ -44,6 +46,6 @@ public record AssembledRun(
      */
     public TrainingLoop.Parts loopParts(PairSampler sampler, Evaluator evaluator) {
         return new TrainingLoop.Parts(scorer, batcher, sampler, optimizer,
-                models.policy().weights().trainable().tensors(), schedule, evaluator, manager);
+                models.policy().weights().trainable().tensors(), schedule, evaluator, manager, precision);
     }
 }

@@ -27,10 +27,12 @@ public record ConfigFingerprint(ObjectNode tree, String sha256) {
     /**
      * Key paths a resumed run may change: the run may grow, may write elsewhere, and may compute
      * its batches with or without shared prompts (the same values up to float32 rounding; leaving
-     * it out also lets checkpoints written before the key existed resume).
+     * it out also lets checkpoints written before the key existed resume). Likewise how the step
+     * computes: threads, device and precision (an fp16 run resumes its loss scale from the
+     * checkpoint; one resumed from a float32 checkpoint starts at the initial scale).
      */
     static final List<String> MAY_CHANGE = List.of("train.max_steps", "train.epochs", "output.dir",
-            "train.share_prompts");
+            "train.share_prompts", "train.threads", "train.device", "train.precision");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.function.Consumer;
 import org.dpo4j.losses.PreferenceLoss;
 import org.dpo4j.trainer.common.Devices;
+import org.dpo4j.trainer.common.EngineThreads;
 import org.dpo4j.trainer.config.OptimConfig;
 import org.dpo4j.trainer.config.RunConfig;
 import org.dpo4j.trainer.config.ScheduleConfig;
@@ -34,10 +35,13 @@ public final class RunAssembly implements AutoCloseable {
     private final Consumer<String> notes;
     private final PreferenceLoss loss;
     private final NDManager manager;
+    private final StepPrecision precision;
     private RunModels models;
 
-    private RunAssembly(RunConfig config, int padId, Consumer<String> notes, PreferenceLoss loss, NDManager manager) {
+    private RunAssembly(RunConfig config, int padId, Consumer<String> notes, PreferenceLoss loss, NDManager manager,
+            StepPrecision precision) {
         this.config = config;
+        this.precision = precision;
         this.padId = padId;
         this.notes = notes;
         this.loss = loss;
@@ -53,7 +57,9 @@ public final class RunAssembly implements AutoCloseable {
     public static RunAssembly open(RunConfig config, int padId, Consumer<String> notes) {
         PreferenceLoss loss = config.loss().create();
         Device device = Devices.resolve(config.train().device());
-        return new RunAssembly(config, padId, notes, loss, NDManager.newBaseManager(device));
+        StepPrecision precision = StepPrecision.of(config.train().precision(), device);
+        EngineThreads.apply(config.train().threads());
+        return new RunAssembly(config, padId, notes, loss, NDManager.newBaseManager(device), precision);
     }
 
     /** The run's loss (made first: whether a caller needs a reference model depends on it). */
@@ -104,7 +110,8 @@ public final class RunAssembly implements AutoCloseable {
             optimizer = new AdamW(weights.trainable().tensors(), manager, optim.beta1(), optim.beta2(), optim.eps(), optim.weightDecay());
             schedule = LearningRateSchedule.of(s.type(), optim.lr(), s.warmupSteps(), s.warmupRatio(), steps);
         }
-        return new AssembledRun(manager, models, loss, batcher, forward, reference, scorer, optimizer, schedule);
+        return new AssembledRun(manager, models, loss, batcher, forward, reference, scorer, optimizer, schedule,
+                precision);
     }
 
     /**

@@ -1,11 +1,13 @@
 package org.dpo4j.trainer.run;
 
+import ai.djl.Device;
 import org.dpo4j.trainer.lora.LoraSpec;
 import org.dpo4j.trainer.lora.LoraWeights;
 import java.nio.file.Path;
 import org.dpo4j.losses.LossRequirements;
 import org.dpo4j.losses.PreferenceLoss;
 import org.dpo4j.trainer.checkpoint.HfModelLoader;
+import org.dpo4j.trainer.common.Devices;
 import org.dpo4j.trainer.common.DjlEnvironment;
 import org.dpo4j.trainer.common.UserInputException;
 import org.dpo4j.trainer.config.RunConfig;
@@ -21,7 +23,8 @@ import org.dpo4j.trainer.tokenizer.TextTokenizer;
  * Everything {@link DpoTrainer} checks before its first step, without loading weights or
  * training: for {@code dpo4j validate} and {@code train --smoke}. The model folders' {@code config.json}, tokenizer and
  * safetensors headers (every parameter present, with its shape); the reference against the
- * policy; every data record read, rendered and tokenized as training does; the loss built.
+ * policy; every data record read, rendered and tokenized as training does; the loss built;
+ * {@code train.device} against the GPUs the engine sees.
  *
  * @param policy         the policy's architecture
  * @param policySource   where it comes from, e.g. {@code llama preset tiny} or a folder
@@ -33,6 +36,7 @@ import org.dpo4j.trainer.tokenizer.TextTokenizer;
  * @param memory         the estimated peak memory at the configured batch
  * @param lora           the LoRA adapters training would build, or null for full fine-tuning
  * @param trainable      the scalars training updates (all the policy's, or the adapters')
+ * @param device         the device {@code train.device} resolves to
  */
 public record RunCheck(
         ModelArchitecture policy,
@@ -44,7 +48,8 @@ public record RunCheck(
         DataReport data,
         MemoryEstimate memory,
         LoraSpec lora,
-        long trainable) {
+        long trainable,
+        Device device) {
 
     /**
      * @throws UserInputException (one line) at the first problem, as training would report it
@@ -52,6 +57,8 @@ public record RunCheck(
      */
     public static RunCheck of(RunConfig config) {
         DjlEnvironment.configure();
+        Device device = Devices.resolve(config.train().device());
+        StepPrecision.of(config.train().precision(), device);
         int maxLength = config.data().maxLength();
         Path policyFolder = ModelFolders.resolve(config.model().path(), "model.path");
         try (TextTokenizer tokenizer = RunModels.tokenizer(policyFolder)) {
@@ -89,7 +96,7 @@ public record RunCheck(
                 memory = memory.withAdapters(trainable, referenceFolder == null);
             }
             return new RunCheck(policy, policySource, reference, referenceSource, mode, tokenizer.vocabSize(),
-                    data.report(), memory, lora, trainable);
+                    data.report(), memory, lora, trainable, device);
         }
     }
 

@@ -15,6 +15,7 @@ import org.dpo4j.trainer.common.JsonFiles;
 import org.dpo4j.trainer.common.UserInputException;
 import org.dpo4j.trainer.data.PairSampler;
 import org.dpo4j.trainer.metrics.MetricsWindow;
+import org.dpo4j.trainer.optim.LossScaler;
 
 /**
  * Everything besides tensors that a resumed run needs to go on exactly as the uninterrupted one:
@@ -31,6 +32,7 @@ import org.dpo4j.trainer.metrics.MetricsWindow;
  *   "log_window": {"pairs": 8.0, "sums": {"loss": 5.5, ...}}, an open logging interval
  *   "loss_state": {"running_mean": 0.1, "calls": 9.0},        a stateful loss, else {}
  *   "metrics_bytes": 4096,       length of metrics.jsonl when the checkpoint was written
+ *   "loss_scaler": {"scale": 65536.0, "growth_tracker": 7},   fp16 runs only (GradScaler's state)
  *   "config_sha256": "...", "config": {...}                    the resolved config
  * }
  * </pre>
@@ -47,6 +49,7 @@ import org.dpo4j.trainer.metrics.MetricsWindow;
  * @param lossState    a stateful loss's state, or empty
  * @param metricsBytes bytes of {@code metrics.jsonl} that belong to steps up to {@code step}
  * @param config       the resolved config and its fingerprint
+ * @param lossScaler   the fp16 loss scaler's state, or null when the run does not scale its loss
  */
 record TrainerState(
         int step,
@@ -58,7 +61,8 @@ record TrainerState(
         MetricsWindow.Sums logWindow,
         Map<String, Double> lossState,
         long metricsBytes,
-        ConfigFingerprint config) {
+        ConfigFingerprint config,
+        LossScaler.State lossScaler) {
 
     static final String FORMAT = "dpo4j.trainer_state";
     static final int VERSION = 1;
@@ -81,11 +85,11 @@ record TrainerState(
 
         /** The state after {@code step}, given the loop's counters. */
         TrainerState stateAt(int step, int skippedSteps, PairSampler.Position data, long tokensSeen,
-                MetricsWindow.Sums logWindow, long metricsBytes) {
+                MetricsWindow.Sums logWindow, long metricsBytes, LossScaler.State lossScaler) {
             StatefulLoss stateful = loss.statefulPart().orElse(null);
             Map<String, Double> lossState = stateful == null ? Map.of() : stateful.state();
             return new TrainerState(step, maxSteps, skippedSteps, data, trainPairs, tokensSeen, logWindow, lossState,
-                    metricsBytes, config);
+                    metricsBytes, config, lossScaler);
         }
     }
 
@@ -109,6 +113,11 @@ record TrainerState(
         ObjectNode loss = root.putObject("loss_state");
         lossState.forEach(loss::put);
         root.put("metrics_bytes", metricsBytes);
+        if (lossScaler != null) {
+            root.putObject("loss_scaler")
+                    .put("scale", lossScaler.scale())
+                    .put("growth_tracker", lossScaler.growthTracker());
+        }
         root.put("config_sha256", config.sha256());
         root.set("config", config.tree());
         try {
@@ -155,10 +164,19 @@ record TrainerState(
                     new MetricsWindow.Sums(sums, required(window, "pairs").asDouble()),
                     loss,
                     required(root, "metrics_bytes").asLong(),
-                    fingerprint);
+                    fingerprint,
+                    lossScaler(root.get("loss_scaler")));
         } catch (IllegalArgumentException e) {
             throw new UserInputException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The scaler's state, or null for a run that does not scale its loss (no {@code loss_scaler}). */
+    private static LossScaler.State lossScaler(JsonNode node) {
+        if (node == null) {
+            return null;
+        }
+        return new LossScaler.State(required(node, "scale").asDouble(), required(node, "growth_tracker").asInt());
     }
 
     private static JsonNode required(JsonNode node, String field) {

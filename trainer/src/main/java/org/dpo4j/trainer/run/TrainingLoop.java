@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.IntConsumer;
 import org.dpo4j.losses.Constants;
 import org.dpo4j.trainer.data.Batch;
@@ -22,9 +23,11 @@ import org.dpo4j.trainer.metrics.MetricsRecord;
 import org.dpo4j.trainer.metrics.MetricsWindow;
 import org.dpo4j.trainer.metrics.PhaseClock;
 import org.dpo4j.trainer.metrics.StepPhase;
+import org.dpo4j.trainer.model.Autocast;
 import org.dpo4j.trainer.optim.AdamW;
 import org.dpo4j.trainer.optim.GlobalNormClipper;
 import org.dpo4j.trainer.optim.LearningRateSchedule;
+import org.dpo4j.trainer.optim.LossScaler;
 import org.dpo4j.trainer.scoring.BatchPlan;
 import org.dpo4j.trainer.scoring.Evaluator;
 import org.dpo4j.trainer.scoring.PreferenceScorer;
@@ -57,7 +60,15 @@ public final class TrainingLoop {
             List<NDArray> parameters,
             LearningRateSchedule schedule,
             Evaluator evaluator,
-            NDManager manager) {}
+            NDManager manager,
+            StepPrecision precision) {
+
+        /** The parts of a float32 loop. */
+        public Parts(PreferenceScorer scorer, Batcher batcher, PairSampler sampler, AdamW optimizer,
+                List<NDArray> parameters, LearningRateSchedule schedule, Evaluator evaluator, NDManager manager) {
+            this(scorer, batcher, sampler, optimizer, parameters, schedule, evaluator, manager, new StepPrecision.Fp32());
+        }
+    }
 
     /** The loop's cadence, from the config. */
     public record Cadence(int maxSteps, int accumulationSteps, int logEvery, int evalEvery, double maxGradNorm) {}
@@ -73,6 +84,9 @@ public final class TrainingLoop {
      */
     public record Safeguards(CheckpointWriter checkpoints, int saveEvery, StopSignal stop, boolean skipNonFinite,
             TrainerState.Run run) {}
+
+    /** The loss scale after the step, logged in fp16 runs (GradScaler's {@code get_scale()}). */
+    static final String LOSS_SCALE = "loss_scale";
 
     private final Parts parts;
     private final Cadence cadence;
@@ -98,6 +112,10 @@ public final class TrainingLoop {
         tokensSeen = state.tokensSeen();
         window.restore(state.logWindow());
         parts.sampler().seek(state.data());
+        // an fp16 run goes on with its scale; one resumed from a float32 checkpoint starts afresh
+        if (state.lossScaler() != null) {
+            parts.precision().scaler().ifPresent(s -> s.restore(state.lossScaler()));
+        }
     }
 
     /** Steps whose update {@code skip_step} discarded. */
@@ -158,6 +176,8 @@ public final class TrainingLoop {
             String fault = null;
             // the loss of this step: its schedule (WRPO's α ramp) reads the 0-based optimizer step
             PreferenceScorer scorer = parts.scorer().atStep(stepNumber - 1L);
+            // fp16: backward runs on loss·S, so every gradient is S·g until unscaled below
+            double lossScale = parts.precision().lossScale();
             for (int micro = 0; micro < cadence.accumulationSteps(); micro++) {
                 List<TokenizedPair> pairs = parts.sampler().next();
                 Batch batch = parts.batcher().batch(pairs);
@@ -168,7 +188,8 @@ public final class TrainingLoop {
                 Map<String, Double> scoredMetrics;
                 // the micro-batch's activations are freed before the next one starts; only the
                 // gradients, accumulated in the parameters, carry over
-                try (NDScope microScope = new NDScope()) {
+                try (NDScope microScope = new NDScope();
+                        Autocast.Scope cast = Autocast.enter(parts.precision().matmul())) {
                     microScope.suppressNotUsedWarning();
                     Batch.Tensors tensors = batch.toTensors(parts.manager());
                     clock.lap(StepPhase.DATA);
@@ -177,7 +198,9 @@ public final class TrainingLoop {
                     clock.lap(StepPhase.REFERENCE_FORWARD);
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                         PreferenceScorer.Scored scored = scorer.score(tensors, plan, reference, pairs.size(), clock);
-                        collector.backward(Constants.dividedBy(scored.output().loss(), cadence.accumulationSteps()));
+                        collector.backward(lossScale == 1.0
+                                ? Constants.dividedBy(scored.output().loss(), cadence.accumulationSteps())
+                                : Constants.times(scored.output().loss(), lossScale / cadence.accumulationSteps()));
                         scoredMetrics = scored.metrics();
                         clock.lap(StepPhase.POLICY_BACKWARD);
                     }
@@ -190,7 +213,20 @@ public final class TrainingLoop {
                 metrics.add(scoredMetrics);
                 sizes.add(pairs.size());
             }
-            double norm = fault == null ? GlobalNormClipper.globalNorm(parts.parameters()) : Double.NaN;
+            double scaledNorm = fault == null ? GlobalNormClipper.globalNorm(parts.parameters()) : Double.NaN;
+            Optional<LossScaler> scaler = parts.precision().scaler();
+            if (fault == null && scaler.isPresent() && LossScaler.overflowed(scaledNorm)) {
+                // a float16 overflow, not a fault: GradScaler skips the update and backs off
+                scaler.get().update(true);
+                parts.optimizer().zeroGradients();
+                for (int i = 0; i < metrics.size(); i++) {
+                    window.add(metrics.get(i), sizes.get(i));
+                }
+                return Double.NaN;
+            }
+            // unscaled: S is a power of two, so ‖S·g‖ / S is the norm of g (and 1/S in AdamW's
+            // gradient factor below is GradScaler's unscale_, exact in float32)
+            double norm = scaledNorm / lossScale;
             if (fault == null && !Double.isFinite(norm)) {
                 fault = "the gradient norm is " + nonFinite(norm);
                 failUnlessSkipping(stepNumber, fault);
@@ -203,7 +239,8 @@ public final class TrainingLoop {
             for (int i = 0; i < metrics.size(); i++) {
                 window.add(metrics.get(i), sizes.get(i));
             }
-            parts.optimizer().step(lr, GlobalNormClipper.scale(norm, cadence.maxGradNorm()));
+            scaler.ifPresent(sc -> sc.update(false));
+            parts.optimizer().step(lr, GlobalNormClipper.scale(norm, cadence.maxGradNorm()) / lossScale);
             clock.lap(StepPhase.OPTIMIZER);
             return norm;
         }
@@ -231,6 +268,7 @@ public final class TrainingLoop {
             values.put(MetricNames.GRAD_NORM, gradNorm);
         }
         values.put(MetricNames.LEARNING_RATE, lr);
+        parts.precision().scaler().ifPresent(sc -> values.put(LOSS_SCALE, sc.scale()));
         values.put(MetricNames.EPOCH, parts.sampler().epoch());
         values.put(MetricNames.NUM_TOKENS, (double) tokensSeen);
         if (safeguards.skipNonFinite()) {
@@ -242,7 +280,10 @@ public final class TrainingLoop {
     }
 
     private MetricsRecord evaluate(int step, MetricsLog log, TrainingListener listener) {
-        MetricsRecord record = parts.evaluator().evaluate(step, parts.manager());
+        MetricsRecord record;
+        try (Autocast.Scope cast = Autocast.enter(parts.precision().matmul())) {
+            record = parts.evaluator().evaluate(step, parts.manager());
+        }
         log.write(record);
         listener.onEval(record);
         return record;
@@ -250,7 +291,7 @@ public final class TrainingLoop {
 
     private Path checkpoint(MetricsLog log, TrainingListener listener) {
         TrainerState state = safeguards.run().stateAt(stepsDone, skippedSteps, parts.sampler().position(),
-                tokensSeen, window.sums(), log.size());
+                tokensSeen, window.sums(), log.size(), parts.precision().scaler().map(LossScaler::state).orElse(null));
         Path folder = safeguards.checkpoints().write(state);
         listener.onCheckpoint(stepsDone, folder);
         return folder;

@@ -164,7 +164,7 @@ public final class SmokeRun {
                 new OptimConfig(LR, o.betas(), o.eps(), o.weightDecay(), o.maxGradNorm()),
                 new ScheduleConfig("constant", 0, 0.0),
                 new TrainConfig(Math.min(t.batchSize(), MAX_BATCH), 1, STEPS, null, t.groupByLength(), t.seed(),
-                        t.device(), 1, NanPolicy.STOP, t.sharePrompts()),
+                        t.device(), 1, NanPolicy.STOP, t.sharePrompts(), t.threads(), t.precision()),
                 new EvalConfig(0),
                 new SaveConfig(0, user.save().keepLast()),
                 new OutputConfig(runDir.toString(), "f32", user.output().maxShardSize()));

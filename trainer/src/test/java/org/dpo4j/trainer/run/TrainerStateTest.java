@@ -22,6 +22,7 @@ import org.dpo4j.trainer.config.SaveConfig;
 import org.dpo4j.trainer.config.TrainConfig;
 import org.dpo4j.trainer.data.PairSampler;
 import org.dpo4j.trainer.metrics.MetricsWindow;
+import org.dpo4j.trainer.optim.LossScaler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +49,7 @@ class TrainerStateTest {
         loss.put("calls", 9.0);
         ConfigFingerprint config = ConfigFingerprint.of(TestConfigs.tiny(12, 1e-3, 3));
         TrainerState state = new TrainerState(8, 12, 1, new PairSampler.Position(2, 5), 1795, 123_456_789_012L,
-                new MetricsWindow.Sums(sums, 24.0), loss, 4567, config);
+                new MetricsWindow.Sums(sums, 24.0), loss, 4567, config, new LossScaler.State(32768.0, 1999));
         Path file = Files.writeString(dir.resolve("trainer_state.json"), state.toJson());
 
         TrainerState read = TrainerState.read(file);
@@ -63,6 +64,7 @@ class TrainerStateTest {
         assertEquals(state.tokensSeen(), read.tokensSeen());
         assertEquals(state.metricsBytes(), read.metricsBytes());
         assertEquals(24.0, read.logWindow().weight());
+        assertEquals(new LossScaler.State(32768.0, 1999), read.lossScaler(), "the fp16 scaler resumes exactly");
         assertEquals(config.sha256(), read.config().sha256());
         assertEquals(Optional.empty(), config.firstDifference(read.config()), "the tree read back is the same config");
         assertTrue(config.sha256().matches("[0-9a-f]{64}"));
