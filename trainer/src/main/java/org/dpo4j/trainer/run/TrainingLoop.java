@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
-import org.dpo4j.losses.Constants;
 import org.dpo4j.trainer.data.Batch;
 import org.dpo4j.trainer.data.Batcher;
 import org.dpo4j.trainer.data.PairSampler;
@@ -177,7 +176,7 @@ public final class TrainingLoop {
                     clock.lap(StepPhase.REFERENCE_FORWARD);
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                         PreferenceScorer.Scored scored = scorer.score(tensors, plan, reference, pairs.size(), clock);
-                        collector.backward(Constants.dividedBy(scored.output().loss(), cadence.accumulationSteps()));
+                        scored.backward(collector, cadence.accumulationSteps());
                         scoredMetrics = scored.metrics();
                         clock.lap(StepPhase.POLICY_BACKWARD);
                     }

@@ -124,7 +124,7 @@ public record TokenScores(
      * @param hidden (R, d) gathered hidden states
      * @param labels (R, 1) int64
      */
-    private static TokenScores chunk(CausalLm model, NDArray hidden, NDArray labels, boolean keepLogProbs,
+    static TokenScores chunk(CausalLm model, NDArray hidden, NDArray labels, boolean keepLogProbs,
             boolean metrics, boolean wpoTerms) {
         TokenScores scores;
         try (NDScope scope = new NDScope()) {
@@ -147,7 +147,7 @@ public record TokenScores(
         return scores;
     }
 
-    private void forEach(java.util.function.Consumer<NDArray> action) {
+    void forEach(java.util.function.Consumer<NDArray> action) {
         action.accept(labelLogProbs);
         action.accept(meanLogits);
         if (entropy != null) {
