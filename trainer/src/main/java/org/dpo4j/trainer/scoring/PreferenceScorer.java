@@ -101,16 +101,16 @@ public final class PreferenceScorer {
      * What the reference contributes to a batch of 2B rows.
      *
      * @param logProbs      sequence log-probs of every row
-     * @param tokenLogProbs (M, V) log-distributions at the batch's {@link ScoredPositions}, kept
-     *                      only when the loss needs the reference's distribution (TDPO's per-token
-     *                      divergence, Ra-DPO's risk); else null
+     * @param tokenLogProbs the log-distributions at the batch's {@link ScoredPositions}, made chunk
+     *                      by chunk from the kept (M, d) hidden states, only when the loss needs the
+     *                      reference's distribution (TDPO's per-token divergence, Ra-DPO's risk); else null
      * @param labelLogProbs (2B, T−1) the label log-probs per position (0 where not gathered), from a
      *                      live reference; null from a cache (LD-DPO's weighted sums need them)
      */
-    public record ReferencePass(SequenceLogProbs logProbs, NDArray tokenLogProbs, NDArray labelLogProbs) {
+    public record ReferencePass(SequenceLogProbs logProbs, ReferenceDistribution tokenLogProbs, NDArray labelLogProbs) {
 
         /** A pass without per-position label log-probs (a cache). */
-        public ReferencePass(SequenceLogProbs logProbs, NDArray tokenLogProbs) {
+        public ReferencePass(SequenceLogProbs logProbs, ReferenceDistribution tokenLogProbs) {
             this(logProbs, tokenLogProbs, null);
         }
     }
@@ -199,13 +199,13 @@ public final class PreferenceScorer {
         NDArray hidden = plan.hiddenStates(policy, batch);
         List<RecomputedHead.PositionTerm> terms = new ArrayList<>();
         if (needs.tokenKl()) {
-            NDArray referenceLogProbs = referenceDistribution(at, reference);
-            terms.add((logProbs, rows) -> SequenceStats.distributionDivergence(logProbs, referenceLogProbs.get(rows),
-                    needs.tokenDivergence()));
+            ReferenceDistribution referenceLogProbs = referenceDistribution(at, reference);
+            terms.add((logProbs, rows) -> SequenceStats.distributionDivergence(logProbs,
+                    referenceLogProbs.logProbs(rows), needs.tokenDivergence()));
         }
         if (needs.tokenRiskSums()) {
-            NDArray referenceLogProbs = referenceDistribution(at, reference);
-            terms.add((logProbs, rows) -> needs.tokenRisk().positionRisk(logProbs, referenceLogProbs.get(rows)));
+            ReferenceDistribution referenceLogProbs = referenceDistribution(at, reference);
+            terms.add((logProbs, rows) -> needs.tokenRisk().positionRisk(logProbs, referenceLogProbs.logProbs(rows)));
         }
         RecomputedHead recomputed = head == HeadBackward.RECOMPUTED
                 ? RecomputedHead.of(policy, hidden, at, true, needs.pairWeights(), terms)
@@ -275,13 +275,15 @@ public final class PreferenceScorer {
         return new Scored(inputs, output, metrics, recomputed);
     }
 
-    /** The reference's (M, V) log-distributions, which the loss's requirements asked the pass to keep. */
-    private NDArray referenceDistribution(ScoredPositions at, ReferencePass reference) {
-        NDArray referenceLogProbs = reference == null ? null : reference.tokenLogProbs();
+    /** The reference's log-distributions, which the loss's requirements asked the pass to keep. */
+    private ReferenceDistribution referenceDistribution(ScoredPositions at, ReferencePass reference) {
+        ReferenceDistribution referenceLogProbs = reference == null ? null : reference.tokenLogProbs();
         Shape expected = new Shape(at.labels().getShape().get(0), policy.architecture().vocabSize());
-        if (referenceLogProbs == null || !referenceLogProbs.getShape().equals(expected)) {
+        if (referenceLogProbs == null || referenceLogProbs.positions() != expected.get(0)
+                || referenceLogProbs.vocabSize() != expected.get(1)) {
             throw new IllegalStateException("the reference's token log-probs "
-                    + (referenceLogProbs == null ? "are missing" : referenceLogProbs.getShape().toString())
+                    + (referenceLogProbs == null ? "are missing"
+                            : "are (" + referenceLogProbs.positions() + ", " + referenceLogProbs.vocabSize() + ")")
                     + " where the policy's are " + expected);
         }
         return referenceLogProbs;
