@@ -170,8 +170,9 @@ public final class PreferenceScorer {
     }
 
     /**
-     * Runs the policy and the loss. Inside a gradient collector, {@code output().loss()} can be
-     * back-propagated.
+     * Runs the policy and the loss. Inside a gradient collector, {@link Scored#backward}
+     * back-propagates the loss (with the default {@link HeadBackward#RECOMPUTED}, a plain backward
+     * of {@code output().loss()} would stop at the head's per-position leaves).
      *
      * @param batch     2B rows: chosen first, then rejected
      * @param plan      {@link #plan} of the batch
@@ -188,7 +189,9 @@ public final class PreferenceScorer {
      *
      * <pre>
      *   hidden  = policy.hiddenStates(ids, mask)                       (2B, T, d)  (BatchPlan)
-     *   tokens  = head and log-softmax at the M needed positions       (M, V) → (M)
+     *   tokens  = head and log-softmax at the M needed positions       (M, V) → (M), chunk by chunk;
+     *             with {@link HeadBackward#RECOMPUTED} the (M) values are leaves and no (M, V)
+     *             array is kept ({@link RecomputedHead}): back-propagate with {@link Scored#backward}
      *   grid    = the M token log-probs back on (2B, T−1), 0 elsewhere
      *   sums, means, counts = masked sums of grid, as SequenceStats.logProbs
      * </pre>
