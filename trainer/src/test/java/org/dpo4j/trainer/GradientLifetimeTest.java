@@ -56,11 +56,11 @@ class GradientLifetimeTest {
             BatchPlan plan = scorer.plan(batch, pairs.size());
             PreferenceScorer.ReferencePass referencePass = scorer.reference(pairs, batch, plan);
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray loss = Constants.dividedBy(scorer.score(batch, plan, referencePass, pairs.size()).output().loss(), 2);
+                PreferenceScorer.Scored scored = scorer.score(batch, plan, referencePass, pairs.size());
                 if (collectGarbage) {
                     collectGarbage();
                 }
-                collector.backward(loss);
+                scored.backward(collector, 2);
             }
             List<float[]> parts = new ArrayList<>();
             int size = 0;

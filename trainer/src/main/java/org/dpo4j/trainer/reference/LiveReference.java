@@ -12,6 +12,7 @@ import org.dpo4j.trainer.model.CausalLm;
 import org.dpo4j.trainer.scoring.BatchForward;
 import org.dpo4j.trainer.scoring.BatchPlan;
 import org.dpo4j.trainer.scoring.PreferenceScorer;
+import org.dpo4j.trainer.scoring.ReferenceDistribution;
 import org.dpo4j.trainer.scoring.ReferenceSource;
 import org.dpo4j.trainer.scoring.TokenScores;
 
@@ -50,8 +51,9 @@ public final class LiveReference implements ReferenceSource {
     /**
      * The reference's sequence log-probs, with the head and log-softmax only at {@code plan.at()} (as
      * {@link PreferenceScorer#score} does for the policy). Everything but the results is made in
-     * a scope of its own and freed before this returns: the hidden states, the (M, V) logits and,
-     * unless kept, the (M, V) log-probs.
+     * a scope of its own and freed before this returns: the hidden states and the (M, V) logits;
+     * for a loss that needs the reference's distribution only the (M, d) hidden states at the
+     * scored positions are kept ({@link ReferenceDistribution}).
      */
     @Override
     public PreferenceScorer.ReferencePass pass(
@@ -62,13 +64,15 @@ public final class LiveReference implements ReferenceSource {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray hidden = plan.hiddenStates(model, batch);
-            TokenScores tokens = TokenScores.of(model, hidden, plan.at(), keepTokenLogProbs);
+            TokenScores tokens = TokenScores.of(model, hidden, plan.at(), false);
             NDArray labelLogProbs = plan.at().scatter(tokens.labelLogProbs());
             SequenceLogProbs logProbs = SequenceStats.fromTokenLogProbs(labelLogProbs, batch.lossMask());
-            pass = new PreferenceScorer.ReferencePass(logProbs, tokens.logProbs(), labelLogProbs);
+            // the distributions are remade chunk by chunk from the (M, d) hidden states when asked
+            ReferenceDistribution distribution = keepTokenLogProbs ? ReferenceDistribution.at(model, hidden, plan.at()) : null;
+            pass = new PreferenceScorer.ReferencePass(logProbs, distribution, labelLogProbs);
             kept = new NDList(logProbs.sum(), logProbs.mean(), logProbs.tokenCount(), labelLogProbs);
-            if (tokens.logProbs() != null) {
-                kept.add(tokens.logProbs());
+            if (distribution != null) {
+                kept.add(distribution.hidden());
             }
             NDScope.unregister(kept);
         }

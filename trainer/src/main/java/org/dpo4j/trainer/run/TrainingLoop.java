@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntConsumer;
-import org.dpo4j.losses.Constants;
 import org.dpo4j.trainer.data.Batch;
 import org.dpo4j.trainer.data.Batcher;
 import org.dpo4j.trainer.data.PairSampler;
@@ -198,9 +197,7 @@ public final class TrainingLoop {
                     clock.lap(StepPhase.REFERENCE_FORWARD);
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                         PreferenceScorer.Scored scored = scorer.score(tensors, plan, reference, pairs.size(), clock);
-                        collector.backward(lossScale == 1.0
-                                ? Constants.dividedBy(scored.output().loss(), cadence.accumulationSteps())
-                                : Constants.times(scored.output().loss(), lossScale / cadence.accumulationSteps()));
+                        scored.backward(collector, cadence.accumulationSteps(), lossScale);
                         scoredMetrics = scored.metrics();
                         clock.lap(StepPhase.POLICY_BACKWARD);
                     }

@@ -1,11 +1,15 @@
 package org.dpo4j.trainer.scoring;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.dpo4j.losses.Completions;
+import org.dpo4j.losses.Constants;
 import org.dpo4j.losses.LengthDesensitization;
 import org.dpo4j.losses.LossInputs;
 import org.dpo4j.losses.LossOutput;
@@ -38,6 +42,18 @@ public final class PreferenceScorer {
     private final ReferenceSource reference;
     private final PreferenceLoss loss;
     private final BatchForward forward;
+    private final HeadBackward head;
+
+    /**
+     * How the LM head's gradient is formed. {@link #RECOMPUTED} (the default) keeps no (M, V)
+     * array between the forward and the backward pass ({@link RecomputedHead});
+     * {@link #AUTOGRAD} lets autograd keep each chunk's log-probs, the plain path that
+     * {@link RecomputedHead} must equal (kept as the reference implementation).
+     */
+    public enum HeadBackward {
+        AUTOGRAD,
+        RECOMPUTED
+    }
 
     /** A scorer whose policy shares prompts ({@link BatchForward#SHARED_PROMPTS}). */
     public PreferenceScorer(CausalLm policy, ReferenceSource reference, PreferenceLoss loss) {
@@ -50,6 +66,11 @@ public final class PreferenceScorer {
      *     their data formats are not read yet
      */
     public PreferenceScorer(CausalLm policy, ReferenceSource reference, PreferenceLoss loss, BatchForward forward) {
+        this(policy, reference, loss, forward, HeadBackward.RECOMPUTED);
+    }
+
+    private PreferenceScorer(CausalLm policy, ReferenceSource reference, PreferenceLoss loss, BatchForward forward,
+            HeadBackward head) {
         if (loss.requirements().completions() != Completions.PAIRS) {
             throw new UserInputException("loss.type: " + loss.name() + " trains on "
                     + loss.requirements().completions().configName()
@@ -59,6 +80,12 @@ public final class PreferenceScorer {
         this.reference = reference;
         this.loss = loss;
         this.forward = forward;
+        this.head = head;
+    }
+
+    /** This scorer forming the head's gradient as {@code head} says. */
+    public PreferenceScorer withHeadBackward(HeadBackward head) {
+        return head == this.head ? this : new PreferenceScorer(policy, reference, loss, forward, head);
     }
 
     /**
@@ -68,23 +95,23 @@ public final class PreferenceScorer {
     public PreferenceScorer atStep(long step) {
         policy.weights().adapters().atStep(step); // LoRA dropout's masks are keyed to the step
         PreferenceLoss current = loss.atStep(step);
-        return current == loss ? this : new PreferenceScorer(policy, reference, current, forward);
+        return current == loss ? this : new PreferenceScorer(policy, reference, current, forward, head);
     }
 
     /**
      * What the reference contributes to a batch of 2B rows.
      *
      * @param logProbs      sequence log-probs of every row
-     * @param tokenLogProbs (M, V) log-distributions at the batch's {@link ScoredPositions}, kept
-     *                      only when the loss needs the reference's distribution (TDPO's per-token
-     *                      divergence, Ra-DPO's risk); else null
+     * @param tokenLogProbs the log-distributions at the batch's {@link ScoredPositions}, made chunk
+     *                      by chunk from the kept (M, d) hidden states, only when the loss needs the
+     *                      reference's distribution (TDPO's per-token divergence, Ra-DPO's risk); else null
      * @param labelLogProbs (2B, T−1) the label log-probs per position (0 where not gathered), from a
      *                      live reference; null from a cache (LD-DPO's weighted sums need them)
      */
-    public record ReferencePass(SequenceLogProbs logProbs, NDArray tokenLogProbs, NDArray labelLogProbs) {
+    public record ReferencePass(SequenceLogProbs logProbs, ReferenceDistribution tokenLogProbs, NDArray labelLogProbs) {
 
         /** A pass without per-position label log-probs (a cache). */
-        public ReferencePass(SequenceLogProbs logProbs, NDArray tokenLogProbs) {
+        public ReferencePass(SequenceLogProbs logProbs, ReferenceDistribution tokenLogProbs) {
             this(logProbs, tokenLogProbs, null);
         }
     }
@@ -124,11 +151,39 @@ public final class PreferenceScorer {
      * @param output  the loss output
      * @param metrics the batch's metrics (means over its B pairs)
      */
-    public record Scored(LossInputs inputs, LossOutput output, Map<String, Double> metrics) {}
+    public record Scored(LossInputs inputs, LossOutput output, Map<String, Double> metrics, RecomputedHead head) {
+
+        /** A scored batch whose head's gradient is autograd's. */
+        public Scored(LossInputs inputs, LossOutput output, Map<String, Double> metrics) {
+            this(inputs, output, metrics, null);
+        }
+
+        /**
+         * Back-propagates {@code output().loss() / accumulationSteps} into the policy's parameters:
+         * the loss to its inputs, then (with {@link HeadBackward#RECOMPUTED}) the head and the body.
+         */
+        public void backward(GradientCollector collector, int accumulationSteps) {
+            backward(collector, accumulationSteps, 1.0);
+        }
+
+        /**
+         * {@link #backward(GradientCollector, int)} of the loss times {@code lossScale} (fp16's
+         * dynamic loss scaling); a scale of 1 divides exactly as without scaling.
+         */
+        public void backward(GradientCollector collector, int accumulationSteps, double lossScale) {
+            collector.backward(lossScale == 1.0
+                    ? Constants.dividedBy(output.loss(), accumulationSteps)
+                    : Constants.times(output.loss(), lossScale / accumulationSteps));
+            if (head != null) {
+                head.backward(collector);
+            }
+        }
+    }
 
     /**
-     * Runs the policy and the loss. Inside a gradient collector, {@code output().loss()} can be
-     * back-propagated.
+     * Runs the policy and the loss. Inside a gradient collector, {@link Scored#backward}
+     * back-propagates the loss (with the default {@link HeadBackward#RECOMPUTED}, a plain backward
+     * of {@code output().loss()} would stop at the head's per-position leaves).
      *
      * @param batch     2B rows: chosen first, then rejected
      * @param plan      {@link #plan} of the batch
@@ -145,7 +200,9 @@ public final class PreferenceScorer {
      *
      * <pre>
      *   hidden  = policy.hiddenStates(ids, mask)                       (2B, T, d)  (BatchPlan)
-     *   tokens  = head and log-softmax at the M needed positions       (M, V) → (M)
+     *   tokens  = head and log-softmax at the M needed positions       (M, V) → (M), chunk by chunk;
+     *             with {@link HeadBackward#RECOMPUTED} the (M) values are leaves and no (M, V)
+     *             array is kept ({@link RecomputedHead}): back-propagate with {@link Scored#backward}
      *   grid    = the M token log-probs back on (2B, T−1), 0 elsewhere
      *   sums, means, counts = masked sums of grid, as SequenceStats.logProbs
      * </pre>
@@ -154,20 +211,34 @@ public final class PreferenceScorer {
         LossRequirements needs = loss.requirements();
         ScoredPositions at = plan.at();
         NDArray hidden = plan.hiddenStates(policy, batch);
-        TokenScores tokens = TokenScores.of(policy, hidden, at, needs.referenceDistribution(), true, needs.pairWeights());
+        List<RecomputedHead.PositionTerm> terms = new ArrayList<>();
+        if (needs.tokenKl()) {
+            ReferenceDistribution referenceLogProbs = referenceDistribution(at, reference);
+            terms.add((logProbs, rows) -> SequenceStats.distributionDivergence(logProbs,
+                    referenceLogProbs.logProbs(rows), needs.tokenDivergence()));
+        }
+        if (needs.tokenRiskSums()) {
+            ReferenceDistribution referenceLogProbs = referenceDistribution(at, reference);
+            terms.add((logProbs, rows) -> needs.tokenRisk().positionRisk(logProbs, referenceLogProbs.logProbs(rows)));
+        }
+        RecomputedHead recomputed = head == HeadBackward.RECOMPUTED
+                ? RecomputedHead.of(policy, hidden, at, true, needs.pairWeights(), terms)
+                : null;
+        TokenScores tokens = recomputed != null ? recomputed.scores()
+                : TokenScores.of(policy, hidden, at, needs.referenceDistribution(), true, needs.pairWeights());
+        List<NDArray> termValues = new ArrayList<>();
+        for (int k = 0; k < terms.size(); k++) {
+            termValues.add(recomputed != null ? recomputed.term(k) : terms.get(k).apply(tokens.logProbs(), ":"));
+        }
         clock.lap(StepPhase.POLICY_FORWARD);
         NDArray tokenLogps = at.scatter(tokens.labelLogProbs()); // (2B, T−1)
         NDArray lossMask = batch.lossMask();
         SequenceLogProbs policyLogps = SequenceStats.fromTokenLogProbs(tokenLogps, lossMask);
         String chosen = "0:" + pairs;
         String rejected = pairs + ":" + 2 * pairs;
-        NDArray tokenKl = needs.tokenKl()
-                ? positionSums(SequenceStats.distributionDivergence(tokens.logProbs(),
-                        referenceDistribution(tokens, reference), needs.tokenDivergence()), at, lossMask)
-                : null;
+        NDArray tokenKl = needs.tokenKl() ? positionSums(termValues.get(0), at, lossMask) : null;
         NDArray tokenRisk = needs.tokenRiskSums()
-                ? positionSums(needs.tokenRisk().positionRisk(tokens.logProbs(), referenceDistribution(tokens, reference)),
-                        at, lossMask)
+                ? positionSums(termValues.get(needs.tokenKl() ? 1 : 0), at, lossMask)
                 : null;
         SequenceLogProbs attended = needs.attendedChosenLogProbs()
                 ? SequenceStats.fromTokenLogProbs(tokenLogps.get(chosen), batch.attentionMask().get(chosen))
@@ -215,16 +286,19 @@ public final class PreferenceScorer {
         Map<String, Double> metrics = metrics(output, policyLogps, at.scatter(tokens.meanLogits()),
                 at.scatter(tokens.entropy()), at.scatter(tokens.correct()), lossMask, pairs);
         clock.lap(StepPhase.METRICS);
-        return new Scored(inputs, output, metrics);
+        return new Scored(inputs, output, metrics, recomputed);
     }
 
-    /** The reference's (M, V) log-distributions, which the loss's requirements asked the pass to keep. */
-    private static NDArray referenceDistribution(TokenScores tokens, ReferencePass reference) {
-        NDArray referenceLogProbs = reference == null ? null : reference.tokenLogProbs();
-        if (referenceLogProbs == null || !referenceLogProbs.getShape().equals(tokens.logProbs().getShape())) {
+    /** The reference's log-distributions, which the loss's requirements asked the pass to keep. */
+    private ReferenceDistribution referenceDistribution(ScoredPositions at, ReferencePass reference) {
+        ReferenceDistribution referenceLogProbs = reference == null ? null : reference.tokenLogProbs();
+        Shape expected = new Shape(at.labels().getShape().get(0), policy.architecture().vocabSize());
+        if (referenceLogProbs == null || referenceLogProbs.positions() != expected.get(0)
+                || referenceLogProbs.vocabSize() != expected.get(1)) {
             throw new IllegalStateException("the reference's token log-probs "
-                    + (referenceLogProbs == null ? "are missing" : referenceLogProbs.getShape().toString())
-                    + " where the policy's are " + tokens.logProbs().getShape());
+                    + (referenceLogProbs == null ? "are missing"
+                            : "are (" + referenceLogProbs.positions() + ", " + referenceLogProbs.vocabSize() + ")")
+                    + " where the policy's are " + expected);
         }
         return referenceLogProbs;
     }

@@ -18,8 +18,8 @@ public interface ReferenceSource {
      * @param batch             their 2B rows (chosen first, then rejected)
      * @param plan              the positions whose next token is read (a live reference runs its
      *                          head only there) and the batch's shared-prompt layout
-     * @param keepTokenLogProbs whether the loss needs the reference's (M, V) log-distributions at
-     *                          those positions (per-token KL)
+     * @param keepTokenLogProbs whether the loss needs the reference's log-distributions at those
+     *                          positions (per-token KL), as a {@link ReferenceDistribution}
      */
     PreferenceScorer.ReferencePass pass(
             List<TokenizedPair> pairs, Batch.Tensors batch, BatchPlan plan, boolean keepTokenLogProbs);

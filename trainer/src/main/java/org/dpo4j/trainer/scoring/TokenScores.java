@@ -30,7 +30,10 @@ import org.dpo4j.trainer.model.CausalLm;
  * it would save the exp, also (M, V), and make two more (M, V) temporaries. All of it runs in
  * its own {@link NDScope}, so the logits and the temporaries are freed as soon as these values
  * are taken; only the results move to the caller's scope (and the log-probs that autograd
- * saved live until backward).
+ * saved live until backward). Training's policy pass does not keep even those:
+ * {@link RecomputedHead} runs these chunks without a graph and recomputes them in backward; this
+ * class is the plain autograd path (the reference's pass, and the implementation
+ * {@link RecomputedHead} is tested against).
  *
  * @param labelLogProbs (M) log π(label_m | position m)
  * @param meanLogits    (M) mean logit over the vocabulary, no gradient
@@ -124,7 +127,7 @@ public record TokenScores(
      * @param hidden (R, d) gathered hidden states
      * @param labels (R, 1) int64
      */
-    private static TokenScores chunk(CausalLm model, NDArray hidden, NDArray labels, boolean keepLogProbs,
+    static TokenScores chunk(CausalLm model, NDArray hidden, NDArray labels, boolean keepLogProbs,
             boolean metrics, boolean wpoTerms) {
         TokenScores scores;
         try (NDScope scope = new NDScope()) {
@@ -147,7 +150,7 @@ public record TokenScores(
         return scores;
     }
 
-    private void forEach(java.util.function.Consumer<NDArray> action) {
+    void forEach(java.util.function.Consumer<NDArray> action) {
         action.accept(labelLogProbs);
         action.accept(meanLogits);
         if (entropy != null) {

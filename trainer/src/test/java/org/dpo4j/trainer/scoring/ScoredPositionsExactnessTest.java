@@ -182,10 +182,11 @@ class ScoredPositionsExactnessTest {
             BatchPlan plan = scorer.plan(batch, b);
             PreferenceScorer.ReferencePass referencePass = scorer.reference(pairs, batch, plan);
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                LossInputs inputs = scoredPositions
-                        ? scorer.score(batch, plan, referencePass, b).inputs()
-                        : fullPath(policy, reference, batch, b, loss);
-                collector.backward(loss.compute(inputs).loss());
+                if (scoredPositions) {
+                    scorer.score(batch, plan, referencePass, b).backward(collector, 1);
+                } else {
+                    collector.backward(loss.compute(fullPath(policy, reference, batch, b, loss)).loss());
+                }
             }
             List<float[]> gradients = new ArrayList<>();
             for (NDArray p : policy.weights().list()) {

@@ -1,0 +1,294 @@
+package org.dpo4j.trainer.scoring;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.dpo4j.losses.AlphaDivergence;
+import org.dpo4j.losses.DpoSigmoidLoss;
+import org.dpo4j.losses.FDpoLoss;
+import org.dpo4j.losses.JensenShannon;
+import org.dpo4j.losses.PreferenceLoss;
+import org.dpo4j.losses.RaDpoVariant;
+import org.dpo4j.losses.RiskAwareDpoLoss;
+import org.dpo4j.losses.SequenceStats;
+import org.dpo4j.losses.SimPoLoss;
+import org.dpo4j.losses.TailRisk;
+import org.dpo4j.losses.TdpoLoss;
+import org.dpo4j.losses.TdpoVariant;
+import org.dpo4j.trainer.data.Batch;
+import org.dpo4j.trainer.data.Batcher;
+import org.dpo4j.trainer.data.TokenizedPair;
+import org.dpo4j.trainer.model.CausalLm;
+import org.dpo4j.trainer.model.ModelArchitecture;
+import org.dpo4j.trainer.model.ModelInitializer;
+import org.dpo4j.trainer.model.ModelWeights;
+import org.dpo4j.trainer.model.registry.ModelFamilies;
+import org.dpo4j.trainer.model.registry.ModelPresets;
+import org.dpo4j.trainer.reference.LiveReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@link RecomputedHead} (the scorer's default) against the plain path it replaces, autograd
+ * through the chunked head ({@link PreferenceScorer.HeadBackward#AUTOGRAD}, {@link TokenScores}).
+ *
+ * <p>The forward values come from the same float32 ops on the same rows, so the loss and every
+ * metric are bit-identical. The gradients reach the parameters along the same ops with the same
+ * upstream values (∂L/∂ℓ and ∂L/∂t computed by the same loss graph); only the order in which the
+ * head's, the body's and (for a tied head) the embedding's contributions are added differs, a
+ * float32 ulp or two of the largest entry: the bound is 1e−6 of the tensor's largest entry (plus
+ * 1e−10 for tensors whose gradient is ~0).
+ */
+class RecomputedHeadTest {
+
+    private static final int VOCAB = 61;
+
+    /** family spec: "preset arch" (tiny) or "example family" (the family's example: Gemma's soft-caps, untied head). */
+    @ParameterizedTest
+    @CsvSource({
+        "llama, dpo", "llama, fdpo-js", "llama, tdpo1", "llama, tdpo2", "llama, radpo",
+        "qwen3, fdpo-alpha", "gpt2, tdpo2",
+        "gemma3_text, dpo", "gemma3_text, tdpo1", // tied head
+        "example:gemma3_text, dpo", "example:gemma3_text, tdpo2" // both soft-caps, untied head
+    })
+    void lossMetricsAndEveryGradientEqualAutogradsThroughTheHead(String family, String lossName) {
+        PreferenceLoss loss = switch (lossName) {
+            case "dpo" -> new DpoSigmoidLoss(0.1);
+            case "fdpo-js" -> new FDpoLoss(0.1, new JensenShannon());
+            case "fdpo-alpha" -> new FDpoLoss(0.1, new AlphaDivergence(0.5));
+            case "tdpo1" -> new TdpoLoss(0.1, 0.5, TdpoVariant.TDPO1);
+            case "tdpo2" -> new TdpoLoss(0.1, 0.5, TdpoVariant.TDPO2);
+            case "radpo" -> new RiskAwareDpoLoss(0.1, 0.5, RaDpoVariant.RA_DPO2, new TailRisk(0.9, true));
+            default -> throw new IllegalArgumentException(lossName);
+        };
+        Run plain = run(family, loss, PreferenceScorer.HeadBackward.AUTOGRAD);
+        Run recomputed = run(family, loss, PreferenceScorer.HeadBackward.RECOMPUTED);
+        assertEquals(plain.metrics(), recomputed.metrics(), "loss and metrics");
+        assertEquals(plain.gradients().size(), recomputed.gradients().size());
+        assertTrue(plain.gradients().stream().allMatch(g -> maxAbs(g) > 0), "every parameter has a gradient");
+        for (int p = 0; p < plain.gradients().size(); p++) {
+            float[] e = plain.gradients().get(p);
+            float[] a = recomputed.gradients().get(p);
+            double bound = 1e-6 * maxAbs(e) + 1e-10;
+            for (int i = 0; i < e.length; i++) {
+                if (Math.abs(a[i] - e[i]) > bound) {
+                    throw new AssertionError(family + " " + lossName + ": parameter " + plain.names().get(p) + " entry "
+                            + i + ": autograd " + e[i] + ", recomputed " + a[i] + " (bound " + bound + ")");
+                }
+            }
+        }
+    }
+
+    /**
+     * Several chunks (4 positions each), a per-position term over the vocabulary (TDPO's KL) and
+     * a loss weighting every position differently: the leaves' values and the gradients equal
+     * autograd's through {@link TokenScores} in the same chunks.
+     */
+    @Test
+    void severalChunksAndAPositionTermEqualAutograd() {
+        List<TokenizedPair> pairs = pairs(3);
+        ModelArchitecture architecture = ModelPresets.of("llama", "tiny", VOCAB);
+        List<List<float[]>> runs = new ArrayList<>();
+        List<float[]> values = new ArrayList<>();
+        for (boolean recompute : new boolean[] {false, true}) {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                ModelWeights weights = ModelInitializer.randomWeights(architecture, 21, manager);
+                CausalLm model = CausalLm.of(architecture, weights);
+                CausalLm reference = CausalLm.of(architecture, ModelInitializer.randomWeights(architecture, 22, manager));
+                weights.requireGradients();
+                Batch.Tensors batch = new Batcher(0).batch(pairs).toTensors(manager);
+                ScoredPositions at = ScoredPositions.of(batch, 0);
+                NDArray referenceLogProbs = TokenScores.of(reference,
+                        reference.hiddenStates(batch.inputIds(), batch.attentionMask()), at, true).logProbs();
+                RecomputedHead.PositionTerm kl = (logProbs, rows) -> SequenceStats.distributionDivergence(logProbs,
+                        referenceLogProbs.get(rows), new org.dpo4j.losses.ForwardKl());
+                long m = referenceLogProbs.getShape().get(0);
+                assertTrue(m > 12, "several chunks of 4");
+                Random random = new Random(9); // the same weights in both runs
+                NDArray w = manager.create(uniform(random, (int) m));
+                NDArray u = manager.create(uniform(random, (int) m));
+                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    NDArray hidden = model.hiddenStates(batch.inputIds(), batch.attentionMask());
+                    NDArray labelLogProbs;
+                    NDArray klValues;
+                    RecomputedHead head = null;
+                    if (recompute) {
+                        head = RecomputedHead.of(model, hidden, at, true, true, List.of(kl), 4);
+                        assertNull(head.scores().logProbs(), "no (M, V) array is returned");
+                        labelLogProbs = head.scores().labelLogProbs();
+                        klValues = head.term(0);
+                    } else {
+                        TokenScores scores = TokenScores.of(model, hidden, at, true, true, true, 4);
+                        labelLogProbs = scores.labelLogProbs();
+                        klValues = kl.apply(scores.logProbs(), ":");
+                    }
+                    NDArray loss = labelLogProbs.mul(w).sum().add(klValues.mul(klValues).mul(u).sum());
+                    collector.backward(loss);
+                    if (head != null) {
+                        head.backward(collector);
+                    }
+                    values.add(labelLogProbs.toFloatArray());
+                    values.add(klValues.toFloatArray());
+                }
+                List<float[]> gradients = new ArrayList<>();
+                for (NDArray p : weights.list()) {
+                    gradients.add(p.getGradient().toFloatArray());
+                }
+                runs.add(gradients);
+            }
+        }
+        assertArrayEquals(values.get(0), values.get(2), "label log-probs");
+        assertArrayEquals(values.get(1), values.get(3), "token KLs");
+        for (int p = 0; p < runs.get(0).size(); p++) {
+            float[] e = runs.get(0).get(p);
+            float[] a = runs.get(1).get(p);
+            assertTrue(maxAbs(e) > 0, "parameter " + p + " has a gradient");
+            double bound = 1e-6 * maxAbs(e) + 1e-10;
+            for (int i = 0; i < e.length; i++) {
+                assertEquals(e[i], a[i], bound, "parameter " + p + " entry " + i);
+            }
+        }
+    }
+
+    /**
+     * What the head keeps between the forward and the backward pass does not grow with the
+     * vocabulary: resident memory grows by the scored batch's (M, V) log-probs through autograd
+     * (M·ΔV·4 bytes more at the larger vocabulary; measured 160-190 MB of 240: more than a third
+     * is the check that the measurement sees them), and by less than a quarter of that with the
+     * recomputed head (measured: 0). M = 512 scored positions; V from
+     * 8,192 to 131,072, so M·ΔV·4 = 252 MB. Each chunk of 256 positions is 128 MB at the larger
+     * vocabulary, above glibc's largest mmap threshold (32 MiB): the chunks freed before the
+     * measurement go back to the system, and what is resident is what is kept.
+     */
+    @Test
+    void memoryKeptForTheBackwardPassDoesNotGrowWithTheVocabulary() throws IOException {
+        assumeTrue(Files.isReadable(Path.of("/proc/self/statm")), "resident memory from /proc (Linux)");
+        int small = 8192;
+        int large = 131_072;
+        long kept = 512L * (large - small) * Float.BYTES;
+        long[] atSmall = kept(small);
+        long[] atLarge = kept(large);
+        long autograd = atLarge[0] - atSmall[0];
+        long recomputed = atLarge[1] - atSmall[1];
+        System.out.printf("resident growth from V=%d to V=%d: autograd %d MB, recomputed %d MB (M·ΔV·4 = %d MB)%n",
+                small, large, autograd >> 20, recomputed >> 20, kept >> 20);
+        assertTrue(autograd > kept / 3, "autograd's (M, V) log-probs are seen: " + autograd + " bytes, M·ΔV·4 = " + kept);
+        assertTrue(recomputed < kept / 4, "the recomputed head keeps " + recomputed + " bytes more, M·ΔV·4 = " + kept);
+    }
+
+    /**
+     * Resident bytes added by the policy's scoring pass before backward, through autograd and
+     * recomputed (SimPO: no reference pass).
+     */
+    private static long[] kept(int vocab) throws IOException {
+        ModelArchitecture architecture = ModelPresets.of("llama", "tiny", vocab);
+        List<TokenizedPair> pairs = new ArrayList<>();
+        Random random = new Random(3);
+        for (int i = 0; i < 4; i++) { // 4 pairs x 2 rows x 64 completion tokens = 512 scored positions
+            pairs.add(new TokenizedPair("p" + i, random.ints(8, 1, vocab).toArray(), random.ints(64, 1, vocab).toArray(),
+                    random.ints(64, 1, vocab).toArray()));
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ModelWeights weights = ModelInitializer.randomWeights(architecture, 1, manager);
+            weights.requireGradients();
+            CausalLm policy = CausalLm.of(architecture, weights);
+            PreferenceScorer scorer = new PreferenceScorer(policy, null, new SimPoLoss(2.0, 0.5, 0.0));
+            long[] growth = new long[2];
+            // a first (warm-up) round grows the allocator's pools; then one measured round of each
+            for (PreferenceScorer.HeadBackward mode : List.of(PreferenceScorer.HeadBackward.AUTOGRAD,
+                    PreferenceScorer.HeadBackward.AUTOGRAD, PreferenceScorer.HeadBackward.RECOMPUTED)) {
+                try (NDManager step = manager.newSubManager()) {
+                    Batch.Tensors batch = new Batcher(0).batch(pairs).toTensors(step);
+                    BatchPlan plan = scorer.plan(batch, pairs.size());
+                    assertEquals(512, plan.at().labels().getShape().get(0), "scored positions");
+                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        long before = residentBytes();
+                        PreferenceScorer.Scored scored = scorer.withHeadBackward(mode).score(batch, plan, null, pairs.size());
+                        growth[mode.ordinal()] = residentBytes() - before;
+                        scored.backward(collector, 1);
+                    }
+                }
+            }
+            return growth;
+        }
+    }
+
+    private static long residentBytes() throws IOException {
+        String[] fields = Files.readString(Path.of("/proc/self/statm")).trim().split("\\s+");
+        return Long.parseLong(fields[1]) * 4096L;
+    }
+
+    private record Run(Map<String, Double> metrics, List<String> names, List<float[]> gradients) {}
+
+    private static Run run(String family, PreferenceLoss loss, PreferenceScorer.HeadBackward mode) {
+        List<TokenizedPair> pairs = pairs(7);
+        int b = pairs.size();
+        ModelArchitecture architecture = family.startsWith("example:")
+                ? ModelFamilies.forModelType(family.substring("example:".length())).example(VOCAB)
+                : ModelPresets.of(family, "tiny", VOCAB);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ModelWeights weights = ModelInitializer.randomWeights(architecture, 5, manager);
+            CausalLm policy = CausalLm.of(architecture, weights);
+            CausalLm reference = CausalLm.of(architecture, ModelInitializer.randomWeights(architecture, 6, manager));
+            weights.requireGradients();
+            Batch.Tensors batch = new Batcher(0).batch(pairs).toTensors(manager);
+            PreferenceScorer scorer = new PreferenceScorer(policy, new LiveReference(reference), loss).withHeadBackward(mode);
+            BatchPlan plan = scorer.plan(batch, b);
+            PreferenceScorer.ReferencePass referencePass = scorer.reference(pairs, batch, plan);
+            Map<String, Double> metrics;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                PreferenceScorer.Scored scored = scorer.score(batch, plan, referencePass, b);
+                scored.backward(collector, 2);
+                metrics = scored.metrics();
+            }
+            List<float[]> gradients = new ArrayList<>();
+            for (NDArray p : weights.list()) {
+                gradients.add(p.getGradient().toFloatArray());
+            }
+            return new Run(metrics, List.copyOf(weights.all().keySet()), gradients);
+        }
+    }
+
+    /** Three pairs of different prompt and completion lengths: padding and scored columns differ per row. */
+    private static List<TokenizedPair> pairs(long seed) {
+        Random random = new Random(seed);
+        int[][] lengths = {{3, 7, 4}, {9, 2, 10}, {1, 5, 1}};
+        List<TokenizedPair> pairs = new ArrayList<>();
+        for (int i = 0; i < lengths.length; i++) {
+            pairs.add(new TokenizedPair("p" + i, random.ints(lengths[i][0], 1, VOCAB).toArray(),
+                    random.ints(lengths[i][1], 1, VOCAB).toArray(), random.ints(lengths[i][2], 1, VOCAB).toArray()));
+        }
+        return pairs;
+    }
+
+    private static float[] uniform(Random random, int n) {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = 2 * random.nextFloat() - 1;
+        }
+        return values;
+    }
+
+    private static double maxAbs(float[] values) {
+        double max = 0;
+        for (float x : values) {
+            max = Math.max(max, Math.abs(x));
+        }
+        return max;
+    }
+}
