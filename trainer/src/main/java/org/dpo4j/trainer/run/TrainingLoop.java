@@ -242,7 +242,8 @@ public final class TrainingLoop {
     }
 
     private MetricsRecord evaluate(int step, MetricsLog log, TrainingListener listener) {
-        MetricsRecord record = parts.evaluator().evaluate(step, parts.manager());
+        // with the loss of the step just taken, as training used it (WRPO's α ramp); step 0: the first's
+        MetricsRecord record = parts.evaluator().atStep(step - 1L).evaluate(step, parts.manager());
         log.write(record);
         listener.onEval(record);
         return record;
