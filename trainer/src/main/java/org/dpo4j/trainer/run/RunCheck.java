@@ -73,8 +73,8 @@ public record RunCheck(
             PreferenceLoss loss = config.loss().create();
             MemoryEstimate.ReferenceMode mode = referenceMode(loss.requirements(),
                     ReferenceSetup.requireCacheable(loss, config.reference().precompute()));
-            MemoryEstimate memory = MemoryEstimate.of(policy, reference, mode, loss.requirements().referenceDistribution(),
-                    config.train().batchSize(), maxLength,
+            MemoryEstimate memory = MemoryEstimate.of(policy, reference, mode, loss.requirements(),
+                    config.train().batchSize(), data.train().get(0).rows(), maxLength,
                     data.train().size() + (long) data.eval().size());
             return new RunCheck(policy, policySource, reference, referenceSource, mode, tokenizer.vocabSize(),
                     data.report(), memory);
