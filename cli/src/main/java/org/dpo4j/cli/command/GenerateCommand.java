@@ -1,5 +1,6 @@
 package org.dpo4j.cli.command;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.dpo4j.cli.rundir.ExitCodes;
 import org.dpo4j.cli.rundir.RunReport;
+import org.dpo4j.trainer.generate.D2oRecords;
 import org.dpo4j.trainer.generate.ModelGeneration;
 import org.dpo4j.trainer.generate.Prompt;
 import org.dpo4j.trainer.generate.PromptFile;
@@ -47,7 +49,8 @@ import picocli.CommandLine.Spec;
             "  dpo4j generate --model runs/quick/final --prompt 'Praise the soup.' --max-new-tokens 40",
             "  dpo4j generate --model runs/quick/final --prompts examples/prompts.jsonl --num-samples 4 \\",
             "      --temperature 0.8 --top-p 0.9 --seed 1 --output samples.jsonl",
-            "  dpo4j generate --model runs/quick/final --prompts examples/prompts.jsonl --temperature 0"
+            "  dpo4j generate --model runs/quick/final --prompts examples/prompts.jsonl --temperature 0",
+            "  dpo4j generate --model runs/quick/final --prompts pairs.jsonl --num-samples 4 --d2o --output d2o.jsonl"
         })
 public final class GenerateCommand implements Callable<Integer> {
 
@@ -119,6 +122,12 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "auto (the first GPU when the engine sees one), cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
     String device;
 
+    @Option(names = "--d2o",
+            description = "With --prompts FILE.jsonl whose records also have \"rejected\", and --output: write D2O"
+                    + " training data instead, one {prompt, rejected, samples} line per prompt with its --num-samples"
+                    + " samples (loss.type: d2o trains on it).")
+    boolean d2o;
+
     private final CliEnvironment env;
 
     public GenerateCommand(CliEnvironment env) {
@@ -135,9 +144,16 @@ public final class GenerateCommand implements Callable<Integer> {
         if (numSamples < 1) {
             throw new ParameterException(spec.commandLine(), "--num-samples: must be >= 1, got " + numSamples);
         }
+        if (d2o && (prompts.file == null || output == null)) {
+            throw new ParameterException(spec.commandLine(), "--d2o: needs --prompts FILE.jsonl (records with \"prompt\""
+                    + " and \"rejected\") and --output FILE");
+        }
         List<Prompt> inputs = prompts.prompt != null
                 ? List.of(Prompt.text(prompts.prompt, "--prompt"))
                 : PromptFile.read(env.workDir().resolve(prompts.file), prompts.file.toString());
+        List<JsonNode> rejected = d2o
+                ? D2oRecords.rejected(env.workDir().resolve(prompts.file), prompts.file.toString(), inputs)
+                : null;
         if (prompts.prompt != null && prompts.prompt.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--prompt: must not be empty");
         }
@@ -156,7 +172,9 @@ public final class GenerateCommand implements Callable<Integer> {
                 print(out, r);
             }
             SampleStatistics stats = generation.statistics(results);
-            if (output != null) {
+            if (d2o) {
+                D2oRecords.write(env.workDir().resolve(output), results, rejected);
+            } else if (output != null) {
                 ModelGeneration.writeJsonl(env.workDir().resolve(output), results);
             }
             out.println();
@@ -171,7 +189,7 @@ public final class GenerateCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "  KL to the reference     %s nats per sample%n", RunReport.format(stats.meanKl()));
             }
             if (output != null) {
-                out.println("samples written to " + output);
+                out.println((d2o ? "D2O records (prompt, rejected, samples) written to " : "samples written to ") + output);
             }
         }
         out.flush();

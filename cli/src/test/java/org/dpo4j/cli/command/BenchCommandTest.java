@@ -83,6 +83,17 @@ public class BenchCommandTest {
         assertEquals(seconds - sum, j.get("time_unattributed_s").asDouble(), 1e-9);
     }
 
+    /** WRPO's synthetic records have 3 rows each (source chosen, chosen, rejected), all scored. */
+    @Test
+    void wrpoBenchmarksThreeRowsPerPair() throws IOException {
+        JsonNode j = bench("wrpo.json", "--set", "loss.type=wrpo");
+        assertEquals("wrpo", j.get("loss").asText());
+        double stepsPerSecond = j.get("steps_per_s").asDouble();
+        // 2 pairs → 6 rows of 32 tokens, 8 of them prompt: 192 tokens, 144 scored, per step
+        assertEquals(192 * stepsPerSecond, j.get("tokens_per_s").asDouble(), 1e-9 * stepsPerSecond);
+        assertEquals(144, j.get("head_positions_per_forward").asLong());
+    }
+
     @Test
     void precomputedReferenceCountsNoReferenceFlops() throws IOException {
         JsonNode j = bench("pre.json", "--reference", "precomputed");

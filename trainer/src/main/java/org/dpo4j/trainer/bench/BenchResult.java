@@ -95,6 +95,7 @@ public record BenchResult(
      * @param flops             the policy's FLOP counts
      * @param work              what one forward pass over one micro-batch computes
      * @param batchSize         B, pairs per micro-batch
+     * @param rowsPerPair       S, rows per pair: 2 (chosen and rejected), 3 for WRPO and D2O's K = 2
      * @param accumulationSteps micro-batches per optimizer step
      * @param seqLen            T, tokens per row (no padding)
      * @param warmup            untimed steps
@@ -102,12 +103,12 @@ public record BenchResult(
      * @param matmulSize        n of the peak's n×n matmul
      */
     public record Workload(String preset, String model, String loss, String reference, String device, int threads,
-            int interopThreads, long parameters, ModelFlops flops, ForwardWork work, int batchSize, int accumulationSteps, int seqLen,
+            int interopThreads, long parameters, ModelFlops flops, ForwardWork work, int batchSize, int rowsPerPair, int accumulationSteps, int seqLen,
             int warmup, int steps, int matmulSize) {
 
-        /** Rows through the policy per optimizer step: 2B (chosen and rejected) per micro-batch. */
+        /** Rows through the policy per optimizer step: S·B (2B: chosen and rejected) per micro-batch. */
         public long rowsPerStep() {
-            return 2L * batchSize * accumulationSteps;
+            return (long) rowsPerPair * batchSize * accumulationSteps;
         }
 
         /** Prompt tokens per row (not scored). */

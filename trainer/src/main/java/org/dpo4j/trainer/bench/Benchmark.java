@@ -104,8 +104,8 @@ public final class Benchmark {
         int totalSteps = settings.warmup() + settings.steps();
         long seed = config.train().seed();
         int drawnSteps = totalSteps + (settings.profile() == null ? 0 : 1);
-        List<TokenizedPair> pairs = SyntheticPairs.generate(
-                batchSize * accumulation * drawnSteps, seqLen, architecture.vocabSize(), seed);
+        List<TokenizedPair> pairs = SyntheticPairs.generate(batchSize * accumulation * drawnSteps, seqLen,
+                architecture.vocabSize(), seed, SyntheticPairs.extraCompletions(assembly.loss().requirements().completions()));
         AssembledRun run = assembly.finish(new ReferencePlan.InMemory(pairs), totalSteps);
         ReferenceSetup reference = run.reference();
         ModelWeights weights = models.policy().weights();
@@ -157,10 +157,10 @@ public final class Benchmark {
                 preset ? presetName : null,
                 architecture.modelType() + (preset ? " preset " + presetName : " from " + models.policyFolder()) + lora(weights),
                 config.loss().type(), reference.mode().label(), manager.getDevice().toString(), JniUtils.getNumThreads(),
-                JniUtils.getNumInteropThreads(), weights.parameterCount(), ModelFlops.of(architecture), work, batchSize,
+                JniUtils.getNumInteropThreads(), weights.parameterCount(), ModelFlops.of(architecture), work, batchSize, pairs.get(0).rows(),
                 accumulation, seqLen, settings.warmup(), settings.steps(), settings.matmulSize());
         MemoryEstimate estimate = MemoryEstimate.of(architecture, models.reference().architecture(),
-                reference.mode(), run.loss().requirements().tokenKl(), batchSize, seqLen, pairs.size());
+                reference.mode(), run.loss().requirements(), batchSize, pairs.get(0).rows(), seqLen, pairs.size());
         if (LoraAdapters.of(weights) != null) {
             estimate = estimate.withAdapters(weights.trainable().tensors().stream().mapToLong(t -> t.getShape().size()).sum(),
                     config.reference().path() == null || settings.shape() != null);

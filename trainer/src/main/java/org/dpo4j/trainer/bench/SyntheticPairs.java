@@ -3,6 +3,7 @@ package org.dpo4j.trainer.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.dpo4j.losses.Completions;
 import org.dpo4j.trainer.data.TokenizedPair;
 
 /**
@@ -30,6 +31,26 @@ public final class SyntheticPairs {
      * @return {@code count} pairs called {@code bench-0}, {@code bench-1}, ...
      */
     public static List<TokenizedPair> generate(int count, int seqLen, int vocabSize, long seed) {
+        return generate(count, seqLen, vocabSize, seed, 0);
+    }
+
+    /**
+     * Completions beyond the pair that a loss's records have, for the benchmark's synthetic ones:
+     * WRPO's source chosen; for D2O one more sample (K = 2, 3 rows per prompt), as the benchmark has
+     * no data to take K from.
+     */
+    public static int extraCompletions(Completions kind) {
+        return switch (kind) {
+            case PAIRS -> 0;
+            case REJECTED_AND_SAMPLES, SOURCE_CHOSEN_AND_PAIRS -> 1;
+        };
+    }
+
+    /**
+     * As {@link #generate(int, int, int, long)}, each pair with {@code extra} further completions of
+     * the same length ({@link TokenizedPair#extra}).
+     */
+    public static List<TokenizedPair> generate(int count, int seqLen, int vocabSize, long seed, int extra) {
         if (seqLen < 2) {
             throw new IllegalArgumentException("a row needs a prompt and a completion token, got seq_len " + seqLen);
         }
@@ -43,7 +64,12 @@ public final class SyntheticPairs {
             if (vocabSize > 1 && rejected[0] == chosen[0]) {
                 rejected[0] = (chosen[0] + 1) % vocabSize;
             }
-            pairs.add(new TokenizedPair("bench-" + i, ids(random, prompt, vocabSize), chosen, rejected));
+            int[] promptIds = ids(random, prompt, vocabSize);
+            int[][] more = new int[extra][];
+            for (int j = 0; j < extra; j++) {
+                more[j] = ids(random, completion, vocabSize);
+            }
+            pairs.add(new TokenizedPair("bench-" + i, promptIds, chosen, rejected, more));
         }
         return pairs;
     }

@@ -3,7 +3,10 @@ package org.dpo4j.trainer.data;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Lays tokenized pairs out as a {@link Batch}. */
+/**
+ * Lays tokenized pairs out as a {@link Batch}: S rows per pair (2, or more for D2O and WRPO,
+ * {@link CompletionRows}), row slot s of pair i at row s·B + i.
+ */
 public final class Batcher {
 
     private final int padId;
@@ -12,11 +15,16 @@ public final class Batcher {
         this.padId = padId;
     }
 
-    /** The batch of {@code pairs}, padded to its longest row. */
+    /**
+     * The batch of {@code pairs}, padded to its longest row.
+     *
+     * @throws IllegalArgumentException when the pairs do not all have the same number of rows
+     */
     public Batch batch(List<TokenizedPair> pairs) {
         int b = pairs.size();
+        int rows = pairs.get(0).rows();
         int seqLen = pairs.stream().mapToInt(TokenizedPair::maxRowLength).max().orElseThrow();
-        long[] ids = new long[2 * b * seqLen];
+        long[] ids = new long[rows * b * seqLen];
         float[] attention = new float[ids.length];
         float[] loss = new float[ids.length];
         java.util.Arrays.fill(ids, padId);
@@ -24,8 +32,13 @@ public final class Batcher {
         for (int i = 0; i < b; i++) {
             TokenizedPair pair = pairs.get(i);
             pairIds.add(pair.id());
-            writeRow(i * seqLen, pair.prompt(), pair.chosen(), ids, attention, loss);
-            writeRow((b + i) * seqLen, pair.prompt(), pair.rejected(), ids, attention, loss);
+            if (pair.rows() != rows) {
+                throw new IllegalArgumentException("pair " + pair.id() + " has " + pair.rows() + " rows where "
+                        + pairs.get(0).id() + " has " + rows);
+            }
+            for (int slot = 0; slot < rows; slot++) {
+                writeRow((slot * b + i) * seqLen, pair.prompt(), pair.completion(slot), ids, attention, loss);
+            }
         }
         return new Batch(pairIds, ids, attention, loss, seqLen);
     }

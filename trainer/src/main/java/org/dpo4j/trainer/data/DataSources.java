@@ -1,6 +1,7 @@
 package org.dpo4j.trainer.data;
 
 import java.util.List;
+import org.dpo4j.losses.Completions;
 import org.dpo4j.trainer.common.UserInputException;
 import org.dpo4j.trainer.config.DataConfig;
 import org.dpo4j.trainer.data.source.BadRecord;
@@ -25,14 +26,20 @@ final class DataSources {
      * @param sources the config value: {@code builtin:NAME} alone, or paths
      * @param config  {@code data} (format and column names)
      * @param keyPath {@code data.train} or {@code data.eval}, for messages
+     * @param kind    the completions each record has (the loss's)
      * @throws UserInputException for an unknown built-in set or an unusable file
      */
-    static Loaded load(List<String> sources, DataConfig config, String keyPath) {
+    static Loaded load(List<String> sources, DataConfig config, String keyPath, Completions kind) {
         if (sources.stream().anyMatch(s -> s.startsWith(BUILTIN_PREFIX))) {
+            if (kind != Completions.PAIRS) {
+                throw new UserInputException(keyPath + ": " + BUILTIN_PREFIX + TinyPrefs.NAME + " holds pairs, and this loss"
+                        + " trains on " + kind.configName() + " records (" + CompletionRows.fields(kind, "prompt", "chosen",
+                        "rejected") + "); give a data file (dpo4j generate --num-samples K writes D2O's)");
+            }
             return new Loaded(List.copyOf(builtin(sources, keyPath)), List.of());
         }
         ReadResult read = RecordReader.readAll(DataFiles.resolve(sources, config.format(), keyPath));
-        RecordParser.Parsed parsed = new RecordParser(config.columns().names()).parseAll(read.records());
+        RecordParser.Parsed parsed = new RecordParser(config.columns().names(), kind).parseAll(read.records());
         List<BadRecord> bad = new java.util.ArrayList<>(read.bad());
         bad.addAll(parsed.bad());
         return new Loaded(parsed.examples(), bad);

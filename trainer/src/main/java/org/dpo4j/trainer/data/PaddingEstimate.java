@@ -39,9 +39,9 @@ public final class PaddingEstimate {
             int seqLen = 0;
             for (TokenizedPair pair : batch) {
                 seqLen = Math.max(seqLen, pair.maxRowLength());
-                real += 2L * pair.prompt().length + pair.chosen().length + pair.rejected().length;
+                real += pair.realTokens();
             }
-            positions += 2L * batch.size() * seqLen;
+            positions += (long) batch.get(0).rows() * batch.size() * seqLen;
         }
         return positions == 0 ? 0.0 : (double) (positions - real) / positions;
     }

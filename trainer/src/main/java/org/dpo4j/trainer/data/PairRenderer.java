@@ -68,8 +68,12 @@ final class PairRenderer {
         conversations++;
         try {
             String prompt = template.render(pair.prompt(), true);
-            return new PreferencePair(pair.id(), prompt,
-                    completion(pair, prompt, pair.chosen(), "chosen"), completion(pair, prompt, pair.rejected(), "rejected"));
+            List<String> extra = new ArrayList<>(pair.extra().size());
+            for (List<ChatMessage> more : pair.extra()) {
+                extra.add(completion(pair, prompt, more, "completion " + (extra.size() + 3)));
+            }
+            return new PreferencePair(pair.id(), prompt, completion(pair, prompt, pair.chosen(), "chosen"),
+                    completion(pair, prompt, pair.rejected(), "rejected"), extra);
         } catch (RuntimeException e) {
             throw new RenderException(new BadRecord(pair.id(), Reason.TEMPLATE_ERROR,
                     "the chat template failed: " + String.valueOf(e.getMessage()).replaceAll("\\s+", " ")));

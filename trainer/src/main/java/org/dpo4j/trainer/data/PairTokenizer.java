@@ -24,7 +24,8 @@ import org.dpo4j.trainer.tokenizer.TextTokenizer;
  * {@code keep_start} cuts the completion's end, {@code keep_end} cuts the shared prompt's start
  * until the longer row fits (and a completion longer than {@code maxLength} on its own keeps
  * its end). A pair whose chosen or rejected completion is left empty is dropped and counted,
- * never trained on.
+ * never trained on. Further completions (D2O's samples, WRPO's source chosen,
+ * {@link CompletionRows}) are tokenized, truncated and dropped on exactly as the pair's two.
  */
 public final class PairTokenizer {
 
@@ -85,6 +86,14 @@ public final class PairTokenizer {
         Completion chosen = completion(pair.prompt(), prompt, pair.chosen());
         Completion rejected = completion(pair.prompt(), prompt, pair.rejected());
         boolean boundary = chosen.retokenized || rejected.retokenized;
+        int[][] extra = new int[pair.extra().size()][];
+        int[] extraLengths = new int[extra.length];
+        for (int j = 0; j < extra.length; j++) {
+            Completion more = completion(pair.prompt(), prompt, pair.extra().get(j));
+            boundary |= more.retokenized;
+            extra[j] = more.ids;
+            extraLengths[j] = more.ids.length;
+        }
 
         int[] keptPrompt = prompt.length > maxPromptLength
                 ? Arrays.copyOfRange(prompt, prompt.length - maxPromptLength, prompt.length)
@@ -95,8 +104,14 @@ public final class PairTokenizer {
             int room = Math.max(0, maxLength - keptPrompt.length);
             c = head(c, room);
             r = head(r, room);
+            for (int j = 0; j < extra.length; j++) {
+                extra[j] = head(extra[j], room);
+            }
         } else {
             int longest = Math.max(c.length, r.length);
+            for (int[] more : extra) {
+                longest = Math.max(longest, more.length);
+            }
             int excess = keptPrompt.length + longest - maxLength;
             if (excess > 0) {
                 int fromPrompt = Math.min(excess, keptPrompt.length);
@@ -104,10 +119,20 @@ public final class PairTokenizer {
             }
             c = tail(c, maxLength - keptPrompt.length);
             r = tail(r, maxLength - keptPrompt.length);
+            for (int j = 0; j < extra.length; j++) {
+                extra[j] = tail(extra[j], maxLength - keptPrompt.length);
+            }
         }
         boolean promptCut = keptPrompt.length < prompt.length;
         boolean completionCut = c.length < chosen.ids.length || r.length < rejected.ids.length;
-        TokenizedPair tokens = c.length == 0 || r.length == 0 ? null : new TokenizedPair(pair.id(), keptPrompt, c, r);
+        boolean emptyExtra = false;
+        for (int j = 0; j < extra.length; j++) {
+            completionCut |= extra[j].length < extraLengths[j];
+            emptyExtra |= extra[j].length == 0;
+        }
+        TokenizedPair tokens = c.length == 0 || r.length == 0 || emptyExtra
+                ? null
+                : new TokenizedPair(pair.id(), keptPrompt, c, r, extra);
         return new Outcome(tokens, boundary, promptCut, completionCut);
     }
 

@@ -8,4 +8,7 @@ public sealed interface PreferenceExample permits PreferencePair, ConversationPa
 
     /** Where it came from ({@code file:line}, {@code file:row N}, {@code builtin:...#N}); the pair id. */
     String id();
+
+    /** Completions beyond the pair ({@link CompletionRows}): WRPO's source chosen, D2O's samples 2..K. */
+    java.util.List<?> extra();
 }

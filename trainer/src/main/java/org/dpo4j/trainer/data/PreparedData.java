@@ -3,6 +3,7 @@ package org.dpo4j.trainer.data;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.dpo4j.losses.Completions;
 import org.dpo4j.trainer.common.UserInputException;
 import org.dpo4j.trainer.config.DataConfig;
 import org.dpo4j.trainer.config.TruncationMode;
@@ -35,12 +36,30 @@ public record PreparedData(List<TokenizedPair> train, List<TokenizedPair> eval, 
      *     no pair survives
      */
     public static PreparedData prepare(DataConfig config, TextTokenizer tokenizer, Path modelFolder, long seed) {
+        return prepare(config, Completions.PAIRS, tokenizer, modelFolder, seed);
+    }
+
+    /**
+     * As {@link #prepare(DataConfig, TextTokenizer, Path, long)}, for records with the completions
+     * {@code kind} names (the loss's {@code requirements().completions()}: D2O's samples, WRPO's
+     * source chosen; {@link RecordParser}).
+     *
+     * @throws UserInputException also when data.train and data.eval differ in their number of samples
+     */
+    public static PreparedData prepare(DataConfig config, Completions kind, TextTokenizer tokenizer, Path modelFolder,
+            long seed) {
         BadRecords bad = new BadRecords(config.skipBadRecords());
         PairRenderer renderer = new PairRenderer(config.chatTemplate(), modelFolder, config.templateLimits());
-        List<PreferencePair> train = load(config.train(), config, "data.train", bad, renderer);
+        List<PreferencePair> train = load(config.train(), config, "data.train", bad, renderer, kind);
         DataSplit split;
         if (config.eval() != null) {
-            split = new DataSplit(train, load(config.eval(), config, "data.eval", bad, renderer));
+            List<PreferencePair> eval = load(config.eval(), config, "data.eval", bad, renderer, kind);
+            if (eval.get(0).extra().size() != train.get(0).extra().size()) {
+                throw new UserInputException("data.eval: its records have " + (eval.get(0).extra().size() + 1)
+                        + " samples where data.train's have " + (train.get(0).extra().size() + 1)
+                        + "; give both the same number K");
+            }
+            split = new DataSplit(train, eval);
         } else {
             try {
                 split = DataSplit.holdOut(train, config.evalFraction(), seed);
@@ -85,9 +104,15 @@ public record PreparedData(List<TokenizedPair> train, List<TokenizedPair> eval, 
      * @throws UserInputException as {@link #prepare}
      */
     public static PreparedData evaluationSet(DataConfig config, TextTokenizer tokenizer, Path modelFolder, String keyPath) {
+        return evaluationSet(config, Completions.PAIRS, tokenizer, modelFolder, keyPath);
+    }
+
+    /** As {@link #evaluationSet(DataConfig, TextTokenizer, Path, String)}, for records of {@code kind}. */
+    public static PreparedData evaluationSet(DataConfig config, Completions kind, TextTokenizer tokenizer,
+            Path modelFolder, String keyPath) {
         BadRecords bad = new BadRecords(config.skipBadRecords());
         PairRenderer renderer = new PairRenderer(config.chatTemplate(), modelFolder, config.templateLimits());
-        List<PreferencePair> pairs = load(config.train(), config, keyPath, bad, renderer);
+        List<PreferencePair> pairs = load(config.train(), config, keyPath, bad, renderer, kind);
         PairTokenizer pairTokenizer = new PairTokenizer(tokenizer, config.maxLength(), config.maxPromptLength(),
                 TruncationMode.of(config.truncationMode()));
         PairTokenizer.Result tokens = pairTokenizer.tokenizeAll(pairs);
@@ -100,9 +125,9 @@ public record PreparedData(List<TokenizedPair> train, List<TokenizedPair> eval, 
         return new PreparedData(List.of(), tokens.pairs(), report);
     }
 
-    private static List<PreferencePair> load(
-            List<String> sources, DataConfig config, String keyPath, BadRecords bad, PairRenderer renderer) {
-        DataSources.Loaded loaded = DataSources.load(sources, config, keyPath);
+    private static List<PreferencePair> load(List<String> sources, DataConfig config, String keyPath, BadRecords bad,
+            PairRenderer renderer, Completions kind) {
+        DataSources.Loaded loaded = DataSources.load(sources, config, keyPath, kind);
         bad.handle(loaded.bad());
         List<PreferencePair> pairs = new ArrayList<>(loaded.examples().size());
         List<BadRecord> unrenderable = new ArrayList<>();

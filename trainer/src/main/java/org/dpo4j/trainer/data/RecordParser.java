@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dpo4j.losses.Completions;
 import org.dpo4j.trainer.config.ColumnNames;
 import org.dpo4j.trainer.data.chat.ChatMessage;
 import org.dpo4j.trainer.data.source.BadRecord.Reason;
@@ -25,6 +26,15 @@ import org.dpo4j.trainer.data.source.SourceRecord;
  * </ul>
  * Chosen and rejected must be non-empty and differ. Each record is judged on its own, so that a
  * caller may stop at the first bad one or skip and count them.
+ *
+ * <p>Losses that read more completions per prompt ({@link Completions}) read these formats, text or
+ * conversational as above but always with an explicit prompt ({@link CompletionRows}):
+ * <ul>
+ *   <li><b>D2O</b> ({@code rejected_and_samples}): {@code {"prompt", "rejected", "samples": [K completions]}},
+ *       K ≥ 1 and the same K in every record (the first record's), each non-empty; no chosen;
+ *   <li><b>WRPO</b> ({@code source_chosen_and_pairs}): {@code {"prompt", "source_chosen", "chosen", "rejected"}},
+ *       the pair as above and the source model's chosen completion non-empty.
+ * </ul>
  */
 public final class RecordParser {
 
@@ -32,9 +42,17 @@ public final class RecordParser {
     private static final ObjectMapper PLAIN = new ObjectMapper();
 
     private final ColumnNames columns;
+    private final Completions expected;
 
+    /** A parser of pairs. */
     public RecordParser(ColumnNames columns) {
+        this(columns, Completions.PAIRS);
+    }
+
+    /** A parser of records with the completions {@code kind} names. */
+    public RecordParser(ColumnNames columns, Completions kind) {
         this.columns = columns;
+        this.expected = kind;
     }
 
     /** The examples and the bad records of {@code records}, each in input order. */
@@ -43,9 +61,18 @@ public final class RecordParser {
     public Parsed parseAll(List<SourceRecord> records) {
         List<PreferenceExample> examples = new ArrayList<>(records.size());
         List<BadRecord> bad = new ArrayList<>();
+        PreferenceExample first = null;
         for (SourceRecord record : records) {
             try {
-                examples.add(parse(record));
+                PreferenceExample example = parse(record);
+                if (first == null) {
+                    first = example;
+                } else if (example.extra().size() != first.extra().size()) {
+                    throw new Invalid(Reason.SAMPLE_COUNT, "'" + CompletionRows.SAMPLES + "' has "
+                            + (example.extra().size() + 1) + " completion(s) where the first record (" + first.id()
+                            + ") has " + (first.extra().size() + 1) + "; every record needs the same number K");
+                }
+                examples.add(example);
             } catch (Invalid e) {
                 bad.add(new BadRecord(record.where(), e.reason, e.getMessage()));
             }
@@ -66,9 +93,90 @@ public final class RecordParser {
     private PreferenceExample parse(SourceRecord record) throws Invalid {
         JsonNode value = record.value();
         if (value == null || !value.isObject()) {
-            throw new Invalid(Reason.NOT_AN_OBJECT, "expected a JSON object with "
-                    + columns.chosen() + " and " + columns.rejected() + " (and usually " + columns.prompt() + ")");
+            throw new Invalid(Reason.NOT_AN_OBJECT, expected == Completions.PAIRS
+                    ? "expected a JSON object with " + columns.chosen() + " and " + columns.rejected()
+                            + " (and usually " + columns.prompt() + ")"
+                    : "expected a JSON object with " + fields());
         }
+        return switch (expected) {
+            case PAIRS -> parsePair(record, value);
+            case REJECTED_AND_SAMPLES -> parseSamples(record, value);
+            case SOURCE_CHOSEN_AND_PAIRS -> parseSourceChosen(record, value);
+        };
+    }
+
+    private String fields() {
+        return CompletionRows.fields(expected, columns.prompt(), columns.chosen(), columns.rejected());
+    }
+
+    /** D2O: prompt, rejected and K samples; the first sample stands as chosen ({@link CompletionRows}). */
+    private PreferenceExample parseSamples(SourceRecord record, JsonNode value) throws Invalid {
+        JsonNode prompt = requiredPrompt(value);
+        JsonNode rejected = required(value, columns.rejected());
+        JsonNode samples = required(value, CompletionRows.SAMPLES);
+        if (!samples.isArray() || samples.isEmpty()) {
+            throw new Invalid(samples.isArray() ? Reason.EMPTY_FIELD : Reason.WRONG_TYPE, "field '"
+                    + CompletionRows.SAMPLES + "' must be a non-empty list of K completions, got "
+                    + (samples.isArray() ? "an empty list" : kind(samples)));
+        }
+        String where = record.where();
+        if (rejected.isArray()) {
+            List<ChatMessage> r = nonEmpty(messages(rejected, columns.rejected()), columns.rejected());
+            List<List<ChatMessage>> all = new ArrayList<>();
+            for (int i = 0; i < samples.size(); i++) {
+                String field = CompletionRows.SAMPLES + "[" + i + "]";
+                all.add(nonEmpty(messages(samples.get(i), field), field));
+            }
+            return new ConversationPair(where, messages(prompt, columns.prompt()), all.get(0), r,
+                    all.subList(1, all.size()));
+        }
+        String r = nonEmpty(text(rejected, columns.rejected()), columns.rejected());
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            String field = CompletionRows.SAMPLES + "[" + i + "]";
+            all.add(nonEmpty(text(samples.get(i), field), field));
+        }
+        return new PreferencePair(where, text(prompt, columns.prompt()), all.get(0), r, all.subList(1, all.size()));
+    }
+
+    /** WRPO: the pair as usual plus the source model's chosen completion. */
+    private PreferenceExample parseSourceChosen(SourceRecord record, JsonNode value) throws Invalid {
+        requiredPrompt(value);
+        JsonNode source = required(value, CompletionRows.SOURCE_CHOSEN);
+        PreferenceExample pair = parsePair(record, value);
+        if (pair instanceof ConversationPair c) {
+            return new ConversationPair(c.id(), c.prompt(), c.chosen(), c.rejected(),
+                    List.of(nonEmpty(messages(source, CompletionRows.SOURCE_CHOSEN), CompletionRows.SOURCE_CHOSEN)));
+        }
+        PreferencePair p = (PreferencePair) pair;
+        return new PreferencePair(p.id(), p.prompt(), p.chosen(), p.rejected(),
+                List.of(nonEmpty(text(source, CompletionRows.SOURCE_CHOSEN), CompletionRows.SOURCE_CHOSEN)));
+    }
+
+    private JsonNode requiredPrompt(JsonNode value) throws Invalid {
+        JsonNode prompt = value.get(columns.prompt());
+        if (prompt == null || prompt.isNull()) {
+            throw new Invalid(Reason.MISSING_FIELD, "missing field '" + columns.prompt() + "' (records of "
+                    + expected.configName() + " need " + fields() + ")");
+        }
+        return prompt;
+    }
+
+    private static String nonEmpty(String text, String field) throws Invalid {
+        if (text.isEmpty()) {
+            throw new Invalid(Reason.EMPTY_FIELD, "'" + field + "' is empty");
+        }
+        return text;
+    }
+
+    private static List<ChatMessage> nonEmpty(List<ChatMessage> messages, String field) throws Invalid {
+        if (messages.isEmpty()) {
+            throw new Invalid(Reason.EMPTY_FIELD, "'" + field + "' has no message");
+        }
+        return messages;
+    }
+
+    private PreferenceExample parsePair(SourceRecord record, JsonNode value) throws Invalid {
         JsonNode chosen = required(value, columns.chosen());
         JsonNode rejected = required(value, columns.rejected());
         JsonNode prompt = value.get(columns.prompt());

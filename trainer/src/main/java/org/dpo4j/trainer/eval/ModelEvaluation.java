@@ -93,7 +93,8 @@ public final class ModelEvaluation {
         try (HfTokenizer tokenizer = HfTokenizer.load(folder);
                 RunAssembly assembly = RunAssembly.open(config, tokenizer.padId(), warnings)) {
             PreferenceLoss loss = assembly.loss();
-            PreparedData data = PreparedData.evaluationSet(config.data(), tokenizer, folder, "--data");
+            PreparedData data = PreparedData.evaluationSet(config.data(),
+                    loss.requirements().completions(), tokenizer, folder, "--data");
             EvaluatedModels models = new EvaluatedModels(request, loss, tokenizer, folder, warnings);
             assembly.models(models);
             AssembledRun run = assembly.finish(new ReferencePlan.Live());

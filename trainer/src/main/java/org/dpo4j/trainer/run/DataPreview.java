@@ -28,7 +28,9 @@ public record DataPreview(PreparedData data, TextTokenizer tokenizer) implements
         TextTokenizer tokenizer = RunModels.tokenizer(policyFolder);
         try {
             return new DataPreview(
-                    PreparedData.prepare(config.data(), tokenizer, policyFolder, config.train().seed()), tokenizer);
+                    PreparedData.prepare(config.data(),
+                            config.loss().create().requirements().completions(), tokenizer, policyFolder,
+                            config.train().seed()), tokenizer);
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;

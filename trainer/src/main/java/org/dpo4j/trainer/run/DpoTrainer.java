@@ -95,7 +95,8 @@ public final class DpoTrainer implements AutoCloseable {
         TextTokenizer tokenizer = RunModels.tokenizer(policyFolder);
         RunAssembly assembly = null;
         try {
-            PreparedData all = PreparedData.prepare(config.data(), tokenizer, policyFolder, train.seed());
+            PreparedData all = PreparedData.prepare(config.data(),
+                    config.loss().create().requirements().completions(), tokenizer, policyFolder, train.seed());
             PreparedData data = options.firstPairs() > 0 ? all.first(options.firstPairs()) : all;
             int maxSteps = train.maxSteps() != null
                     ? train.maxSteps()

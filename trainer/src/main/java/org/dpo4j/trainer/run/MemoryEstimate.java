@@ -1,5 +1,6 @@
 package org.dpo4j.trainer.run;
 
+import org.dpo4j.losses.LossRequirements;
 import org.dpo4j.trainer.model.ModelArchitecture;
 
 /**
@@ -8,7 +9,7 @@ import org.dpo4j.trainer.model.ModelArchitecture;
  * next to the measured peak resident set, which adds the allocator's slack.
  *
  * <p>With P the policy's parameters, P_ref the reference's, B = {@code train.batch_size},
- * R = 2B rows (chosen and rejected), T = {@code data.max_length}:
+ * R = S·B rows (S = 2, chosen and rejected; 3 for WRPO, K + 1 for D2O), T = {@code data.max_length}:
  * <pre>
  *   policy weights     4·P
  *   reference weights  4·P_ref, or 0 when its log-probs are precomputed (the model is freed)
@@ -16,8 +17,8 @@ import org.dpo4j.trainer.model.ModelArchitecture;
  *   gradients          4·P
  *   optimizer state    8·P                       AdamW's two moments
  *   policy activations 4·R·(saved(T) + block(T))
- *   reference          4·R·T·V when a per-token KL (TDPO) keeps the reference's log-probs
- *                      through the policy's pass, else 0
+ *   reference          4·R·T·V when the loss reads the reference's distribution per token (TDPO's
+ *                      KL, Ra-DPO's risk) and keeps its log-probs through the policy's pass, else 0
  *   runtime            {@value #RUNTIME_MIB} MiB: the JVM and libtorch themselves
  * </pre>
  * Why these terms: each decoder block runs in its own scope that keeps only its output, and
@@ -97,6 +98,19 @@ public record MemoryEstimate(
     }
 
     /**
+     * The estimate for a loss with requirements {@code needs}: the reference's per-token
+     * distribution counted when the loss reads it ({@link LossRequirements#referenceDistribution}:
+     * TDPO's divergence, Ra-DPO's risk), and {@code rowsPerPair} rows per pair.
+     *
+     * @param rowsPerPair S: 2 for pairs, 3 for WRPO, K + 1 for D2O
+     */
+    public static MemoryEstimate of(ModelArchitecture policy, ModelArchitecture reference, ReferenceMode mode,
+            LossRequirements needs, int batchSize, int rowsPerPair, int maxLength, long cachedPairs) {
+        return of(policy, reference, mode, needs.referenceDistribution(), (long) rowsPerPair * batchSize, maxLength,
+                cachedPairs);
+    }
+
+    /**
      * @param policy        the policy's architecture
      * @param reference     the reference's architecture (the policy's for a frozen copy)
      * @param mode          how the reference is held
@@ -107,8 +121,12 @@ public record MemoryEstimate(
      */
     public static MemoryEstimate of(ModelArchitecture policy, ModelArchitecture reference, ReferenceMode mode,
             boolean tokenKl, int batchSize, int maxLength, long cachedPairs) {
+        return of(policy, reference, mode, tokenKl, 2L * batchSize, maxLength, cachedPairs);
+    }
+
+    private static MemoryEstimate of(ModelArchitecture policy, ModelArchitecture reference, ReferenceMode mode,
+            boolean tokenKl, long rows, int maxLength, long cachedPairs) {
         long p = policy.parameterCount();
-        long rows = 2L * batchSize;
         long policyActivations = FLOAT * rows
                 * (savedFloatsPerRow(policy, maxLength, tokenKl) + blockFloatsPerRow(policy, maxLength));
         long referenceActivations = mode == ReferenceMode.LIVE && tokenKl

@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.dpo4j.losses.Completions;
 import org.dpo4j.losses.LossRequirements;
 import org.dpo4j.losses.PreferenceLoss;
+import org.dpo4j.trainer.common.UserInputException;
 import org.dpo4j.trainer.config.ReferenceConfig;
 import org.dpo4j.trainer.data.Batcher;
 import org.dpo4j.trainer.data.PreparedData;
@@ -67,6 +69,7 @@ public final class ReferenceSetup {
         ReferenceSetup setup = new ReferenceSetup(live, live, null, MemoryEstimate.ReferenceMode.LIVE, Double.NaN);
         LossRequirements needs = loss.requirements();
         if (config.precompute()) {
+            requireCacheable(loss, true);
             if (needs.referenceTokens()) {
                 notes.accept(tokenKlNote(loss, "so the reference model runs live on every batch; nothing is cached"));
             } else if (!needs.referenceLogProbs()) {
@@ -100,7 +103,7 @@ public final class ReferenceSetup {
         LossRequirements needs = loss.requirements();
         if (!needs.usesReference()) {
             setup = new ReferenceSetup(live, live, null, MemoryEstimate.ReferenceMode.UNUSED, Double.NaN);
-        } else if (config.precompute() && needs.referenceTokens()) {
+        } else if (requireCacheable(loss, config.precompute()) && needs.referenceTokens()) {
             notes.accept(tokenKlNote(loss, "so the reference runs live, as in training"));
         } else if (config.precompute()) {
             setup = precomputed(models, live, pairs,
@@ -116,6 +119,23 @@ public final class ReferenceSetup {
     public static ReferenceSetup live(RunModels models, BatchForward forward) {
         LiveReference live = new LiveReference(models.reference(), forward);
         return new ReferenceSetup(live, live, null, MemoryEstimate.ReferenceMode.LIVE, Double.NaN);
+    }
+
+    /**
+     * Whether to precompute, refusing what the cache cannot hold: its values are two per pair, and
+     * D2O and WRPO score more completions per prompt.
+     *
+     * @return {@code precompute}
+     * @throws UserInputException when precomputing a loss whose records are not pairs
+     */
+    static boolean requireCacheable(PreferenceLoss loss, boolean precompute) {
+        Completions kind = loss.requirements().completions();
+        if (precompute && kind != Completions.PAIRS) {
+            throw new UserInputException("reference.precompute: loss " + loss.name() + " scores " + kind.configName()
+                    + " (more than two completions per prompt), which the reference cache cannot hold;"
+                    + " set reference.precompute: false (the reference then runs live)");
+        }
+        return precompute;
     }
 
     private static String tokenKlNote(PreferenceLoss loss, String consequence) {

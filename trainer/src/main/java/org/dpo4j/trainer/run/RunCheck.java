@@ -84,11 +84,13 @@ public record RunCheck(
                 RunModels.checkReferenceArchitecture(config, referenceFolder, policyFolder, reference, policy);
                 referenceSource = referenceFolder.toString();
             }
-            PreparedData data = PreparedData.prepare(config.data(), tokenizer, policyFolder, config.train().seed());
+            PreparedData data = PreparedData.prepare(config.data(),
+                    config.loss().create().requirements().completions(), tokenizer, policyFolder, config.train().seed());
             PreferenceLoss loss = config.loss().create();
-            MemoryEstimate.ReferenceMode mode = referenceMode(loss.requirements(), config.reference().precompute());
-            MemoryEstimate memory = MemoryEstimate.of(policy, reference, mode, loss.requirements().referenceDistribution(),
-                    config.train().batchSize(), maxLength,
+            MemoryEstimate.ReferenceMode mode = referenceMode(loss.requirements(),
+                    ReferenceSetup.requireCacheable(loss, config.reference().precompute()));
+            MemoryEstimate memory = MemoryEstimate.of(policy, reference, mode, loss.requirements(),
+                    config.train().batchSize(), data.train().get(0).rows(), maxLength,
                     data.train().size() + (long) data.eval().size());
             long trainable = policy.parameterCount();
             if (lora != null) {

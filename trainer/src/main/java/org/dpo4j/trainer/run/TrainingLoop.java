@@ -278,8 +278,9 @@ public final class TrainingLoop {
 
     private MetricsRecord evaluate(int step, MetricsLog log, TrainingListener listener) {
         MetricsRecord record;
+        // with the loss of the step just taken, as training used it (WRPO's α ramp); step 0: the first's
         try (Autocast.Scope cast = Autocast.enter(parts.precision().matmul())) {
-            record = parts.evaluator().evaluate(step, parts.manager());
+            record = parts.evaluator().atStep(step - 1L).evaluate(step, parts.manager());
         }
         log.write(record);
         listener.onEval(record);

@@ -36,6 +36,17 @@ public final class Evaluator {
     }
 
     /**
+     * This evaluator with its loss as training applies it at optimizer step {@code step} (0-based,
+     * {@link PreferenceScorer#atStep}: WRPO's α ramp). Training evaluates after step n with step
+     * n−1's loss, the one its last step trained with; {@code dpo4j eval} uses the loss as configured
+     * (the ramp's end).
+     */
+    public Evaluator atStep(long step) {
+        PreferenceScorer current = scorer.atStep(step);
+        return current == scorer ? this : new Evaluator(current, batcher, pairs, batchSize, pairResults);
+    }
+
+    /**
      * Pair-weighted means over all held-out pairs, named {@code eval/...}; writes the pairs' own
      * values to {@code eval/step-<step>.jsonl}.
      */

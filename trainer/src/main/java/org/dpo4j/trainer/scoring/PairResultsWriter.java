@@ -30,6 +30,9 @@ import org.dpo4j.trainer.checkpoint.AtomicFiles;
  *       reference;
  *   <li>{@code chosen_kl}, {@code rejected_kl}: Σ_t of the per-token divergence (TDPO's sequence
  *       KL), for losses that compute it;
+ *   <li>{@code source_chosen_logp}, {@code ref_source_chosen_logp}: WRPO's source chosen completion;
+ *   <li>{@code samples_logp}, {@code ref_samples_logp}: D2O's K samples, a list each (the first
+ *       sample is also {@code chosen_logp}, as its row stands as the pair's chosen one);
  *   <li>{@code loss}: the pair's loss, for losses whose per-pair terms belong to pairs (not AOT's,
  *       which are by rank); batch-level terms such as an NLL are not in it.
  * </ul>
@@ -82,6 +85,18 @@ public final class PairResultsWriter {
             columns.put("chosen_kl", values(in.chosenTokenKl()));
             columns.put("rejected_kl", values(in.rejectedTokenKl()));
         }
+        if (in.policySourceChosen() != null) {
+            columns.put("source_chosen_logp", values(in.policySourceChosen().sum()));
+            if (in.referenceSourceChosen() != null) {
+                columns.put("ref_source_chosen_logp", values(in.referenceSourceChosen().sum()));
+            }
+        }
+        if (in.policySamples() != null) {
+            columns.put("samples_logp", lists(in.policySamples().sum()));
+            if (in.referenceSamples() != null) {
+                columns.put("ref_samples_logp", lists(in.referenceSamples().sum()));
+            }
+        }
         if (pairLosses) {
             columns.put("loss", values(out.pairLosses()));
         }
@@ -114,6 +129,16 @@ public final class PairResultsWriter {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
+    }
+
+    /** (B, K) values as B lists of K boxed values. */
+    private static Object[] lists(NDArray array) {
+        long b = array.getShape().get(0);
+        Object[] rows = new Object[Math.toIntExact(b)];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = List.of(values(array.get(i)));
+        }
+        return rows;
     }
 
     /** (B) values, detached, as boxed floats (float32 arrays) or doubles. */

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +19,8 @@ import org.dpo4j.losses.LossRequirements;
 import org.dpo4j.losses.PreferenceLoss;
 import org.dpo4j.losses.SequenceLogProbs;
 import org.dpo4j.losses.SequenceStats;
-import org.dpo4j.trainer.common.UserInputException;
 import org.dpo4j.trainer.data.Batch;
+import org.dpo4j.trainer.data.CompletionRows;
 import org.dpo4j.trainer.data.TokenizedPair;
 import org.dpo4j.trainer.metrics.MetricNames;
 import org.dpo4j.trainer.metrics.PhaseClock;
@@ -60,22 +62,13 @@ public final class PreferenceScorer {
         this(policy, reference, loss, BatchForward.SHARED_PROMPTS);
     }
 
-    /**
-     * @param forward how the policy runs a batch's rows (a live reference brings its own)
-     * @throws UserInputException for a loss that trains on other completions than pairs (D2O, WRPO):
-     *     their data formats are not read yet
-     */
+    /** @param forward how the policy runs a batch's rows (a live reference brings its own) */
     public PreferenceScorer(CausalLm policy, ReferenceSource reference, PreferenceLoss loss, BatchForward forward) {
         this(policy, reference, loss, forward, HeadBackward.RECOMPUTED);
     }
 
     private PreferenceScorer(CausalLm policy, ReferenceSource reference, PreferenceLoss loss, BatchForward forward,
             HeadBackward head) {
-        if (loss.requirements().completions() != Completions.PAIRS) {
-            throw new UserInputException("loss.type: " + loss.name() + " trains on "
-                    + loss.requirements().completions().configName()
-                    + " records, which training does not read yet (only its loss is implemented); use a pairwise loss type");
-        }
         this.policy = policy;
         this.reference = reference;
         this.loss = loss;
@@ -281,12 +274,58 @@ public final class PreferenceScorer {
         if (tokenRisk != null) {
             inputs = inputs.withTokenRisk(tokenRisk.get(chosen), tokenRisk.get(rejected));
         }
+        inputs = withFurtherCompletions(inputs, needs.completions(), policyLogps,
+                reference == null ? null : reference.logProbs(), pairs);
         LossOutput output = loss.compute(inputs);
         clock.lap(StepPhase.LOSS);
         Map<String, Double> metrics = metrics(output, policyLogps, at.scatter(tokens.meanLogits()),
                 at.scatter(tokens.entropy()), at.scatter(tokens.correct()), lossMask, pairs);
         clock.lap(StepPhase.METRICS);
         return new Scored(inputs, output, metrics, recomputed);
+    }
+
+    /**
+     * {@code inputs} with the completions beyond the pair that {@code kind} has, read from their
+     * row slots ({@link CompletionRows}): D2O's K samples as (B, K) statistics, slot-major rows
+     * (S·B) → (S, B) → the sample slots → transposed; WRPO's source chosen rows 2B..3B−1.
+     *
+     * @param policy    (S·B) statistics of every row
+     * @param reference the reference's, or null
+     */
+    private static LossInputs withFurtherCompletions(LossInputs inputs, Completions kind, SequenceLogProbs policy,
+            SequenceLogProbs reference, int pairs) {
+        long rows = policy.sum().getShape().get(0);
+        int perPair = Math.toIntExact(rows / pairs);
+        return switch (kind) {
+            case PAIRS -> inputs;
+            case REJECTED_AND_SAMPLES -> {
+                int[] slots = CompletionRows.sampleSlots(perPair);
+                yield inputs.withSamples(samples(policy, slots, pairs),
+                        reference == null ? null : samples(reference, slots, pairs));
+            }
+            case SOURCE_CHOSEN_AND_PAIRS -> {
+                if (perPair != 3) {
+                    throw new IllegalStateException("WRPO's batches have 3 rows per pair, got " + perPair);
+                }
+                long from = (long) CompletionRows.sourceChosenSlot() * pairs;
+                yield inputs.withSourceChosen(policy.rows(from, from + pairs),
+                        reference == null ? null : reference.rows(from, from + pairs));
+            }
+        };
+    }
+
+    /** The (B, K) statistics of the rows in {@code slots}, sample k in column k. */
+    private static SequenceLogProbs samples(SequenceLogProbs all, int[] slots, int pairs) {
+        return new SequenceLogProbs(columns(all.sum(), slots, pairs), columns(all.mean(), slots, pairs),
+                columns(all.tokenCount(), slots, pairs));
+    }
+
+    private static NDArray columns(NDArray rows, int[] slots, int pairs) {
+        NDList picked = new NDList(slots.length);
+        for (int slot : slots) {
+            picked.add(rows.get((long) slot * pairs + ":" + ((long) slot + 1) * pairs));
+        }
+        return NDArrays.stack(picked, 1);
     }
 
     /** The reference's log-distributions, which the loss's requirements asked the pass to keep. */

@@ -2,6 +2,12 @@ package org.dpo4j.trainer.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import org.dpo4j.losses.LossRequirements;
+import org.dpo4j.losses.RaDpoVariant;
+import org.dpo4j.losses.RiskAwareDpoLoss;
+import org.dpo4j.losses.TailRisk;
+import org.dpo4j.losses.WrpoLoss;
+import org.dpo4j.losses.WrpoVariant;
 import org.dpo4j.trainer.model.gpt2.Gpt2Config;
 import org.dpo4j.trainer.model.llama.LlamaConfig;
 import org.junit.jupiter.api.Test;
@@ -45,6 +51,26 @@ class MemoryEstimateTest {
         // reference-free: its weights are loaded but never run
         MemoryEstimate unused = MemoryEstimate.of(LLAMA, LLAMA, MemoryEstimate.ReferenceMode.UNUSED, false, 1, 3, 100);
         assertEquals(new MemoryEstimate(4 * 212, 4 * 212, 0, 4 * 212, 8 * 212, 3888, 0, RUNTIME), unused);
+    }
+
+    /**
+     * The estimate from a loss's requirements (what {@code validate} and {@code bench} both use):
+     * Ra-DPO reads the reference's per-token distribution as TDPO does, so it counts the same head
+     * and reference terms; WRPO's 3 rows per pair scale the activations by 3/2 of DPO's 2.
+     */
+    @Test
+    void fromTheLossRequirements() {
+        MemoryEstimate.ReferenceMode live = MemoryEstimate.ReferenceMode.LIVE;
+        MemoryEstimate tdpo = MemoryEstimate.of(LLAMA, LLAMA, live, true, 1, 3, 100);
+        MemoryEstimate dpo = MemoryEstimate.of(LLAMA, LLAMA, live, false, 1, 3, 100);
+        LossRequirements raDpo = new RiskAwareDpoLoss(0.1, 0.5, RaDpoVariant.RA_DPO1, new TailRisk(0.9, false))
+                .requirements();
+        assertEquals(tdpo, MemoryEstimate.of(LLAMA, LLAMA, live, raDpo, 1, 2, 3, 100));
+        assertEquals(tdpo, MemoryEstimate.of(LLAMA, LLAMA, live, LossRequirements.WITH_TOKEN_KL, 1, 2, 3, 100));
+        assertEquals(dpo, MemoryEstimate.of(LLAMA, LLAMA, live, LossRequirements.POLICY_AND_REFERENCE, 1, 2, 3, 100));
+        MemoryEstimate wrpo = MemoryEstimate.of(LLAMA, LLAMA, live, new WrpoLoss(0.1, 0.5, 0, WrpoVariant.WRPO)
+                .requirements(), 1, 3, 3, 100);
+        assertEquals(dpo.policyActivations() * 3 / 2, wrpo.policyActivations());
     }
 
     @Test

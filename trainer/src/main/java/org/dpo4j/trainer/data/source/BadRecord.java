@@ -21,7 +21,8 @@ public record BadRecord(String where, Reason reason, String message) {
         EMPTY_FIELD("empty_field"),
         IDENTICAL_COMPLETIONS("identical_completions"),
         NO_COMMON_PROMPT("no_common_prompt"),
-        TEMPLATE_ERROR("template_error");
+        TEMPLATE_ERROR("template_error"),
+        SAMPLE_COUNT("sample_count");
 
         private final String key;
 
