@@ -18,6 +18,7 @@ import org.dpo4j.cli.command.GenerateCommand;
 import org.dpo4j.cli.command.InitModelCommand;
 import org.dpo4j.cli.command.MergeCommand;
 import org.dpo4j.cli.command.PlotCommand;
+import org.dpo4j.cli.command.ReportCommand;
 import org.dpo4j.cli.command.SweepCommand;
 import org.dpo4j.cli.command.TrainCommand;
 import org.dpo4j.cli.command.Trainer;
@@ -75,6 +76,7 @@ public final class Cli {
                 .addSubcommand(new ConfigSchemaCommand(new ConfigLoader())));
         cl.addSubcommand(new BenchCommand(env, new ConfigLoader()));
         cl.addSubcommand(new SweepCommand(env, new ConfigLoader(), () -> sweepRunner(env)));
+        cl.addSubcommand(new ReportCommand(env));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         documentExitCodes(cl);
         cl.setOut(out);

@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
             "  dpo4j config schema > dpo4j-config.schema.json   a JSON Schema for editors",
             "  dpo4j bench --preset small --json bench.json  time the training step (docs/performance.md)",
             "  dpo4j sweep --config configs/sweeps/fdpo-divergences-tiny.yaml   train every run of a sweep",
+            "  dpo4j report runs/tradeoffs                   score a sweep's models with a reward, report.md + charts",
             "  dpo4j help train                              the options of train",
         })
 public final class RootCommand implements Runnable {

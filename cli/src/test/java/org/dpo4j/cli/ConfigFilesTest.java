@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every file under configs/ loads and binds: files under configs/sweeps/ as sweeps, with every
+ * Every file under configs/ loads and binds: files under configs/sweeps/ and files named
+ * {@code *-sweep.yaml} (configs/experiments/) as sweeps, with every
  * run they expand to validated, all others as run configs; the example run equals the embedded
  * default.
  */
@@ -38,7 +39,8 @@ public class ConfigFilesTest {
         List<Path> files = configFiles();
         assertFalse(files.isEmpty(), "no files under " + configs);
         return files.stream().map(f -> DynamicTest.dynamicTest(configs.relativize(f).toString(), () -> {
-            if (f.startsWith(configs.resolve("sweeps"))) {
+            // sweeps: configs/sweeps/ and the experiments' *-sweep.yaml (configs/experiments/)
+            if (f.startsWith(configs.resolve("sweeps")) || f.getFileName().toString().endsWith("-sweep.yaml")) {
                 SweepPlan plan = SweepPlan.expand(SweepFile.read(loader, f, f.toString(), configs), loader, List.of());
                 assertFalse(plan.runs().isEmpty(), f.toString());
             } else {

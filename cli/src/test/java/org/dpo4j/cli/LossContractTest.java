@@ -39,7 +39,8 @@ public class LossContractTest {
         Path root = TestSupport.projectRoot().resolve("configs");
         try (Stream<Path> files = Files.walk(root)) {
             // sweep files are not run configs (ConfigFilesTest validates the runs they expand to)
-            configs = files.filter(Files::isRegularFile).filter(f -> !f.startsWith(root.resolve("sweeps"))).sorted()
+            configs = files.filter(Files::isRegularFile).filter(f -> !f.startsWith(root.resolve("sweeps")))
+                    .filter(f -> !f.getFileName().toString().endsWith("-sweep.yaml")).sorted()
                     .map(f -> LOADER.load(f, f.toString(), List.of(), List.of()))
                     .toList();
         }

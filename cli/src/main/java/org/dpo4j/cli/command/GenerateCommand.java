@@ -15,6 +15,8 @@ import org.dpo4j.trainer.generate.Prompt;
 import org.dpo4j.trainer.generate.PromptFile;
 import org.dpo4j.trainer.generate.SampleStatistics;
 import org.dpo4j.trainer.generate.SamplingOptions;
+import org.dpo4j.trainer.reward.RewardEvaluation;
+import org.dpo4j.trainer.reward.RewardKind;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,7 +72,7 @@ public final class GenerateCommand implements Callable<Integer> {
         Path file;
     }
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     Prompts prompts;
 
     @Option(names = "--reference", paramLabel = "DIR",
@@ -128,6 +130,15 @@ public final class GenerateCommand implements Callable<Integer> {
                     + " samples (loss.type: d2o trains on it).")
     boolean d2o;
 
+    @Option(names = "--reward", paramLabel = "NAME",
+            description = "Score the samples with a known reward (sentiment: the built-in praise/criticise task);"
+                    + " without --prompt/--prompts, the reward's own prompts are sampled.")
+    String reward;
+
+    @Option(names = "--scores", paramLabel = "FILE",
+            description = "With --reward: write the scores as JSON, overall and per prompt (mean reward, KL, entropy, distinct-n).")
+    Path scores;
+
     private final CliEnvironment env;
 
     public GenerateCommand(CliEnvironment env) {
@@ -144,17 +155,26 @@ public final class GenerateCommand implements Callable<Integer> {
         if (numSamples < 1) {
             throw new ParameterException(spec.commandLine(), "--num-samples: must be >= 1, got " + numSamples);
         }
-        if (d2o && (prompts.file == null || output == null)) {
+        RewardKind rewardKind = reward == null ? null : RewardKind.byName(reward, "--reward");
+        if (prompts == null && rewardKind == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required argument: --prompt=TEXT or --prompts=FILE");
+        }
+        if (scores != null && rewardKind == null) {
+            throw new ParameterException(spec.commandLine(), "--scores: needs --reward");
+        }
+        if (d2o && (prompts == null || prompts.file == null || output == null)) {
             throw new ParameterException(spec.commandLine(), "--d2o: needs --prompts FILE.jsonl (records with \"prompt\""
                     + " and \"rejected\") and --output FILE");
         }
-        List<Prompt> inputs = prompts.prompt != null
+        List<Prompt> inputs = prompts == null
+                ? rewardKind.defaultPrompts().stream().map(p -> Prompt.text(p, "--reward " + reward)).toList()
+                : prompts.prompt != null
                 ? List.of(Prompt.text(prompts.prompt, "--prompt"))
                 : PromptFile.read(env.workDir().resolve(prompts.file), prompts.file.toString());
         List<JsonNode> rejected = d2o
                 ? D2oRecords.rejected(env.workDir().resolve(prompts.file), prompts.file.toString(), inputs)
                 : null;
-        if (prompts.prompt != null && prompts.prompt.isEmpty()) {
+        if (prompts != null && prompts.prompt != null && prompts.prompt.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--prompt: must not be empty");
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -187,6 +207,18 @@ public final class GenerateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  entropy per token       %s nats%n", RunReport.format(stats.meanEntropy()));
             if (stats.meanKl() != null) {
                 out.printf(Locale.ROOT, "  KL to the reference     %s nats per sample%n", RunReport.format(stats.meanKl()));
+            }
+            if (rewardKind != null) {
+                RewardEvaluation.Result scored = RewardEvaluation.score(generation, results, rewardKind);
+                out.printf(Locale.ROOT, "  reward (%s)%s %s (sd %s)%n", rewardKind.optionName(),
+                        " ".repeat(Math.max(1, 14 - rewardKind.optionName().length())),
+                        RunReport.format(scored.overall().meanReward()), RunReport.format(scored.overall().rewardStd()));
+                out.printf(Locale.ROOT, "  distinct-1/2 (words)    %s / %s%n", RunReport.format(scored.overall().wordDistinct1()),
+                        RunReport.format(scored.overall().wordDistinct2()));
+                if (scores != null) {
+                    RewardEvaluation.writeJson(env.workDir().resolve(scores), scored);
+                    out.println("scores written to " + scores);
+                }
             }
             if (output != null) {
                 out.println((d2o ? "D2O records (prompt, rejected, samples) written to " : "samples written to ") + output);

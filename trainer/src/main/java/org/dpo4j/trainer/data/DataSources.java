@@ -51,10 +51,12 @@ final class DataSources {
                     + BUILTIN_PREFIX + TinyPrefs.NAME + " alone");
         }
         String name = sources.get(0).substring(BUILTIN_PREFIX.length());
-        if (!name.equals(TinyPrefs.NAME)) {
-            throw new UserInputException(
-                    keyPath + ": unknown built-in dataset '" + name + "' (allowed: " + BUILTIN_PREFIX + TinyPrefs.NAME + ")");
+        java.util.Map<String, java.util.function.Supplier<List<PreferencePair>>> sets =
+                java.util.Map.of(TinyPrefs.NAME, TinyPrefs::pairs, TinyPrefs.SFT_NAME, TinyPrefs::sftPairs);
+        if (!sets.containsKey(name)) {
+            throw new UserInputException(keyPath + ": unknown built-in dataset '" + name + "' (allowed: "
+                    + BUILTIN_PREFIX + TinyPrefs.NAME + ", " + BUILTIN_PREFIX + TinyPrefs.SFT_NAME + ")");
         }
-        return TinyPrefs.pairs();
+        return sets.get(name).get();
     }
 }

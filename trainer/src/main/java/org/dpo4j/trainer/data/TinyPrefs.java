@@ -24,6 +24,14 @@ import java.util.Random;
 public final class TinyPrefs {
 
     public static final String NAME = "tiny-prefs";
+    /**
+     * {@code builtin:tiny-prefs-sft}: the same pairs with chosen and rejected swapped in every
+     * odd-numbered pair, so that the "chosen" answers have the asked sentiment half of the time.
+     * Supervised fine-tuning on them ({@code loss.type: sft}) gives a reference that writes the
+     * task's sentences fluently but picks the sentiment at random, which preference training
+     * must then fix (the reproduction in {@code configs/experiments/}).
+     */
+    public static final String SFT_NAME = "tiny-prefs-sft";
     public static final int SIZE = 2000;
 
     private static final long DATA_SEED = 20231106L;
@@ -57,12 +65,46 @@ public final class TinyPrefs {
             String item = pick(ITEMS, random);
             boolean praise = random.nextBoolean();
             String frame = pick(FRAMES, random);
-            String prompt = (praise ? "Praise" : "Criticise") + " the " + item + ".\n";
+            String prompt = prompt(praise, item);
             String good = answer(frame, item, praise ? POSITIVE : NEGATIVE, random);
             String bad = answer(frame, item, praise ? NEGATIVE : POSITIVE, random);
             pairs.add(new PreferencePair("builtin:" + NAME + "#" + i, prompt, good, bad));
         }
         return pairs;
+    }
+
+    /** The pairs of {@link #SFT_NAME}: {@link #pairs()} with odd-numbered pairs' answers swapped. */
+    public static List<PreferencePair> sftPairs() {
+        List<PreferencePair> pairs = pairs();
+        List<PreferencePair> mixed = new ArrayList<>(pairs.size());
+        for (int i = 0; i < pairs.size(); i++) {
+            PreferencePair p = pairs.get(i);
+            String id = "builtin:" + SFT_NAME + "#" + i;
+            mixed.add(i % 2 == 0
+                    ? new PreferencePair(id, p.prompt(), p.chosen(), p.rejected())
+                    : new PreferencePair(id, p.prompt(), p.rejected(), p.chosen()));
+        }
+        return mixed;
+    }
+
+    /** The items the prompts name, in a fixed order. */
+    public static List<String> items() {
+        return List.of(ITEMS);
+    }
+
+    /** The adjectives that praise. */
+    public static List<String> positiveWords() {
+        return List.of(POSITIVE);
+    }
+
+    /** The adjectives that criticise. */
+    public static List<String> negativeWords() {
+        return List.of(NEGATIVE);
+    }
+
+    /** The prompt asking to praise ({@code true}) or criticise an item, as the pairs write it. */
+    public static String prompt(boolean praise, String item) {
+        return (praise ? "Praise" : "Criticise") + " the " + item + ".\n";
     }
 
     private static String answer(String frame, String item, String[] words, Random random) {
