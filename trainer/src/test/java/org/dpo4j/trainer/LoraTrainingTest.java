@@ -187,6 +187,51 @@ class LoraTrainingTest {
         assertFalse(Files.readString(whole.resolve(MetricsLog.FILE_NAME)).equals(Files.readString(noDropout.resolve(MetricsLog.FILE_NAME))));
     }
 
+    /**
+     * model.adapter continues a trained adapter on the same base: the policy starts away from the
+     * reference (the base, adapters off), so the first margins are not 0; the reference's
+     * log-probs precompute as with full fine-tuning (its "weights" are the policy's own, never freed).
+     */
+    @Test
+    void aSavedAdapterTrainsFurtherAgainstAPrecomputedBase() throws IOException {
+        Path first = Files.createDirectories(work.resolve("first"));
+        DpoTrainer.train(lora(4, new LoraConfig(4, 8.0), false, SaveConfig.DEFAULT), first, TrainingListener.NONE);
+        RunConfig base = lora(2, null, false, SaveConfig.DEFAULT);
+        RunConfig further = new RunConfig(
+                new org.dpo4j.trainer.config.ModelConfig(null, "tiny", "llama", first.resolve(PolicySaver.FINAL).toString()),
+                new ReferenceConfig(null, true, 0, 0.6), base.data(), base.loss(), base.optim(), base.schedule(), base.train(),
+                base.eval(), base.save(), base.output(), null);
+        Path second = Files.createDirectories(work.resolve("second"));
+        DpoTrainer.train(further, second, TrainingListener.NONE);
+        JsonNode step1 = steps(second).get(0);
+        assertTrue(Math.abs(step1.get("rewards/margins").asDouble()) > 0, "the loaded adapter is not the base: " + step1);
+        assertTrue(Files.isRegularFile(second.resolve(PolicySaver.FINAL).resolve(PeftAdapterFolder.WEIGHTS)));
+    }
+
+    /** validate's estimate with LoRA: gradients and two moments of the trainable scalars only, no reference copy. */
+    @Test
+    void theMemoryEstimateCountsAdaptersOnly() {
+        ModelArchitecture architecture = tinyLlama();
+        var full = org.dpo4j.trainer.run.MemoryEstimate.of(architecture, architecture,
+                org.dpo4j.trainer.run.MemoryEstimate.ReferenceMode.LIVE, false, 8, 128, 0);
+        long trainable = 1234;
+        var lora = full.withAdapters(trainable, true);
+        assertEquals(4 * trainable, lora.gradients());
+        assertEquals(8 * trainable, lora.optimizerState());
+        assertEquals(0, lora.referenceWeights());
+        assertEquals(full.policyWeights() + 4 * trainable, lora.policyWeights());
+        assertEquals(full.referenceWeights(), full.withAdapters(trainable, false).referenceWeights(), "reference.path keeps its copy");
+        // q_proj and v_proj of every layer: r·(in + out) each, from the architecture's shapes
+        var spec = LoraWeights.plan(architecture, new LoraConfig(4, 8.0), null);
+        long expected = 0;
+        for (String m : spec.modules()) {
+            Shape w = architecture.tensorShapes().get(m + ".weight");
+            expected += 4 * (w.get(0) + w.get(1));
+        }
+        assertEquals(2 * architecture.numLayers(), spec.modules().size());
+        assertEquals(expected, LoraWeights.trainableParameters(architecture, spec));
+    }
+
     @Test
     void trDpoSyncIsRefusedWithLora() {
         RunConfig base = TestConfigs.tiny(2, 1e-3, 1);
