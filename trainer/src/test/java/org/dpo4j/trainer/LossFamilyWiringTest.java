@@ -82,13 +82,14 @@ class LossFamilyWiringTest {
         }
     }
 
-    /** D2O and WRPO read other records than pairs; until training reads them, the run says so. */
+    /** D2O and WRPO read other records than pairs; on the built-in pairs the run says so, in one line. */
     @Test
     void lossesOnOtherDataAreRefusedWithTheReason() {
         for (LossConfig loss : List.of(new LossConfig.D2o(null, null), new LossConfig.Wrpo(null, null, null, null, null))) {
             UserInputException e = assertThrows(UserInputException.class,
                     () -> DpoTrainer.train(withLoss(loss), runDir.resolve(loss.type()), new TrainingListener() {}));
-            assertTrue(e.getMessage().startsWith("loss.type: " + loss.type()), e.getMessage());
+            assertTrue(e.getMessage().startsWith("data.train: builtin:tiny-prefs holds pairs, and this loss trains on "
+                    + loss.create().requirements().completions().configName()), e.getMessage());
         }
     }
 

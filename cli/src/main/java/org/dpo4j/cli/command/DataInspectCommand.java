@@ -123,6 +123,9 @@ public final class DataInspectCommand implements Callable<Integer> {
                         pair.id(), pair.prompt().length, pair.chosen().length, pair.rejected().length);
                 out.println("  chosen:   " + render(preview.tokenizer(), pair.prompt(), pair.chosen()));
                 out.println("  rejected: " + render(preview.tokenizer(), pair.prompt(), pair.rejected()));
+                for (int slot = 2; slot < pair.rows(); slot++) { // D2O's samples 2..K, WRPO's source chosen
+                    out.println("  row " + (slot + 1) + ":    " + render(preview.tokenizer(), pair.prompt(), pair.completion(slot)));
+                }
             }
         }
         out.flush();

@@ -41,6 +41,12 @@ final class PairJson {
         node.put("prompt_text", tokenizer.decode(pair.prompt()));
         node.put("chosen_text", tokenizer.decode(pair.chosen()));
         node.put("rejected_text", tokenizer.decode(pair.rejected()));
+        if (pair.rows() > 2) { // D2O's samples 2..K, WRPO's source chosen (data.CompletionRows)
+            com.fasterxml.jackson.databind.node.ArrayNode more = node.putArray("more_texts");
+            for (int slot = 2; slot < pair.rows(); slot++) {
+                more.add(tokenizer.decode(pair.completion(slot)));
+            }
+        }
         try {
             return JSON.writeValueAsString(node);
         } catch (JsonProcessingException e) {

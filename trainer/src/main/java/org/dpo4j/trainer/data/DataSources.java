@@ -34,7 +34,7 @@ final class DataSources {
             if (kind != Completions.PAIRS) {
                 throw new UserInputException(keyPath + ": " + BUILTIN_PREFIX + TinyPrefs.NAME + " holds pairs, and this loss"
                         + " trains on " + kind.configName() + " records (" + CompletionRows.fields(kind, "prompt", "chosen",
-                        "rejected") + "); give a data file (dpo4j generate --num-samples K writes D2O's)");
+                        "rejected") + "); give a data file (dpo4j generate --num-samples K --d2o writes D2O's)");
             }
             return new Loaded(List.copyOf(builtin(sources, keyPath)), List.of());
         }
