@@ -35,7 +35,7 @@ public class ReadmeTest {
             assertTrue(Files.isRegularFile(root.resolve(path)), "README names a missing file: " + path);
             String out = workDir.resolve(path.replace('/', '_')).toString();
             // a sweep runs in-process with the trainer double (see Cli.sweepRunner)
-            TestSupport.Result r = path.startsWith("configs/sweeps/")
+            TestSupport.Result r = path.startsWith("configs/sweeps/") || path.endsWith("-sweep.yaml")
                     ? TestSupport.run(TestSupport.env(trainer, root), "sweep",
                             "--config", path, "--set", "train.max_steps=1", "--output-dir", out)
                     : TestSupport.run(TestSupport.env(trainer, root), "train",

@@ -76,6 +76,10 @@ public final class ReportCommand implements Callable<Integer> {
             description = "The x value whose runs the over-training charts show (default: the middle one).")
     String stepsAt;
 
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "1",
+            description = "Runs scored at a time, one CPU thread each (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
     @Option(names = "--output-dir", paramLabel = "DIR", description = "Where to write (default: SWEEP_DIR/report).")
     Path outputDir;
 
@@ -92,7 +96,7 @@ public final class ReportCommand implements Callable<Integer> {
         Path target = outputDir != null ? env.workDir().resolve(outputDir) : dir.resolve("report");
         List<Prompt> chosen = prompts == null ? null : PromptFile.read(env.workDir().resolve(prompts), prompts.toString());
         ReportRequest request = new ReportRequest(dir, target, RewardKind.byName(reward, "--reward"), chosen, numSamples,
-                maxNewTokens, seed, xKey, seedKey, stepsAt);
+                maxNewTokens, seed, xKey, seedKey, stepsAt, parallel);
         List<Path> files = request.run(env.workDir(), line -> {
             out.println(line);
             out.flush();

@@ -24,9 +24,10 @@ import org.dpo4j.trainer.reward.RewardKind;
  * @param xKey         the key each curve runs along
  * @param seedKey      the key whose values are repeats
  * @param stepX        the x value of the over-steps charts, or null for the middle one
+ * @param parallel     runs scored at a time
  */
 public record ReportRequest(Path sweepDir, Path outputDir, RewardKind reward, List<Prompt> prompts, int samples,
-        int maxNewTokens, long seed, String xKey, String seedKey, String stepX) {
+        int maxNewTokens, long seed, String xKey, String seedKey, String stepX, int parallel) {
 
     public ReportRequest {
         if (samples < 1) {
@@ -34,6 +35,9 @@ public record ReportRequest(Path sweepDir, Path outputDir, RewardKind reward, Li
         }
         if (maxNewTokens < 1) {
             throw new UserInputException("--max-new-tokens: must be >= 1, got " + maxNewTokens);
+        }
+        if (parallel < 1) {
+            throw new UserInputException("--parallel: must be >= 1, got " + parallel);
         }
         if (!Files.isDirectory(sweepDir)) {
             throw new UserInputException(sweepDir + ": not a folder (give a sweep's --output-dir)");
@@ -51,7 +55,7 @@ public record ReportRequest(Path sweepDir, Path outputDir, RewardKind reward, Li
         List<Prompt> chosen = prompts != null ? prompts
                 : reward.defaultPrompts().stream().map(p -> Prompt.text(p, "--reward " + reward.optionName())).toList();
         RewardSettings settings = new RewardSettings(reward, chosen, samples, maxNewTokens, seed);
-        List<SweepScorer.ScoredRun> runs = new SweepScorer(workDir, settings, progress).scoreAll(sweepDir);
+        List<SweepScorer.ScoredRun> runs = new SweepScorer(workDir, settings, progress).scoreAll(sweepDir, parallel);
         try {
             return new SweepReport(runs, xKey, seedKey, stepX).write(outputDir,
                     "Report of " + sweepDir.getFileName(), settings.describe());

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -54,7 +53,7 @@ final class SweepScorer {
     private final Path workDir;
     private final RewardSettings settings;
     private final Consumer<String> progress;
-    private final Map<Path, Result> references = new HashMap<>();
+    private final Map<Path, Result> references = new java.util.concurrent.ConcurrentHashMap<>();
 
     SweepScorer(Path workDir, RewardSettings settings, Consumer<String> progress) {
         this.workDir = workDir;
@@ -62,18 +61,44 @@ final class SweepScorer {
         this.progress = progress;
     }
 
-    /** The finished runs of {@code sweepDir}, by name, each scored. */
-    List<ScoredRun> scoreAll(Path sweepDir) {
+    /**
+     * The finished runs of {@code sweepDir}, by name, each scored; {@code parallel} runs at a time
+     * (each run's references first, one at a time, so that no reference is sampled twice).
+     */
+    List<ScoredRun> scoreAll(Path sweepDir, int parallel) {
         List<Path> runs = runDirs(sweepDir);
         if (runs.isEmpty()) {
             throw new UserInputException(sweepDir + ": no finished runs (folders with " + RESOLVED_CONFIG
                     + " and final/); run the sweep first");
         }
-        List<ScoredRun> out = new ArrayList<>();
         for (Path run : runs) {
-            out.add(score(sweepDir, run));
+            Path reference = referenceOf(readYaml(run.resolve(RESOLVED_CONFIG)));
+            if (reference != null) {
+                referenceScore(sweepDir, reference);
+            }
         }
-        return out;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
+        try {
+            List<java.util.concurrent.Future<ScoredRun>> futures = new ArrayList<>();
+            for (Path run : runs) {
+                futures.add(pool.submit(() -> score(sweepDir, run)));
+            }
+            List<ScoredRun> out = new ArrayList<>();
+            for (java.util.concurrent.Future<ScoredRun> f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while scoring", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Run folders: those with a resolved config and a final model, by name. */
@@ -145,7 +170,9 @@ final class SweepScorer {
         if (Files.isRegularFile(cache)) {
             return RewardEvaluation.readJson(cache);
         }
-        progress.accept("scoring " + what);
+        synchronized (progress) {
+            progress.accept("scoring " + what);
+        }
         ModelGeneration.Request request = new ModelGeneration.Request(model.toString(),
                 reference == null ? null : reference.toString(), "auto", settings.sampling(), settings.samples());
         Result result;
