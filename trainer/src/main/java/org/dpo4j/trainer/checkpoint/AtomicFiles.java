@@ -35,6 +35,18 @@ public final class AtomicFiles {
     private AtomicFiles() {}
 
     /**
+     * {@code text} as UTF-8 in {@code target}, atomically, creating its parent folders first
+     * (generated JSONL files: whole or absent, never half-written).
+     */
+    public static void writeText(Path target, CharSequence text) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        write(target, out -> out.write(text.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
      * Streams {@code content} into {@code target}. The parent directory must exist.
      *
      * @throws IOException from {@code content} or the file system; {@code target} is then as before

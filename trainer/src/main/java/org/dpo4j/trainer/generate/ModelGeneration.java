@@ -375,11 +375,7 @@ public final class ModelGeneration implements AutoCloseable {
                     text.append(JSON.writeValueAsString(row)).append('\n');
                 }
             }
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            AtomicFiles.write(file, out -> out.write(text.toString().getBytes(StandardCharsets.UTF_8)));
+            AtomicFiles.writeText(file, text);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

@@ -2,6 +2,7 @@ package org.dpo4j.trainer.run;
 
 import org.dpo4j.losses.LossRequirements;
 import org.dpo4j.trainer.model.ModelArchitecture;
+import org.dpo4j.trainer.scoring.TokenScores;
 
 /**
  * An estimate of a training run's peak resident memory, in bytes, by part. Everything is float32
@@ -17,8 +18,9 @@ import org.dpo4j.trainer.model.ModelArchitecture;
  *   gradients          4·P
  *   optimizer state    8·P                       AdamW's two moments
  *   policy activations 4·R·(saved(T) + block(T))
- *   reference          4·R·T·V when the loss reads the reference's distribution per token (TDPO's
- *                      KL, Ra-DPO's risk) and keeps its log-probs through the policy's pass, else 0
+ *   reference          4·R·T·d_ref when the loss reads the reference's distribution per token
+ *                      (TDPO's KL, Ra-DPO's risk): its hidden states at the scored positions, from
+ *                      which each chunk's log-probs are rebuilt ({@code scoring.ReferenceDistribution}); else 0
  *   runtime            {@value #RUNTIME_MIB} MiB: the JVM and libtorch themselves
  * </pre>
  * Why these terms: each decoder block runs in its own scope that keeps only its output, and
@@ -28,10 +30,15 @@ import org.dpo4j.trainer.model.ModelArchitecture;
  * its forward needs one block's arrays and its head, both freed before the policy's forward, so
  * it adds to the peak only what it hands to the loss.
  *
- * <p>saved(T) = T·L·s + L·H·T² + T·(d + k·V), with L layers, width d, H query heads, the
- * (H, T, T) softmax output per layer, and the head's saved arrays at every position (an upper
- * bound: only scored positions run the head): its input (d) and log-softmax (V), k = 2 with a
- * per-token KL (the divergence's product too), else 1. Per token per layer, s is each family's
+ * <p>saved(T) = T·L·s + L·H·T² + T·(d + c), with L layers, width d, H query heads, the
+ * (H, T, T) softmax output per layer, and what the head keeps at every position (an upper bound:
+ * only scored positions run the head): its input (d) and c = {@value #HEAD_SCALARS} scalars (label
+ * log-prob, mean logit, entropy, accuracy), one more with a per-token divergence. The head keeps
+ * no (M, V) array ({@code scoring.RecomputedHead}); while one chunk of positions runs it holds
+ * chunk(V) = k·min(R·T, rows(V))·V floats once per micro-batch, rows(V) the chunk's rows
+ * ({@code TokenScores.chunkRows}), k = {@value #CHUNK_ARRAYS} (logits, log-softmax and their
+ * gradients), two more with a per-token divergence (the reference's chunk and the product). Per
+ * token per layer, s is each family's
  * {@link ModelArchitecture#savedFloatsPerTokenPerLayer()}, derived beside each family's record:
  * 5d + 3·H·D + 5I for the Llama family (MLP width I), 8d + 5I for GPT-2, Llama's plus 2·(H + KV)·D
  * for Qwen3's q/k norms, 9d + 3·H·D + 2·(H + KV)·D + 5I for Gemma 3 (four norms per block).
@@ -52,9 +59,10 @@ import org.dpo4j.trainer.model.ModelArchitecture;
  * @param referenceCache       the precomputed reference log-probs (0 when live)
  * @param gradients            one gradient per parameter
  * @param optimizerState       AdamW's first and second moments
- * @param policyActivations    the policy's arrays at the peak of a micro-batch: saved(T) + block(T)
+ * @param policyActivations    the policy's arrays at the peak of a micro-batch: R·(saved(T) + block(T))
+ *                             + chunk(V)
  * @param referenceActivations what the reference keeps through the policy's pass (TDPO's
- *                             per-token log-probs; else 0)
+ *                             hidden states at the scored positions; else 0)
  * @param runtime              the JVM and libtorch ({@value #RUNTIME_MIB} MiB)
  */
 public record MemoryEstimate(
@@ -69,6 +77,12 @@ public record MemoryEstimate(
 
     /** Resident memory of the JVM and libtorch with no model, measured (see the class comment). */
     public static final long RUNTIME_MIB = 250;
+
+    /** Scalars the head keeps per position: label log-prob, mean logit, entropy, accuracy. */
+    static final long HEAD_SCALARS = 4;
+
+    /** (rows, V) arrays of the head's running chunk: logits, log-softmax and their gradients. */
+    static final long CHUNK_ARRAYS = 4;
 
     /** Bytes of one float32. */
     static final long FLOAT = 4;
@@ -128,9 +142,10 @@ public record MemoryEstimate(
             boolean tokenKl, long rows, int maxLength, long cachedPairs) {
         long p = policy.parameterCount();
         long policyActivations = FLOAT * rows
-                * (savedFloatsPerRow(policy, maxLength, tokenKl) + blockFloatsPerRow(policy, maxLength));
+                * (savedFloatsPerRow(policy, maxLength, tokenKl) + blockFloatsPerRow(policy, maxLength))
+                + FLOAT * headChunkFloats(policy, rows * maxLength, tokenKl);
         long referenceActivations = mode == ReferenceMode.LIVE && tokenKl
-                ? FLOAT * rows * maxLength * reference.vocabSize()
+                ? FLOAT * rows * maxLength * reference.hiddenSize()
                 : 0;
         return new MemoryEstimate(
                 FLOAT * p,
@@ -169,8 +184,14 @@ public record MemoryEstimate(
     /** saved(T): floats autograd keeps for one row's backward pass (see the class comment). */
     static long savedFloatsPerRow(ModelArchitecture model, long t, boolean tokenKl) {
         long layers = model.numLayers();
-        long head = model.hiddenSize() + (tokenKl ? 2L : 1L) * model.vocabSize();
+        long head = model.hiddenSize() + HEAD_SCALARS + (tokenKl ? 1L : 0L);
         return t * layers * savedPerTokenPerLayer(model) + layers * queryHeads(model) * t * t + t * head;
+    }
+
+    /** chunk(V): floats of the head's one running chunk of at most {@code positions} rows (see the class comment). */
+    static long headChunkFloats(ModelArchitecture model, long positions, boolean tokenKl) {
+        long rows = Math.min(positions, TokenScores.chunkRows(model.vocabSize()));
+        return (CHUNK_ARRAYS + (tokenKl ? 2L : 0L)) * rows * model.vocabSize();
     }
 
     /** block(T): floats of one decoder block while it runs, for one row (see the class comment). */

@@ -51,7 +51,7 @@ public record TokenScores(
      * head weight for at least {@value #MIN_CHUNK_ROWS} rows, and otherwise few enough that a
      * chunk's (rows, V) float32 arrays stay at most {@value #CHUNK_BYTES} bytes.
      */
-    static int chunkRows(int vocabSize) {
+    public static int chunkRows(int vocabSize) {
         return Math.max(MIN_CHUNK_ROWS, (int) (CHUNK_BYTES / (4L * vocabSize)));
     }
 

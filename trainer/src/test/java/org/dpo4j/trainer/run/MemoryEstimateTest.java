@@ -29,34 +29,41 @@ class MemoryEstimateTest {
         assertEquals(212, LLAMA.parameterCount());
         // s = 5d 20 + 3·H·h 12 + 5I 30 = 62 per token per layer
         assertEquals(62, MemoryEstimate.savedPerTokenPerLayer(LLAMA));
-        // saved, T = 3: 3·1·62 186 + 1·2·3² 18 (softmax) + 3·(d 4 + V 10) 42 = 246
-        assertEquals(246, MemoryEstimate.savedFloatsPerRow(LLAMA, 3, false));
-        // with a per-token KL the head keeps 2V: 186 + 18 + 3·(4 + 20) = 276
-        assertEquals(276, MemoryEstimate.savedFloatsPerRow(LLAMA, 3, true));
+        // saved, T = 3: 3·1·62 186 + 1·2·3² 18 (softmax) + 3·(d 4 + 4 scalars) 24 = 228: no V term,
+        // the head keeps no (M, V) array
+        assertEquals(228, MemoryEstimate.savedFloatsPerRow(LLAMA, 3, false));
+        // with a per-token divergence one more scalar per position: 186 + 18 + 3·(4 + 5) = 231
+        assertEquals(231, MemoryEstimate.savedFloatsPerRow(LLAMA, 3, true));
+        // the running chunk: 2 rows · 3 positions = 6 rows (fewer than a chunk's), 4 arrays of (6, V 10)
+        // = 240 floats; with a per-token divergence 6 arrays = 360
+        assertEquals(240, MemoryEstimate.headChunkFloats(LLAMA, 6, false));
+        assertEquals(360, MemoryEstimate.headChunkFloats(LLAMA, 6, true));
         // one block while it runs: 3·62 186 + 3·2·3² 54 (raw, scaled, masked scores) = 240
         assertEquals(240, MemoryEstimate.blockFloatsPerRow(LLAMA, 3));
 
-        // batch 1 (2 rows), T = 3: 4 bytes · 2 rows · (246 + 240) = 3888; a live reference keeps nothing
+        // batch 1 (2 rows), T = 3: 4 bytes · (2 rows · (228 + 240) + chunk 240) = 4704; a live reference
+        // keeps nothing
         MemoryEstimate live = MemoryEstimate.of(LLAMA, LLAMA, MemoryEstimate.ReferenceMode.LIVE, false, 1, 3, 100);
-        assertEquals(new MemoryEstimate(4 * 212, 4 * 212, 0, 4 * 212, 8 * 212, 3888, 0, RUNTIME), live);
-        assertEquals(4 * 212 * 5 + 3888 + RUNTIME, live.total());
+        assertEquals(new MemoryEstimate(4 * 212, 4 * 212, 0, 4 * 212, 8 * 212, 4704, 0, RUNTIME), live);
+        assertEquals(4 * 212 * 5 + 4704 + RUNTIME, live.total());
 
-        // TDPO: policy 4·2·(276 + 240) = 4128, and the reference's log-probs 4·2·3·10 = 240
+        // TDPO: policy 4·(2·(231 + 240) + 360) = 5208, and the reference's hidden states 4·2·3·d 4 = 96
         MemoryEstimate tdpo = MemoryEstimate.of(LLAMA, LLAMA, MemoryEstimate.ReferenceMode.LIVE, true, 1, 3, 100);
-        assertEquals(new MemoryEstimate(4 * 212, 4 * 212, 0, 4 * 212, 8 * 212, 4128, 240, RUNTIME), tdpo);
+        assertEquals(new MemoryEstimate(4 * 212, 4 * 212, 0, 4 * 212, 8 * 212, 5208, 96, RUNTIME), tdpo);
 
         // precomputed: no reference weights, 32 bytes per cached pair
         MemoryEstimate cached = MemoryEstimate.of(LLAMA, LLAMA, MemoryEstimate.ReferenceMode.PRECOMPUTED, false, 1, 3, 100);
-        assertEquals(new MemoryEstimate(4 * 212, 0, 3200, 4 * 212, 8 * 212, 3888, 0, RUNTIME), cached);
+        assertEquals(new MemoryEstimate(4 * 212, 0, 3200, 4 * 212, 8 * 212, 4704, 0, RUNTIME), cached);
         // reference-free: its weights are loaded but never run
         MemoryEstimate unused = MemoryEstimate.of(LLAMA, LLAMA, MemoryEstimate.ReferenceMode.UNUSED, false, 1, 3, 100);
-        assertEquals(new MemoryEstimate(4 * 212, 4 * 212, 0, 4 * 212, 8 * 212, 3888, 0, RUNTIME), unused);
+        assertEquals(new MemoryEstimate(4 * 212, 4 * 212, 0, 4 * 212, 8 * 212, 4704, 0, RUNTIME), unused);
     }
 
     /**
      * The estimate from a loss's requirements (what {@code validate} and {@code bench} both use):
      * Ra-DPO reads the reference's per-token distribution as TDPO does, so it counts the same head
-     * and reference terms; WRPO's 3 rows per pair scale the activations by 3/2 of DPO's 2.
+     * and reference terms; WRPO's 3 rows per pair scale the activations by 3/2 of DPO's 2 (the head's
+     * running chunk too: its 9 positions are fewer than a chunk's rows).
      */
     @Test
     void fromTheLossRequirements() {
@@ -79,8 +86,8 @@ class MemoryEstimateTest {
         Gpt2Config gpt2 = new Gpt2Config(10, 4, 1, 2, 8, 16, 1e-5, "gelu_new", true, true);
         // s = 8d 32 + 5·inner 40 = 72
         assertEquals(72, MemoryEstimate.savedPerTokenPerLayer(gpt2));
-        // T = 2: 2·72 144 + 2·2² 8 + 2·(4 + 10) 28 = 180; one block 144 + 3·2·2² 24 = 168
-        assertEquals(180, MemoryEstimate.savedFloatsPerRow(gpt2, 2, false));
+        // T = 2: 2·72 144 + 2·2² 8 + 2·(d 4 + 4 scalars) 16 = 168; one block 144 + 3·2·2² 24 = 168
+        assertEquals(168, MemoryEstimate.savedFloatsPerRow(gpt2, 2, false));
         assertEquals(168, MemoryEstimate.blockFloatsPerRow(gpt2, 2));
     }
 
@@ -88,10 +95,11 @@ class MemoryEstimateTest {
     void activationsGrowWithTheBatchAndQuadraticallyInLengthButNotWithAccumulation() {
         long base = MemoryEstimate.of(LLAMA, LLAMA, MemoryEstimate.ReferenceMode.LIVE, false, 1, 8, 0).policyActivations();
         assertEquals(2 * base, MemoryEstimate.of(LLAMA, LLAMA, MemoryEstimate.ReferenceMode.LIVE, false, 2, 8, 0).policyActivations());
-        // T = 8 per row: linear 8·(62 + 14) + 8·62 = 1104, quadratic (2 + 6)·64 = 512;
-        // doubling T doubles the linear part and quadruples the scores
-        assertEquals(4L * 2 * (1104 + 512), base);
-        assertEquals(4L * 2 * (2 * 1104 + 4 * 512),
+        // T = 8 per row: linear 8·(62 + 8) + 8·62 = 1056, quadratic (2 + 6)·64 = 512; the head's
+        // chunk 4 arrays · 16 positions · V 10 = 640 (fewer positions than a chunk's rows, so linear);
+        // doubling T doubles the linear parts and quadruples the scores
+        assertEquals(4L * (2 * (1056 + 512) + 640), base);
+        assertEquals(4L * (2 * (2 * 1056 + 4 * 512) + 2 * 640),
                 MemoryEstimate.of(LLAMA, LLAMA, MemoryEstimate.ReferenceMode.LIVE, false, 1, 16, 0).policyActivations());
     }
 }
