@@ -142,7 +142,7 @@ public final class ValidateCommand implements Callable<Integer> {
         row(out, "AdamW state (2 moments)", m.optimizerState());
         row(out, "activations, policy", m.policyActivations());
         if (m.referenceActivations() > 0) {
-            row(out, "reference log-probs (TDPO)", m.referenceActivations());
+            row(out, "reference states (TDPO)", m.referenceActivations());
         }
         row(out, "JVM and libtorch", m.runtime());
         row(out, "total", m.total());
