@@ -36,6 +36,23 @@ public final class TokenMetrics {
     }
 
     /**
+     * Entropy of a distribution given by its log-probabilities, −Σ_v e^{logp_v}·logp_v: the same
+     * value as {@link #entropy} of the logits they came from, without normalising them again.
+     * Why: the LM head already has log_softmax(z) per chunk of (rows, V); renormalising it costs
+     * four more passes over (rows, V) and three temporaries of that size, this costs one pass and
+     * one temporary (the product is taken in place).
+     *
+     * @param logProbs (..., V) normalised log-probabilities (log_softmax of the logits)
+     * @return (...), detached
+     */
+    public static NDArray entropyOfLogProbs(NDArray logProbs) {
+        NDArray logp = logProbs.stopGradient();
+        try (NDArray plogp = logp.exp()) {
+            return plogp.muli(logp).sum(new int[] {-1}).neg();
+        }
+    }
+
+    /**
      * 1 where the largest logit is the label's, else 0.
      *
      * @param logits (..., V)

@@ -42,7 +42,7 @@ class TrlMetricsGoldenTest {
     }
 
     /** One side's per-position statistics, masked to the scored positions. */
-    private record Side(NDArray mask, NDArray entropy, NDArray correct, NDArray vocabMean, SequenceLogProbs policy,
+    private record Side(NDArray mask, NDArray entropy, NDArray entropyOfLogProbs, NDArray correct, NDArray vocabMean, SequenceLogProbs policy,
             SequenceLogProbs reference) {
 
         static Side of(NDManager manager, JsonNode input, String side, DataType type) {
@@ -55,6 +55,7 @@ class TrlMetricsGoldenTest {
             NDArray mask = lossMask.get(":, 1:" + t).toType(type, false);
             return new Side(mask,
                     TokenMetrics.entropy(predicting).mul(mask),
+                    TokenMetrics.entropyOfLogProbs(SequenceStats.logSoftmax(predicting)).mul(mask),
                     TokenMetrics.correct(predicting, ids.get(":, 1:" + t)).mul(mask),
                     TokenMetrics.vocabMeanLogit(predicting).mul(mask),
                     SequenceStats.logProbs(logits, ids, lossMask),
@@ -74,6 +75,9 @@ class TrlMetricsGoldenTest {
                 Side s = side.equals("chosen") ? chosen : rejected;
                 JsonNode perToken = expected.required("per_token").required(side);
                 check.values(side + ": per_token.entropy", s.entropy(), perToken.required("entropy"));
+                // the head's path: the same entropy from the log-probs it already has
+                check.values(side + ": per_token.entropy from log-probs", s.entropyOfLogProbs(),
+                        perToken.required("entropy"));
                 check.values(side + ": per_token.correct", s.correct(),
                         masked(manager, perToken.required("correct"), s.mask()));
                 check.values(side + ": per_token.vocab_mean_logit", s.vocabMean(),

@@ -15,7 +15,10 @@ record LoraLayer(NDArray a, NDArray b, double scaling, LoraDropout dropout) impl
 
     @Override
     public NDArray delta(NDArray x) {
-        // the scaling through Constants: a mul(Number) operand would be freed by the next GC while autograd holds it
-        return Constants.times(dropout.apply(x).matMul(a.transpose()).matMul(b.transpose()), scaling);
+        NDArray delta = dropout.apply(x).matMul(a.transpose()).matMul(b.transpose());
+        // In place: the product's backward keeps its inputs, not its output, so autograd allows it,
+        // and it saves one (..., out) array per adapted layer. The scaling through Constants: a
+        // mul(Number) operand would be freed by the next GC while autograd holds it.
+        return delta.muli(Constants.scalar(delta, scaling));
     }
 }

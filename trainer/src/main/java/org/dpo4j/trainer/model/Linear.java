@@ -49,6 +49,8 @@ public record Linear(NDArray weight, NDArray bias, Layout layout, LinearAdapter 
         // the product in the precision in force (train.precision), its result float32
         NDArray y = Autocast.current().matMul(x, layout == Layout.OUT_IN ? weight.transpose() : weight);
         y = bias == null ? y : y.add(bias);
-        return adapter == null ? y : y.add(adapter.delta(x));
+        // In place: y is a fresh product (or sum) that no backward function keeps, so adding the
+        // delta into it is allowed under autograd and saves one (..., out) array per adapted layer.
+        return adapter == null ? y : y.addi(adapter.delta(x));
     }
 }

@@ -1,10 +1,14 @@
 package org.dpo4j.trainer.model;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -189,9 +193,26 @@ public final class ModelWeights implements AutoCloseable {
         return tensors.values().stream().mapToLong(t -> t.getShape().size()).sum();
     }
 
-    /** Marks the {@link #trainable()} tensors, so backward passes fill their gradients. */
+    /**
+     * Marks the {@link #trainable()} tensors, so backward passes fill their gradients, and gives
+     * each a dense zero gradient now. Why now: a table read through {@link Lookup#rows} hands
+     * autograd a sparse row gradient, and a gradient that does not exist yet would become that
+     * sparse tensor, which the optimizer cannot slice; added into an existing dense gradient it
+     * stays dense. (The gradients would be allocated by the first backward pass anyway.)
+     */
     public void requireGradients() {
-        trainable().tensors().forEach(t -> t.setRequiresGradient(true));
+        List<NDArray> trainable = List.copyOf(trainable().tensors());
+        if (trainable.isEmpty()) {
+            return;
+        }
+        trainable.forEach(t -> t.setRequiresGradient(true));
+        try (NDScope scope = new NDScope();
+                GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            scope.suppressNotUsedWarning();
+            // d(Σ_t Σ t)/dt = 1 everywhere: one dense gradient per tensor, zeroed below
+            collector.backward(trainable.stream().map(NDArray::sum).reduce(NDArray::add).orElseThrow());
+        }
+        trainable.forEach(t -> JniUtils.zeroGrad((PtNDArray) t));
     }
 
     /**

@@ -17,9 +17,11 @@ import org.dpo4j.trainer.model.ModelWeights;
  *   θ ← θ − lr·λ·θ                                  (decoupled weight decay)
  *   m ← β1·m + (1 − β1)·g
  *   v ← β2·v + (1 − β2)·g²
- *   θ ← θ − lr · (m / (1 − β1^k)) / (sqrt(v / (1 − β2^k)) + ε)
+ *   θ ← θ − lr · (m / (1 − β1^k)) / (sqrt(v) / sqrt(1 − β2^k) + ε)
  * </pre>
  *
+ * each written as {@code torch.optim.AdamW}'s single-tensor path writes it (lerp for m, addcmul
+ * for v, addcdiv for θ: see {@code updateSlice}), so that the float32 roundings are PyTorch's.
  * ε is added after the bias correction, as PyTorch does (DJL's own AdamW adds it before). The
  * moments are created here, in a manager that outlives the step scopes, so closing a step's
  * scope never frees them. After each step the gradients are zeroed in place.
@@ -39,10 +41,16 @@ import org.dpo4j.trainer.model.ModelWeights;
 public final class AdamW {
 
     /**
-     * Elements per slice of the streaming update: 2^18 floats, 1 MiB per array, so a slice's
-     * arrays and temporaries (about 7 MiB) fit a last-level cache.
+     * Elements per slice of the streaming update: 2^20 floats, 4 MiB per array, so a slice's
+     * arrays and temporaries (about 28 MiB) still fit this machine's 32 MiB last-level cache.
+     * Why not smaller: each op is a JNI call and an OpenMP region whose waiting thread sleeps
+     * ({@code OMP_WAIT_POLICY=PASSIVE}), a fixed cost per op of tens of microseconds; 1 MiB
+     * slices took about 1.4x as long per step as 4 MiB slices (docs/performance.md).
+     * (libtorch's own in-place Adam step through DJL, one call per slice, is not used: it takes
+     * β1, β2 and ε as float32, so 1 − β2 = 0.001 comes out 1.3e-5 off and the update is no
+     * longer PyTorch's; {@code AdamWTest} catches it.)
      */
-    static final long CHUNK_ELEMENTS = 1L << 18;
+    static final long CHUNK_ELEMENTS = 1L << 20;
 
     private final List<NDArray> parameters;
     private final List<NDArray> firstMoments = new ArrayList<>();
@@ -111,14 +119,14 @@ public final class AdamW {
      * it would with a number (the scalar is cast to the tensor's float type).
      */
     private record Coefficients(NDArray gradScale, NDArray beta1, NDArray oneMinusBeta1, NDArray beta2,
-            NDArray oneMinusBeta2, NDArray decay, NDArray bias2, NDArray eps, NDArray stepSize,
-            boolean scaled, boolean decayed) {
+            NDArray oneMinusBeta2, NDArray decay, NDArray sqrtBias2, NDArray eps, NDArray stepSize,
+            boolean scaled, boolean decayed, boolean lerpFromStart) {
 
         Coefficients(NDManager manager, double gradScale, double beta1, double beta2, double decay, double bias2,
                 double eps, double stepSize) {
             this(manager.create(gradScale), manager.create(beta1), manager.create(1 - beta1), manager.create(beta2),
-                    manager.create(1 - beta2), manager.create(decay), manager.create(bias2), manager.create(eps),
-                    manager.create(stepSize), gradScale != 1.0, decay != 1.0);
+                    manager.create(1 - beta2), manager.create(decay), manager.create(Math.sqrt(bias2)),
+                    manager.create(eps), manager.create(stepSize), gradScale != 1.0, decay != 1.0, 1 - beta1 < 0.5);
         }
     }
 
@@ -152,23 +160,40 @@ public final class AdamW {
      * The update of one slice: the whole-tensor formula, op for op, with the gradient scaled in
      * place and reused as the buffer for (1 − β1)·g. Two temporaries at most are alive at once.
      */
+    /**
+     * One slice, in the order and form of PyTorch's AdamW (its foreach path), op by op:
+     * <pre>
+     *   g ← s·g                          clip_grad_norm_'s g.mul_(clip_coef)
+     *   θ ← (1 − lr·λ)·θ                 param.mul_(1 − lr·weight_decay)
+     *   v ← β2·v + ((1 − β2)·g)·g        exp_avg_sq.mul_(β2).addcmul_(g, g, 1 − β2)
+     *   m ← m + (1 − β1)·(g − m)         exp_avg.lerp_(g, 1 − β1)  (its form for a weight below 1/2)
+     *   d ← sqrt(v) / sqrt(1 − β2^k) + ε
+     *   θ ← θ − (lr / (1 − β1^k))·(m / d)   param.addcdiv_(m, d, −step_size)
+     * </pre>
+     * g is scratch space after the moments (it is zeroed after the step anyway). 14 element-wise
+     * passes, three slice-sized temporaries.
+     */
     private static void updateSlice(NDArray p, NDArray g, NDArray m, NDArray v, Coefficients c) {
         if (c.scaled()) {
             g.muli(c.gradScale());
         }
-        try (NDArray gSquared = g.square()) {
-            v.muli(c.beta2()).addi(gSquared.muli(c.oneMinusBeta2()));
-        }
-        m.muli(c.beta1()).addi(g.muli(c.oneMinusBeta1()));
         if (c.decayed()) {
             p.muli(c.decay());
         }
-        NDArray denominator;
-        try (NDArray corrected = v.div(c.bias2())) {
-            denominator = corrected.sqrt().addi(c.eps());
+        try (NDArray weighted = g.mul(c.oneMinusBeta2())) {
+            v.muli(c.beta2()).addi(weighted.muli(g));
         }
-        try (denominator; NDArray update = m.div(denominator)) {
-            p.subi(update.muli(c.stepSize()));
+        if (c.lerpFromStart()) {
+            m.addi(g.subi(m).muli(c.oneMinusBeta1()));
+        } else {
+            // lerp's weight is 1/2 or more only for β1 ≤ 1/2: the plain convex combination
+            m.muli(c.beta1()).addi(g.muli(c.oneMinusBeta1()));
+        }
+        try (NDArray denominator = v.sqrt()) {
+            denominator.divi(c.sqrtBias2()).addi(c.eps());
+            try (NDArray update = m.div(denominator)) {
+                p.subi(update.muli(c.stepSize()));
+            }
         }
     }
 

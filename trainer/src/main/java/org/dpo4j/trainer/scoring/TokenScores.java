@@ -140,7 +140,7 @@ public record TokenScores(
             scores = new TokenScores(
                     labelLogProbs,
                     logits.stopGradient().mean(new int[] {-1}),
-                    metrics ? TokenMetrics.entropy(constant) : null,
+                    metrics ? TokenMetrics.entropyOfLogProbs(constant) : null,
                     metrics ? TokenMetrics.correct(constant, flatLabels) : null,
                     wpoTerms ? TokenMetrics.wpoPositionTerms(constant, flatLabels) : null,
                     keepLogProbs ? logProbs : null);
