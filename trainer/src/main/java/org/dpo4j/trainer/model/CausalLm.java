@@ -68,6 +68,23 @@ public interface CausalLm {
     NDArray head(NDArray hidden);
 
     /**
+     * The head's weight W, (V, d): {@link #head}(h) = {@link #capLogits}(h·Wᵀ), the product taken
+     * as {@link Linear#apply} takes it. The input embedding when the config ties them.
+     */
+    NDArray headWeight();
+
+    /**
+     * What the head applies after h·Wᵀ: the identity, or a family's final soft-cap
+     * (Gemma 3's c·tanh(a/c)). Position-wise.
+     *
+     * @param logits (..., V) h·Wᵀ
+     * @return (..., V) the logits {@link #head} returns
+     */
+    default NDArray capLogits(NDArray logits) {
+        return logits;
+    }
+
+    /**
      * Logits with explicit positions, e.g. {@code cumsum(mask) − 1} for a left-padded batch as
      * Hugging Face's {@code generate()} builds it (padded slots hold any valid position).
      *

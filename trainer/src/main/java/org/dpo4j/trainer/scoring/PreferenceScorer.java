@@ -26,6 +26,7 @@ import org.dpo4j.trainer.metrics.MetricNames;
 import org.dpo4j.trainer.metrics.PhaseClock;
 import org.dpo4j.trainer.metrics.StepPhase;
 import org.dpo4j.trainer.model.CausalLm;
+import org.dpo4j.trainer.model.SegmentedBackward;
 
 /**
  * Scores a batch: policy and (when the loss needs it) reference forward passes, sequence
@@ -45,6 +46,9 @@ public final class PreferenceScorer {
     private final PreferenceLoss loss;
     private final BatchForward forward;
     private final HeadBackward head;
+    /** Whether the body is back-propagated in segments; null: by the policy's size. */
+    private final Boolean segmentedBody;
+
 
     /**
      * How the LM head's gradient is formed. {@link #RECOMPUTED} (the default) keeps no (M, V)
@@ -64,21 +68,33 @@ public final class PreferenceScorer {
 
     /** @param forward how the policy runs a batch's rows (a live reference brings its own) */
     public PreferenceScorer(CausalLm policy, ReferenceSource reference, PreferenceLoss loss, BatchForward forward) {
-        this(policy, reference, loss, forward, HeadBackward.RECOMPUTED);
+        this(policy, reference, loss, forward, HeadBackward.RECOMPUTED, null);
     }
 
     private PreferenceScorer(CausalLm policy, ReferenceSource reference, PreferenceLoss loss, BatchForward forward,
-            HeadBackward head) {
+            HeadBackward head, Boolean segmentedBody) {
         this.policy = policy;
         this.reference = reference;
         this.loss = loss;
         this.forward = forward;
         this.head = head;
+        this.segmentedBody = segmentedBody;
+    }
+
+    /** This scorer back-propagating the body in segments or not, whatever the policy's size (tests). */
+    PreferenceScorer withSegmentedBody(boolean segmented) {
+        return new PreferenceScorer(policy, reference, loss, forward, head, segmented);
+    }
+
+    private boolean segmentsBody() {
+        return head == HeadBackward.RECOMPUTED && (segmentedBody != null
+                ? segmentedBody
+                : SegmentedBackward.pays(policy.weights().parameterCount()));
     }
 
     /** This scorer forming the head's gradient as {@code head} says. */
     public PreferenceScorer withHeadBackward(HeadBackward head) {
-        return head == this.head ? this : new PreferenceScorer(policy, reference, loss, forward, head);
+        return head == this.head ? this : new PreferenceScorer(policy, reference, loss, forward, head, segmentedBody);
     }
 
     /**
@@ -88,7 +104,7 @@ public final class PreferenceScorer {
     public PreferenceScorer atStep(long step) {
         policy.weights().adapters().atStep(step); // LoRA dropout's masks are keyed to the step
         PreferenceLoss current = loss.atStep(step);
-        return current == loss ? this : new PreferenceScorer(policy, reference, current, forward, head);
+        return current == loss ? this : new PreferenceScorer(policy, reference, current, forward, head, segmentedBody);
     }
 
     /**
@@ -144,11 +160,12 @@ public final class PreferenceScorer {
      * @param output  the loss output
      * @param metrics the batch's metrics (means over its B pairs)
      */
-    public record Scored(LossInputs inputs, LossOutput output, Map<String, Double> metrics, RecomputedHead head) {
+    public record Scored(LossInputs inputs, LossOutput output, Map<String, Double> metrics, RecomputedHead head,
+            SegmentedBackward body) {
 
-        /** A scored batch whose head's gradient is autograd's. */
+        /** A scored batch whose head's and body's gradients are autograd's. */
         public Scored(LossInputs inputs, LossOutput output, Map<String, Double> metrics) {
-            this(inputs, output, metrics, null);
+            this(inputs, output, metrics, null, null);
         }
 
         /**
@@ -169,6 +186,9 @@ public final class PreferenceScorer {
                     : Constants.times(output.loss(), lossScale / accumulationSteps));
             if (head != null) {
                 head.backward(collector);
+            }
+            if (body != null) {
+                body.backward(collector);
             }
         }
     }
@@ -203,7 +223,11 @@ public final class PreferenceScorer {
     public Scored score(Batch.Tensors batch, BatchPlan plan, ReferencePass reference, int pairs, PhaseClock clock) {
         LossRequirements needs = loss.requirements();
         ScoredPositions at = plan.at();
-        NDArray hidden = plan.hiddenStates(policy, batch);
+        // with the recomputed head and a large policy, the blocks are back-propagated segment by segment
+        SegmentedBackward.Recorded recorded = segmentsBody()
+                ? SegmentedBackward.record(() -> plan.hiddenStates(policy, batch))
+                : null;
+        NDArray hidden = recorded != null ? recorded.result() : plan.hiddenStates(policy, batch);
         List<RecomputedHead.PositionTerm> terms = new ArrayList<>();
         if (needs.tokenKl()) {
             ReferenceDistribution referenceLogProbs = referenceDistribution(at, reference);
@@ -281,7 +305,7 @@ public final class PreferenceScorer {
         Map<String, Double> metrics = metrics(output, policyLogps, at.scatter(tokens.meanLogits()),
                 at.scatter(tokens.entropy()), at.scatter(tokens.correct()), lossMask, pairs);
         clock.lap(StepPhase.METRICS);
-        return new Scored(inputs, output, metrics, recomputed);
+        return new Scored(inputs, output, metrics, recomputed, recorded == null ? null : recorded.segments());
     }
 
     /**

@@ -4,10 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.List;
+import org.dpo4j.trainer.model.Autocast;
 import org.dpo4j.trainer.model.CausalLm;
+import org.dpo4j.trainer.model.MatmulPrecision;
 
 /**
  * The LM head at the scored positions whose memory does not depend on the vocabulary: the
@@ -27,8 +31,10 @@ import org.dpo4j.trainer.model.CausalLm;
  *   backward  per chunk c: x_c = leaf copy of h_c; lp_c = log_softmax(head(x_c)) with a graph;
  *             backward of S_c = Σ_m g_m·lp_c[m, label_m] + Σ_k Σ_m g_k,m·term_k(lp_c)_m
  *             → the head's weights get ∂L/∂W from this chunk (tied embeddings included, soft-capping
- *               and any head the family has: autograd differentiates {@link CausalLm#head}), and
- *               x_c.grad = ∂L/∂h_c; the chunk's graph is freed by its backward
+ *               and any head the family has: autograd differentiates {@link CausalLm#capLogits}),
+ *               and x_c.grad = ∂L/∂h_c; the chunk's graph is freed by its backward. In float32 the
+ *               product a_c = x_c·Wᵀ is a leaf instead: g_c = ∂S_c/∂a_c, ∂L/∂h_c = g_c·W, and
+ *               ∂W += g_cᵀ·x_c is added in place, a few thousand rows of W at a time
  *             then backward of Σ h ⊙ stopgrad(∂L/∂h)  → the body's gradients
  * </pre>
  *
@@ -52,6 +58,9 @@ public final class RecomputedHead {
          */
         NDArray apply(NDArray logProbs, String rows);
     }
+
+    /** Rows of the head weight's gradient added per product in {@link #addWeightGradient}: 29 MB at d = 896. */
+    static final long WEIGHT_GRADIENT_ROWS = 8192;
 
     private final CausalLm model;
     private final NDArray gathered;
@@ -141,6 +150,9 @@ public final class RecomputedHead {
         NDArray labelGradient = scores.labelLogProbs().getGradient();
         List<NDArray> termGradients = termValues.stream().map(NDArray::getGradient).toList();
         long m = detached.getShape().get(0);
+        NDArray weight = model.headWeight();
+        // float16 products keep autograd's path: the hand-made gradient below is float32's
+        boolean weightGradientInPlace = weight.hasGradient() && Autocast.current() instanceof MatmulPrecision.Fp32;
         List<NDArray> hiddenGradients = new ArrayList<>();
         for (long from = 0; from < m; from += rows) {
             String range = from + ":" + Math.min(m, from + rows);
@@ -148,8 +160,19 @@ public final class RecomputedHead {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 NDArray x = detached.get(range).duplicate();
-                x.setRequiresGradient(true);
-                NDArray logProbs = model.head(x).logSoftmax(-1);
+                NDArray product = null;
+                NDArray logits;
+                if (weightGradientInPlace) {
+                    // h·Wᵀ made without a graph, then a leaf: autograd stops there, so it makes no
+                    // (V, d) weight gradient of its own; the product is Linear.apply's in float32
+                    product = x.matMul(weight.stopGradient().transpose());
+                    product.setRequiresGradient(true);
+                    logits = model.capLogits(product);
+                } else {
+                    x.setRequiresGradient(true);
+                    logits = model.head(x);
+                }
+                NDArray logProbs = logits.logSoftmax(-1);
                 NDArray chunkLabels = labels.get(range);
                 NDArray surrogate = logProbs.gather(chunkLabels, -1).reshape(chunkLabels.getShape().get(0))
                         .mul(labelGradient.get(range)).sum();
@@ -157,7 +180,13 @@ public final class RecomputedHead {
                     surrogate = surrogate.add(terms.get(k).apply(logProbs, range).mul(termGradients.get(k).get(range)).sum());
                 }
                 collector.backward(surrogate);
-                hiddenGradient = x.getGradient();
+                if (weightGradientInPlace) {
+                    NDArray g = product.getGradient(); // (R, V) ∂S_c/∂(h·Wᵀ)
+                    hiddenGradient = g.matMul(weight.stopGradient()); // (R, d) = g·W
+                    addWeightGradient(weight.getGradient(), g, x, WEIGHT_GRADIENT_ROWS);
+                } else {
+                    hiddenGradient = x.getGradient();
+                }
                 NDScope.unregister(hiddenGradient);
             }
             NDScope.register(hiddenGradient);
@@ -165,6 +194,29 @@ public final class RecomputedHead {
         }
         NDArray hiddenGradient = hiddenGradients.size() == 1 ? hiddenGradients.get(0) : concatArrays(hiddenGradients);
         collector.backward(gathered.mul(hiddenGradient).sum());
+    }
+
+    /**
+     * ∂W += gᵀ·x, {@code rowsPerProduct} rows of W at a time, in place: the same sums as
+     * autograd's gᵀ·x, without its (V, d) temporary (544 MB at 151,936 × 896, the step's peak
+     * resident set while the body's activations are all alive; docs/performance.md).
+     *
+     * @param weightGradient (V, d) the head weight's gradient (the tied embedding's)
+     * @param g              (R, V) the chunk's gradient at h·Wᵀ
+     * @param x              (R, d) the chunk's hidden states
+     * @param rowsPerProduct rows of W per product ({@link #WEIGHT_GRADIENT_ROWS})
+     */
+    static void addWeightGradient(NDArray weightGradient, NDArray g, NDArray x, long rowsPerProduct) {
+        long vocab = g.getShape().get(1);
+        for (long from = 0; from < vocab; from += rowsPerProduct) {
+            long to = Math.min(vocab, from + rowsPerProduct);
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                // a view of the gradient's rows: the in-place add writes into the gradient itself
+                NDArray rows = JniUtils.slice((PtNDArray) weightGradient, 0, from, to, 1);
+                rows.addi(JniUtils.slice((PtNDArray) g, 1, from, to, 1).transpose().matMul(x));
+            }
+        }
     }
 
     /**

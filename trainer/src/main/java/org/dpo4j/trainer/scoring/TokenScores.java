@@ -58,8 +58,14 @@ public record TokenScores(
     /** The largest (rows, V) chunk, 16 MiB: below glibc's largest mmap threshold (32 MiB). */
     static final long CHUNK_BYTES = 16L << 20;
 
-    /** The fewest rows per chunk, so that a large vocabulary's head weight is not re-read per few rows. */
-    static final int MIN_CHUNK_ROWS = 256;
+    /**
+     * The fewest rows per chunk, so that a large vocabulary's head weight is not re-read per few
+     * rows: 128 rows make the head's product a GEMM of 128 × d by d × V, still at the machine's
+     * matmul speed, and keep each (rows, V) array at 78 MB for Qwen's 151,936 ids (twice that at
+     * 256 rows): the head's chunks run while the body's activations are all alive, so their
+     * arrays sit on top of the step's peak (docs/performance.md).
+     */
+    static final int MIN_CHUNK_ROWS = 128;
 
     /**
      * The head and the log-softmax run over chunks of {@link #chunkRows} positions, each in its own

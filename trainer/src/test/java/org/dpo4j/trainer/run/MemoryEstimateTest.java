@@ -1,6 +1,7 @@
 package org.dpo4j.trainer.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.dpo4j.losses.LossRequirements;
 import org.dpo4j.losses.RaDpoVariant;
@@ -89,6 +90,18 @@ class MemoryEstimateTest {
         // T = 2: 2·72 144 + 2·2² 8 + 2·(d 4 + 4 scalars) 16 = 168; one block 144 + 3·2·2² 24 = 168
         assertEquals(168, MemoryEstimate.savedFloatsPerRow(gpt2, 2, false));
         assertEquals(168, MemoryEstimate.blockFloatsPerRow(gpt2, 2));
+    }
+
+    /**
+     * From 100M parameters the Llama family's blocks are back-propagated in segments, and the
+     * SwiGLU keeps 3 (·, I) arrays instead of 5: Qwen2.5-0.5B's shape, 5·896 + 3·14·64 + 3·4,864.
+     */
+    @Test
+    void aLargeLlamaKeepsThreeSwiGluArrays() {
+        LlamaConfig qwen05 = new LlamaConfig(
+                "qwen2", 151_936, 896, 24, 14, 2, 64, 4864, 1e-6, 1_000_000.0, 32_768, true, true, false, false);
+        assertTrue(qwen05.parameterCount() >= 100_000_000L, "above the segments' threshold");
+        assertEquals(5L * 896 + 3L * 14 * 64 + 3L * 4864, MemoryEstimate.savedPerTokenPerLayer(qwen05));
     }
 
     @Test

@@ -247,7 +247,9 @@ class RecomputedHeadTest {
             CausalLm reference = CausalLm.of(architecture, ModelInitializer.randomWeights(architecture, 6, manager));
             weights.requireGradients();
             Batch.Tensors batch = new Batcher(0).batch(pairs).toTensors(manager);
-            PreferenceScorer scorer = new PreferenceScorer(policy, new LiveReference(reference), loss).withHeadBackward(mode);
+            // the tiny models are below SEGMENTED_MIN_PARAMETERS: segments forced, so that they are compared too
+            PreferenceScorer scorer = new PreferenceScorer(policy, new LiveReference(reference), loss).withHeadBackward(mode)
+                    .withSegmentedBody(true);
             BatchPlan plan = scorer.plan(batch, b);
             PreferenceScorer.ReferencePass referencePass = scorer.reference(pairs, batch, plan);
             Map<String, Double> metrics;

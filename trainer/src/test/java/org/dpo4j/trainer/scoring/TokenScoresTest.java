@@ -59,9 +59,9 @@ class TokenScoresTest {
     }
 
     @Test
-    void aChunkHoldsAtMost16MiBUnlessThatIsFewerThan256Rows() {
+    void aChunkHoldsAtMost16MiBUnlessThatIsFewerThan128Rows() {
         assertEquals(512, TokenScores.chunkRows(8192)); // 512 · 8192 · 4 B = 16 MiB
-        assertEquals(256, TokenScores.chunkRows(151_936)); // Qwen2's vocabulary: the floor
+        assertEquals(128, TokenScores.chunkRows(151_936)); // Qwen2's vocabulary: the floor
     }
 
     private record TokenScoresResult(float[] labelLogProbs, float[] meanLogits, float[] logProbs,

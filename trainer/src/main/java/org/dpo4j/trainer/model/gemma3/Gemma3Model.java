@@ -77,7 +77,16 @@ public final class Gemma3Model extends DecoderModel<Gemma3Config> {
     /** The logits, soft-capped when {@code final_logit_softcapping} is set. */
     @Override
     public NDArray head(NDArray hidden) {
-        NDArray logits = new Linear(weights.get(config.headWeight()), null, Linear.Layout.OUT_IN).apply(hidden);
+        return capLogits(new Linear(headWeight(), null, Linear.Layout.OUT_IN).apply(hidden));
+    }
+
+    @Override
+    public NDArray headWeight() {
+        return weights.get(config.headWeight());
+    }
+
+    @Override
+    public NDArray capLogits(NDArray logits) {
         Double cap = config.finalLogitSoftcapping();
         return cap == null ? logits : MultiHeadAttention.softcap(logits, cap);
     }

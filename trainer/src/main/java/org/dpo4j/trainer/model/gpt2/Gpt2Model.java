@@ -56,7 +56,12 @@ public final class Gpt2Model extends DecoderModel<Gpt2Config> {
     @Override
     public NDArray head(NDArray hidden) {
         // The head is (V, E) like an nn.Linear weight, unlike the Conv1D projections.
-        return new Linear(weights.get(config.headWeight()), null, Linear.Layout.OUT_IN).apply(hidden);
+        return new Linear(headWeight(), null, Linear.Layout.OUT_IN).apply(hidden);
+    }
+
+    @Override
+    public NDArray headWeight() {
+        return weights.get(config.headWeight());
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 import org.dpo4j.trainer.model.CausalLm;
 import org.dpo4j.trainer.model.ModelArchitecture;
+import org.dpo4j.trainer.model.SegmentedBackward;
 import org.dpo4j.trainer.model.ModelFamily;
 import org.dpo4j.trainer.model.ModelInitializer;
 import org.dpo4j.trainer.model.ModelSize;
@@ -127,11 +128,15 @@ public record LlamaConfig(
     /**
      * 5d (two RMSNorms' inputs and normalised outputs, the attention output projection's input)
      * + 3·H·D (the rotated queries and the keys and values repeated to H heads, the attention
-     * matmuls' inputs) + 5I (gate, its sigmoid, SiLU, up, and their product).
+     * matmuls' inputs) + 5I (gate, its sigmoid, SiLU, up, and their product), or 3I for a model
+     * large enough to be back-propagated in segments ({@link SegmentedBackward#pays}: gate and
+     * up, kept for the SwiGLU's hand-made gradient, and their product, kept by down's weight
+     * gradient).
      */
     @Override
     public long savedFloatsPerTokenPerLayer() {
-        return 5L * hiddenSize + 3L * numHeads * headDim + 5L * intermediateSize;
+        return 5L * hiddenSize + 3L * numHeads * headDim
+                + SegmentedBackward.savedSwiGluArrays(parameterCount()) * intermediateSize;
     }
 
     @Override

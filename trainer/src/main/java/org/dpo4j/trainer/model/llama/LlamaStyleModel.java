@@ -15,6 +15,7 @@ import org.dpo4j.trainer.model.MultiHeadAttention;
 import org.dpo4j.trainer.model.Norms;
 import org.dpo4j.trainer.model.PositionIds;
 import org.dpo4j.trainer.model.RotaryTables;
+import org.dpo4j.trainer.model.SegmentedBackward;
 import org.dpo4j.trainer.model.SharedPromptLayout;
 
 /**
@@ -81,7 +82,12 @@ public abstract class LlamaStyleModel<C extends LlamaBlocks> extends DecoderMode
 
     @Override
     public NDArray head(NDArray hidden) {
-        return new Linear(weights.get(config.headWeight()), null, Linear.Layout.OUT_IN).apply(hidden);
+        return new Linear(headWeight(), null, Linear.Layout.OUT_IN).apply(hidden);
+    }
+
+    @Override
+    public NDArray headWeight() {
+        return weights.get(config.headWeight());
     }
 
     /**
@@ -92,7 +98,7 @@ public abstract class LlamaStyleModel<C extends LlamaBlocks> extends DecoderMode
      */
     private NDArray hiddenStates(NDArray inputIds, NDArray attentionMask, RotaryTables rotary) {
         long seqLen = inputIds.getShape().get(1);
-        NDArray x = Lookup.rows(weights.get(LlamaTensorNames.EMBED), inputIds);
+        NDArray x = embed(inputIds);
         NDArray maskBias = AttentionMask.bias(attentionMask, seqLen);
         for (int i = 0; i < config.numLayers(); i++) {
             String p = LlamaTensorNames.layer(i);
@@ -110,7 +116,7 @@ public abstract class LlamaStyleModel<C extends LlamaBlocks> extends DecoderMode
     public NDArray hiddenStates(SharedPromptLayout layout) {
         RotaryTables promptRotary = RotaryTables.at(layout.promptPositions(), config.headDim(), config.rope());
         RotaryTables completionRotary = RotaryTables.at(layout.completionPositions(), config.headDim(), config.rope());
-        NDArray x = Lookup.rows(weights.get(LlamaTensorNames.EMBED), layout.tokenIds()); // (S, d)
+        NDArray x = embed(layout.tokenIds()); // (S, d)
         for (int i = 0; i < config.numLayers(); i++) {
             String p = LlamaTensorNames.layer(i);
             NDArray input = x;
@@ -120,16 +126,32 @@ public abstract class LlamaStyleModel<C extends LlamaBlocks> extends DecoderMode
         return layout.toRows(Norms.rms(x, weights.get(LlamaTensorNames.FINAL_NORM), config.rmsNormEps()));
     }
 
+    /** The token embeddings of {@code ids}, told to a segmented recording if one is open. */
+    private NDArray embed(NDArray ids) {
+        NDArray table = weights.get(LlamaTensorNames.EMBED);
+        NDArray x = Lookup.rows(table, ids);
+        SegmentedBackward segments = SegmentedBackward.recording();
+        if (segments != null) {
+            segments.embedding(x, table.hasGradient());
+        }
+        return x;
+    }
+
     /**
      * One pre-norm block: x + attn(rms(x)), then + mlp(rms(·)); (..., d) to (..., d).
      *
      * @param attention the block's attention over its normalised input, (..., d) to (..., d)
      */
-    private NDArray decoderLayer(NDArray x, String p, UnaryOperator<NDArray> attention) {
+    private NDArray decoderLayer(NDArray input, String p, UnaryOperator<NDArray> attention) {
+        // a training forward cuts the block into segments (SegmentedBackward): leaves at its input,
+        // between attention and MLP, and at the SwiGLU product
+        SegmentedBackward segments = SegmentedBackward.recording();
+        NDArray x = segments == null ? input : segments.input(input);
         NDArray h = Norms.rms(x, weights.get(p + "input_layernorm.weight"), config.rmsNormEps());
         NDArray y = x.add(attention.apply(h));
-        h = Norms.rms(y, weights.get(p + "post_attention_layernorm.weight"), config.rmsNormEps());
-        return y.add(mlp(h, p));
+        NDArray residual = segments == null ? y : segments.residual(y);
+        h = Norms.rms(residual, weights.get(p + "post_attention_layernorm.weight"), config.rmsNormEps());
+        return residual.add(mlp(h, p, segments));
     }
 
     /**
@@ -206,13 +228,16 @@ public abstract class LlamaStyleModel<C extends LlamaBlocks> extends DecoderMode
         return linear(attention + "o_proj", config.outputBias()).apply(context);
     }
 
-    /** SwiGLU: down(silu(gate(h)) · up(h)), (N, T, d) to (N, T, d). */
-    private NDArray mlp(NDArray h, String prefix) {
+    /**
+     * SwiGLU: down(silu(gate(h)) · up(h)), (N, T, d) to (N, T, d); with {@code segments}, the
+     * product is taken outside the graph ({@link SegmentedBackward#product}).
+     */
+    private NDArray mlp(NDArray h, String prefix, SegmentedBackward segments) {
         String m = prefix + "mlp.";
         NDArray gate = linear(m + "gate_proj", config.mlpBias()).apply(h);
         NDArray up = linear(m + "up_proj", config.mlpBias()).apply(h);
-        NDArray silu = gate.mul(Activation.sigmoid(gate));
-        return linear(m + "down_proj", config.mlpBias()).apply(silu.mul(up));
+        NDArray product = segments == null ? gate.mul(Activation.sigmoid(gate)).mul(up) : segments.product(gate, up);
+        return linear(m + "down_proj", config.mlpBias()).apply(product);
     }
 
     /** The {@code nn.Linear} called {@code name}, (out, in), with a bias when {@code bias}. */
@@ -237,7 +262,7 @@ public abstract class LlamaStyleModel<C extends LlamaBlocks> extends DecoderMode
             NDArray h = Norms.rms(x, weights.get(p + "input_layernorm.weight"), config.rmsNormEps());
             x = x.add(cachedAttention(h, p, i, chunk, rotary, cache));
             h = Norms.rms(x, weights.get(p + "post_attention_layernorm.weight"), config.rmsNormEps());
-            x = x.add(mlp(h, p));
+            x = x.add(mlp(h, p, null));
         }
         return head(Norms.rms(x, weights.get(LlamaTensorNames.FINAL_NORM), config.rmsNormEps()));
     }

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 import org.dpo4j.trainer.model.CausalLm;
 import org.dpo4j.trainer.model.ModelArchitecture;
+import org.dpo4j.trainer.model.SegmentedBackward;
 import org.dpo4j.trainer.model.llama.LlamaBlocks;
 import org.dpo4j.trainer.model.ModelFamily;
 import org.dpo4j.trainer.model.ModelInitializer;
@@ -124,12 +125,15 @@ public record Qwen3Config(
 
     /**
      * Llama's 5d + 3·H·D + 5I (two RMSNorms' inputs and outputs and o_proj's input; rotated
-     * queries and the repeated keys and values; the SwiGLU's five (·, I) arrays), plus the q/k
-     * norms' inputs and outputs, 2·(H + KV)·D.
+     * queries and the repeated keys and values; the SwiGLU's five (·, I) arrays, three when the
+     * model is back-propagated in segments, {@link SegmentedBackward#pays}), plus the q/k norms'
+     * inputs and outputs, 2·(H + KV)·D.
      */
     @Override
     public long savedFloatsPerTokenPerLayer() {
-        return 5L * hiddenSize + 3L * numHeads * headDim + 5L * intermediateSize + 2L * (numHeads + numKvHeads) * headDim;
+        return 5L * hiddenSize + 3L * numHeads * headDim
+                + SegmentedBackward.savedSwiGluArrays(parameterCount()) * intermediateSize
+                + 2L * (numHeads + numKvHeads) * headDim;
     }
 
     @Override
