@@ -153,9 +153,13 @@ public final class RecomputedHead {
         NDArray weight = model.headWeight();
         // float16 products keep autograd's path: the hand-made gradient below is float32's
         boolean weightGradientInPlace = weight.hasGradient() && Autocast.current() instanceof MatmulPrecision.Fp32;
+        // A frozen head (LoRA) needs no weight-gradient product, which wants many rows per chunk:
+        // half the rows halve the chunk's (rows, V) arrays, which sit on top of the step's peak
+        // while every activation is alive (docs/performance.md).
+        int backwardRows = weight.hasGradient() ? rows : Math.max(1, rows / 2);
         List<NDArray> hiddenGradients = new ArrayList<>();
-        for (long from = 0; from < m; from += rows) {
-            String range = from + ":" + Math.min(m, from + rows);
+        for (long from = 0; from < m; from += backwardRows) {
+            String range = from + ":" + Math.min(m, from + backwardRows);
             NDArray hiddenGradient;
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
