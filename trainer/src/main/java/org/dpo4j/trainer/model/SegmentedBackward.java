@@ -3,8 +3,6 @@ package org.dpo4j.trainer.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Activation;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.List;
@@ -189,13 +187,13 @@ public final class SegmentedBackward {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 if (block.output != null) {
-                    backward(block.output, blocks.get(l + 1).input.getGradient(), false);
+                    Backpropagation.from(block.output, blocks.get(l + 1).input.getGradient(), false);
                 }
                 NDArray[] gateAndUp = swiGluGradients(block.gate, block.up, block.product.getGradient());
                 // G and U share the norm before them: its graph is kept for the second pass
-                backward(block.gate, gateAndUp[0], true);
-                backward(block.up, gateAndUp[1], false);
-                backward(block.residual, block.residualLeaf.getGradient(), false);
+                Backpropagation.from(block.gate, gateAndUp[0], true);
+                Backpropagation.from(block.up, gateAndUp[1], false);
+                Backpropagation.from(block.residual, block.residualLeaf.getGradient(), false);
             }
             if (l + 1 < blocks.size()) {
                 blocks.get(l + 1).input.close();
@@ -205,22 +203,13 @@ public final class SegmentedBackward {
         if (!blocks.isEmpty() && embedded != null) {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                backward(embedded, blocks.get(0).input.getGradient(), false);
+                Backpropagation.from(embedded, blocks.get(0).input.getGradient(), false);
             }
         }
         if (!blocks.isEmpty()) {
             blocks.get(0).input.close();
         }
         blocks.clear();
-    }
-
-    /**
-     * Back-propagates {@code gradient} as ∂L/∂{@code output} (libtorch's tensor.backward(gradient)):
-     * the same as a backward pass of Σ output ⊙ gradient without forming that product and its
-     * own backward pass, two passes over the array saved.
-     */
-    private static void backward(NDArray output, NDArray gradient, boolean keepGraph) {
-        JniUtils.backward((PtNDArray) output, (PtNDArray) gradient, keepGraph, false);
     }
 
     /**

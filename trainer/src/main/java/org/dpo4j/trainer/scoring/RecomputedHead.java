@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.List;
 import org.dpo4j.trainer.model.Autocast;
+import org.dpo4j.trainer.model.Backpropagation;
 import org.dpo4j.trainer.model.CausalLm;
 import org.dpo4j.trainer.model.MatmulPrecision;
 
@@ -153,6 +154,7 @@ public final class RecomputedHead {
         NDArray weight = model.headWeight();
         // float16 products keep autograd's path: the hand-made gradient below is float32's
         boolean weightGradientInPlace = weight.hasGradient() && Autocast.current() instanceof MatmulPrecision.Fp32;
+        NDArray constantWeight = weight.stopGradient(); // W outside the graph, for every chunk
         // A frozen head (LoRA) needs no weight-gradient product, which wants many rows per chunk:
         // half the rows halve the chunk's (rows, V) arrays, which sit on top of the step's peak
         // while every activation is alive (docs/performance.md).
@@ -169,7 +171,7 @@ public final class RecomputedHead {
                 if (weightGradientInPlace) {
                     // h·Wᵀ made without a graph, then a leaf: autograd stops there, so it makes no
                     // (V, d) weight gradient of its own; the product is Linear.apply's in float32
-                    product = x.matMul(weight.stopGradient().transpose());
+                    product = x.matMul(constantWeight.transpose());
                     product.setRequiresGradient(true);
                     logits = model.capLogits(product);
                 } else {
@@ -186,7 +188,7 @@ public final class RecomputedHead {
                 collector.backward(surrogate);
                 if (weightGradientInPlace) {
                     NDArray g = product.getGradient(); // (R, V) ∂S_c/∂(h·Wᵀ)
-                    hiddenGradient = g.matMul(weight.stopGradient()); // (R, d) = g·W
+                    hiddenGradient = g.matMul(constantWeight); // (R, d) = g·W
                     addWeightGradient(weight.getGradient(), g, x, WEIGHT_GRADIENT_ROWS);
                 } else {
                     hiddenGradient = x.getGradient();
@@ -197,7 +199,7 @@ public final class RecomputedHead {
             hiddenGradients.add(hiddenGradient);
         }
         NDArray hiddenGradient = hiddenGradients.size() == 1 ? hiddenGradients.get(0) : concatArrays(hiddenGradients);
-        collector.backward(gathered.mul(hiddenGradient).sum());
+        Backpropagation.from(gathered, hiddenGradient, false);
     }
 
     /**

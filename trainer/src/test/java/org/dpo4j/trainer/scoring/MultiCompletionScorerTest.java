@@ -25,10 +25,6 @@ import org.dpo4j.trainer.data.Batch;
 import org.dpo4j.trainer.data.Batcher;
 import org.dpo4j.trainer.data.TokenizedPair;
 import org.dpo4j.trainer.model.CausalLm;
-import org.dpo4j.trainer.model.ModelArchitecture;
-import org.dpo4j.trainer.model.ModelInitializer;
-import org.dpo4j.trainer.model.ModelWeights;
-import org.dpo4j.trainer.model.registry.ModelPresets;
 import org.dpo4j.trainer.reference.LiveReference;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -77,8 +73,8 @@ class MultiCompletionScorerTest {
     private static void check(List<TokenizedPair> pairs, PreferenceLoss loss, Inputs inputs) {
         int b = pairs.size();
         try (NDManager manager = NDManager.newBaseManager()) {
-            CausalLm policy = model(5, manager);
-            CausalLm reference = model(6, manager);
+            CausalLm policy = ScoringFixtures.tinyLlama(5, VOCAB, manager);
+            CausalLm reference = ScoringFixtures.tinyLlama(6, VOCAB, manager);
             Batch.Tensors batch = new Batcher(0).batch(pairs).toTensors(manager);
             PreferenceScorer scorer = new PreferenceScorer(policy, new LiveReference(reference), loss);
             BatchPlan plan = scorer.plan(batch, b);
@@ -162,12 +158,6 @@ class MultiCompletionScorerTest {
                     random.ints(lengths[i][1], 1, VOCAB).toArray(), random.ints(lengths[i][2], 1, VOCAB).toArray(), more));
         }
         return pairs;
-    }
-
-    private static CausalLm model(long seed, NDManager manager) {
-        ModelArchitecture architecture = ModelPresets.of("llama", "tiny", VOCAB);
-        ModelWeights weights = ModelInitializer.randomWeights(architecture, seed, manager);
-        return CausalLm.of(architecture, weights);
     }
 
     private static void assertRelative(NDArray expected, NDArray actual, String what) {

@@ -101,7 +101,7 @@ class RecomputedHeadTest {
      */
     @Test
     void severalChunksAndAPositionTermEqualAutograd() {
-        List<TokenizedPair> pairs = pairs(3);
+        List<TokenizedPair> pairs = ScoringFixtures.threePairs(3, VOCAB);
         ModelArchitecture architecture = ModelPresets.of("llama", "tiny", VOCAB);
         List<List<float[]>> runs = new ArrayList<>();
         List<float[]> values = new ArrayList<>();
@@ -236,7 +236,7 @@ class RecomputedHeadTest {
     private record Run(Map<String, Double> metrics, List<String> names, List<float[]> gradients) {}
 
     private static Run run(String family, PreferenceLoss loss, PreferenceScorer.HeadBackward mode) {
-        List<TokenizedPair> pairs = pairs(7);
+        List<TokenizedPair> pairs = ScoringFixtures.threePairs(7, VOCAB);
         int b = pairs.size();
         ModelArchitecture architecture = family.startsWith("example:")
                 ? ModelFamilies.forModelType(family.substring("example:".length())).example(VOCAB)
@@ -264,18 +264,6 @@ class RecomputedHeadTest {
             }
             return new Run(metrics, List.copyOf(weights.all().keySet()), gradients);
         }
-    }
-
-    /** Three pairs of different prompt and completion lengths: padding and scored columns differ per row. */
-    private static List<TokenizedPair> pairs(long seed) {
-        Random random = new Random(seed);
-        int[][] lengths = {{3, 7, 4}, {9, 2, 10}, {1, 5, 1}};
-        List<TokenizedPair> pairs = new ArrayList<>();
-        for (int i = 0; i < lengths.length; i++) {
-            pairs.add(new TokenizedPair("p" + i, random.ints(lengths[i][0], 1, VOCAB).toArray(),
-                    random.ints(lengths[i][1], 1, VOCAB).toArray(), random.ints(lengths[i][2], 1, VOCAB).toArray()));
-        }
-        return pairs;
     }
 
     private static float[] uniform(Random random, int n) {

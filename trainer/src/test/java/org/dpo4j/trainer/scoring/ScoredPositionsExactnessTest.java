@@ -10,7 +10,6 @@ import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.dpo4j.losses.DpoSigmoidLoss;
 import org.dpo4j.losses.LossInputs;
 import org.dpo4j.losses.LossRequirements;
@@ -50,26 +49,10 @@ class ScoredPositionsExactnessTest {
     private static final int VOCAB = 61;
     private static final double RELATIVE = 1e-5;
 
-    /** Three pairs: (prompt, chosen, rejected) lengths (3, 7, 4), (9, 2, 10), (1, 5, 1). */
-    private static List<TokenizedPair> pairs() {
-        Random random = new Random(5);
-        int[][] lengths = {{3, 7, 4}, {9, 2, 10}, {1, 5, 1}};
-        List<TokenizedPair> pairs = new ArrayList<>();
-        for (int i = 0; i < lengths.length; i++) {
-            pairs.add(new TokenizedPair("p" + i, tokens(random, lengths[i][0]), tokens(random, lengths[i][1]),
-                    tokens(random, lengths[i][2])));
-        }
-        return pairs;
-    }
-
-    private static int[] tokens(Random random, int length) {
-        return random.ints(length, 1, VOCAB).toArray();
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"llama", "qwen2", "gpt2"})
     void sequenceLogProbsAndMetricsMatchTheFullPath(String arch) {
-        List<TokenizedPair> pairs = pairs();
+        List<TokenizedPair> pairs = ScoringFixtures.threePairs(5, VOCAB);
         int b = pairs.size();
         try (NDManager manager = NDManager.newBaseManager()) {
             CausalLm policy = model(arch, 1, manager);
@@ -104,7 +87,7 @@ class ScoredPositionsExactnessTest {
     @ParameterizedTest
     @ValueSource(strings = {"llama", "qwen2", "gpt2"})
     void tokenKlsAndAttendedLogProbsMatchTheFullPath(String arch) {
-        List<TokenizedPair> pairs = pairs();
+        List<TokenizedPair> pairs = ScoringFixtures.threePairs(5, VOCAB);
         int b = pairs.size();
         try (NDManager manager = NDManager.newBaseManager()) {
             CausalLm policy = model(arch, 3, manager);
@@ -171,7 +154,7 @@ class ScoredPositionsExactnessTest {
 
     /** Every policy gradient after one forward/backward of {@code loss}, in parameter order. */
     private static List<float[]> gradients(String arch, PreferenceLoss loss, boolean scoredPositions) {
-        List<TokenizedPair> pairs = pairs();
+        List<TokenizedPair> pairs = ScoringFixtures.threePairs(5, VOCAB);
         int b = pairs.size();
         try (NDManager manager = NDManager.newBaseManager()) {
             CausalLm policy = model(arch, 5, manager);

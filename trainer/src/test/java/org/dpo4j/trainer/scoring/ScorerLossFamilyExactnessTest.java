@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.dpo4j.losses.LengthDesensitization;
 import org.dpo4j.losses.LengthDesensitized;
 import org.dpo4j.losses.LossInputs;
@@ -25,10 +23,6 @@ import org.dpo4j.trainer.data.Batcher;
 import org.dpo4j.trainer.data.TokenizedPair;
 import org.dpo4j.trainer.metrics.MetricNames;
 import org.dpo4j.trainer.model.CausalLm;
-import org.dpo4j.trainer.model.ModelArchitecture;
-import org.dpo4j.trainer.model.ModelInitializer;
-import org.dpo4j.trainer.model.ModelWeights;
-import org.dpo4j.trainer.model.registry.ModelPresets;
 import org.dpo4j.trainer.reference.LiveReference;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +41,7 @@ class ScorerLossFamilyExactnessTest {
 
     @Test
     void weightedSumsPairWeightsRisksAndMetricsMatchTheFullPath() {
-        List<TokenizedPair> pairs = pairs();
+        List<TokenizedPair> pairs = ScoringFixtures.threePairs(7, VOCAB);
         int b = pairs.size();
         String chosen = "0:" + b;
         String rejected = b + ":" + 2 * b;
@@ -56,8 +50,8 @@ class ScorerLossFamilyExactnessTest {
         PreferenceLoss loss = new LengthDesensitized(
                 new WpoWeighted(new RiskAwareDpoLoss(0.1, 0.5, RaDpoVariant.RA_DPO2, risk)), ld);
         try (NDManager manager = NDManager.newBaseManager()) {
-            CausalLm policy = model(5, manager);
-            CausalLm reference = model(6, manager);
+            CausalLm policy = ScoringFixtures.tinyLlama(5, VOCAB, manager);
+            CausalLm reference = ScoringFixtures.tinyLlama(6, VOCAB, manager);
             Batch.Tensors batch = new Batcher(0).batch(pairs).toTensors(manager);
             PreferenceScorer scorer = new PreferenceScorer(policy, new LiveReference(reference), loss);
             BatchPlan plan = scorer.plan(batch, b);
@@ -102,24 +96,6 @@ class ScorerLossFamilyExactnessTest {
             assertEquals(correct.get(chosen).sum().getFloat() / scoredMask.get(chosen).sum().getFloat(),
                     metrics.get(MetricNames.MEAN_TOKEN_ACCURACY), 1e-6, "mean_token_accuracy");
         }
-    }
-
-    /** Three pairs of different prompt and completion lengths (as {@code ScoredPositionsExactnessTest}). */
-    private static List<TokenizedPair> pairs() {
-        Random random = new Random(7);
-        int[][] lengths = {{3, 7, 4}, {9, 2, 10}, {1, 5, 1}};
-        List<TokenizedPair> pairs = new ArrayList<>();
-        for (int i = 0; i < lengths.length; i++) {
-            pairs.add(new TokenizedPair("p" + i, random.ints(lengths[i][0], 1, VOCAB).toArray(),
-                    random.ints(lengths[i][1], 1, VOCAB).toArray(), random.ints(lengths[i][2], 1, VOCAB).toArray()));
-        }
-        return pairs;
-    }
-
-    private static CausalLm model(long seed, NDManager manager) {
-        ModelArchitecture architecture = ModelPresets.of("llama", "tiny", VOCAB);
-        ModelWeights weights = ModelInitializer.randomWeights(architecture, seed, manager);
-        return CausalLm.of(architecture, weights);
     }
 
     private static void assertRelative(NDArray expected, NDArray actual, String what) {
