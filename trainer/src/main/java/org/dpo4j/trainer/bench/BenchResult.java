@@ -251,7 +251,8 @@ public record BenchResult(
         s.append('\n');
         line(s, "computed", "%,d positions through the blocks per forward (rows: %,d), the head at %,d",
                 w.work().positions(), w.rowsPerStep() / w.accumulationSteps() * w.seqLen(), w.work().headPositions());
-        line(s, "model FLOPs", "%.2f GFLOP per step (6N%s per computed position + attention)", w.flopsPerStep() / 1e9,
+        line(s, "model FLOPs", "%.2f GFLOP per step (%s%s per computed position + attention)", w.flopsPerStep() / 1e9,
+                w.flops().adapterParams() == 0 ? "6N" : "4N + 6N_LoRA",
                 w.reference().equals("live") ? " + 2N for the reference" : "");
         line(s, "achieved", "%.1f GFLOP/s", achievedGflops());
         line(s, "matmul peak", "%.1f GFLOP/s (%dx%d fp32, best of %d)", matmulPeakGflops, w.matmulSize(),

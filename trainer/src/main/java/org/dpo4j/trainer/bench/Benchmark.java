@@ -157,7 +157,7 @@ public final class Benchmark {
                 preset ? presetName : null,
                 architecture.modelType() + (preset ? " preset " + presetName : " from " + models.policyFolder()) + lora(weights),
                 config.loss().type(), reference.mode().label(), manager.getDevice().toString(), JniUtils.getNumThreads(),
-                JniUtils.getNumInteropThreads(), weights.parameterCount(), ModelFlops.of(architecture), work, batchSize, pairs.get(0).rows(),
+                JniUtils.getNumInteropThreads(), weights.parameterCount(), flops(architecture, weights), work, batchSize, pairs.get(0).rows(),
                 accumulation, seqLen, settings.warmup(), settings.steps(), settings.matmulSize());
         MemoryEstimate estimate = MemoryEstimate.of(architecture, models.reference().architecture(),
                 reference.mode(), run.loss().requirements(), batchSize, pairs.get(0).rows(), seqLen, pairs.size());
@@ -207,6 +207,17 @@ public final class Benchmark {
     }
 
     /** {@code , LoRA r 16 on 168 layers: 8,798,208 of 502,830,976 parameters trainable}, or nothing for full fine-tuning. */
+    /** The FLOP counts of {@code architecture}, with LoRA's adapters when {@code weights} has them. */
+    private static ModelFlops flops(ModelArchitecture architecture, ModelWeights weights) {
+        ModelFlops flops = ModelFlops.of(architecture);
+        if (LoraAdapters.of(weights) == null) {
+            return flops;
+        }
+        // A and B of every adapted layer (a trainable bias is not a matmul)
+        return flops.withAdapters(weights.trainable().tensors().stream()
+                .filter(t -> t.getShape().dimension() == 2).mapToLong(t -> t.getShape().size()).sum());
+    }
+
     private static String lora(ModelWeights weights) {
         LoraAdapters lora = LoraAdapters.of(weights);
         if (lora == null) {

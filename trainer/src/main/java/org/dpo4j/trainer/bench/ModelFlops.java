@@ -27,12 +27,31 @@ import org.dpo4j.trainer.model.ModelArchitecture;
  * reference 1× more. Element-wise work (norms, softmax, log-softmax, the optimizer) is not
  * counted.
  *
+ * <p>With LoRA the base takes no weight gradient: its backward pass computes only the input
+ * gradients, 1× the forward, and the adapters' products cost 6·N_LoRA per position (forward,
+ * input and weight gradients), N_LoRA = Σ r·(in + out) over the adapted layers:
+ *
+ * <pre>
+ *   policy = 2·forward + 6·N_LoRA·positions        (full fine-tuning: 3·forward)
+ * </pre>
+ *
  * @param blockParams    N_blocks
  * @param headParams     N_head
  * @param layers         L
  * @param attentionWidth A = H·D
+ * @param adapterParams  N_LoRA, or 0 when every weight is trained
  */
-public record ModelFlops(long blockParams, long headParams, int layers, long attentionWidth) {
+public record ModelFlops(long blockParams, long headParams, int layers, long attentionWidth, long adapterParams) {
+
+    /** Full fine-tuning's counts: every weight trained. */
+    public ModelFlops(long blockParams, long headParams, int layers, long attentionWidth) {
+        this(blockParams, headParams, layers, attentionWidth, 0);
+    }
+
+    /** These counts for LoRA adapters of {@code adapterParams} matrix entries on a frozen base. */
+    public ModelFlops withAdapters(long adapterParams) {
+        return new ModelFlops(blockParams, headParams, layers, attentionWidth, adapterParams);
+    }
 
     /** The parameters of {@code architecture}'s matmuls, L and A. */
     public static ModelFlops of(ModelArchitecture architecture) {
@@ -66,9 +85,12 @@ public record ModelFlops(long blockParams, long headParams, int layers, long att
      * @param work          one micro-batch's forward pass
      * @param microBatches  micro-batches per step (gradient accumulation)
      * @param liveReference whether a reference forward pass runs over the same micro-batches
-     * @return microBatches · forward · (3 + [live reference])
+     * @return microBatches · (policy + [live reference]·forward), policy = 3·forward, or with
+     *         LoRA 2·forward + 6·N_LoRA·positions
      */
     public double step(ForwardWork work, long microBatches, boolean liveReference) {
-        return microBatches * forward(work) * (liveReference ? 4 : 3);
+        double forward = forward(work);
+        double policy = adapterParams == 0 ? 3 * forward : 2 * forward + 6.0 * adapterParams * work.positions();
+        return microBatches * (policy + (liveReference ? forward : 0));
     }
 }

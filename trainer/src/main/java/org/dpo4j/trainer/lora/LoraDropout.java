@@ -32,6 +32,11 @@ final class LoraDropout {
         this.draws = 0;
     }
 
+    /** Whether any element is ever dropped (p > 0). */
+    boolean active() {
+        return p > 0;
+    }
+
     NDArray apply(NDArray x) {
         if (p == 0 || !JniUtils.isGradMode()) {
             return x;

@@ -13,6 +13,12 @@ import org.dpo4j.trainer.model.LinearAdapter;
  */
 record LoraLayer(NDArray a, NDArray b, double scaling, LoraDropout dropout) implements LinearAdapter {
 
+    /** Without dropout the adapter can run outside autograd (its input then need not be kept). */
+    @Override
+    public Detached detached() {
+        return dropout.active() ? null : new DetachedLora();
+    }
+
     @Override
     public NDArray delta(NDArray x) {
         NDArray delta = dropout.apply(x).matMul(a.transpose()).matMul(b.transpose());
@@ -20,5 +26,44 @@ record LoraLayer(NDArray a, NDArray b, double scaling, LoraDropout dropout) impl
         // and it saves one (..., out) array per adapted layer. The scaling through Constants: a
         // mul(Number) operand would be freed by the next GC while autograd holds it.
         return delta.muli(Constants.scalar(delta, scaling));
+    }
+
+    /**
+     * The delta without a graph and its backward by hand, for x (..., in) and ∂y (..., out)
+     * flattened to (M, in) and (M, out):
+     * <pre>
+     *   h = x·Aᵀ                 (M, r), recomputed
+     *   B.grad += s·(∂yᵀ·h)      (out, r)
+     *   ∂h = s·(∂y·B)            (M, r)
+     *   A.grad += ∂hᵀ·x          (r, in)
+     *   ∂x = ∂h·A                (M, in)
+     * </pre>
+     * s is applied to the (M, r) and (out, r) products, the small ones (autograd scales ∂y).
+     */
+    private final class DetachedLora implements Detached {
+
+        @Override
+        public NDArray delta(NDArray x) {
+            NDArray delta = x.matMul(a.stopGradient().transpose()).matMul(b.stopGradient().transpose());
+            return delta.muli(Constants.scalar(delta, scaling));
+        }
+
+        @Override
+        public NDArray backward(NDArray x, NDArray dy) {
+            long in = a.getShape().get(1);
+            long out = b.getShape().get(0);
+            NDArray rows = x.reshape(-1, in);
+            NDArray rowGradients = dy.reshape(-1, out);
+            NDArray constantA = a.stopGradient();
+            NDArray h = rows.matMul(constantA.transpose());
+            try (NDArray bGradient = rowGradients.transpose().matMul(h)) {
+                b.getGradient().addi(bGradient.muli(scaling));
+            }
+            NDArray hGradient = rowGradients.matMul(b.stopGradient()).muli(scaling);
+            try (NDArray aGradient = hGradient.transpose().matMul(rows)) {
+                a.getGradient().addi(aGradient);
+            }
+            return hGradient.matMul(constantA).reshape(x.getShape());
+        }
     }
 }

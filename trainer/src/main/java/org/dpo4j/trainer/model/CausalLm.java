@@ -84,6 +84,11 @@ public interface CausalLm {
         return logits;
     }
 
+    /** Whether {@link #capLogits} is other than the identity (a family's soft-cap is set). */
+    default boolean capsLogits() {
+        return false;
+    }
+
     /**
      * Logits with explicit positions, e.g. {@code cumsum(mask) − 1} for a left-padded batch as
      * Hugging Face's {@code generate()} builds it (padded slots hold any valid position).

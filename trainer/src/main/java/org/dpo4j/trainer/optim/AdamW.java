@@ -10,7 +10,7 @@ import org.dpo4j.trainer.model.BlockScope;
 import org.dpo4j.trainer.model.ModelWeights;
 
 /**
- * AdamW exactly as {@code torch.optim.AdamW} (Loshchilov and Hutter 2019), for step k ≥ 1:
+ * AdamW as PyTorch's {@code torch.optim.AdamW} (Loshchilov and Hutter 2019), for step k ≥ 1:
  *
  * <pre>
  *   g ← s·g                                         (s: the global-norm clipping factor)
@@ -20,37 +20,14 @@ import org.dpo4j.trainer.model.ModelWeights;
  *   θ ← θ − lr · (m / (1 − β1^k)) / (sqrt(v) / sqrt(1 − β2^k) + ε)
  * </pre>
  *
- * each written as {@code torch.optim.AdamW}'s single-tensor path writes it (lerp for m, addcmul
- * for v, addcdiv for θ: see {@code updateSlice}), so that the float32 roundings are PyTorch's.
- * ε is added after the bias correction, as PyTorch does (DJL's own AdamW adds it before). The
- * moments are created here, in a manager that outlives the step scopes, so closing a step's
- * scope never frees them. After each step the gradients are zeroed in place.
- *
- * <p><b>Streaming.</b> The update runs over each parameter in slices of at most
- * {@link #CHUNK_ELEMENTS} elements (whole rows along the first axis): θ, g, m and v of a slice
- * are views, updated in place ({@code muli}, {@code addi}, {@code subi}), and the few
- * slice-sized temporaries (g², sqrt(v̂) + ε, the step) are closed with the slice's scope. So a
- * step allocates no memory in proportion to the model, each temporary is small enough for the
- * allocator to hand the same block back slice after slice (no fresh pages, no page faults), and
- * a slice's four arrays are read from memory once and stay in cache for all the ops on them,
- * which is what a fused kernel would save. The ops and their order are those of the whole-tensor
- * form, element by element, so the result does not depend on the slice size (bit for bit;
- * {@code AdamWTest}). The gradient itself is scaled and then reused as scratch space, which is
- * free because it is zeroed after the step anyway.
+ * ε is added after the bias correction, as PyTorch does (DJL's own AdamW adds it before).
+ * float32 tensors on the CPU take {@link FusedAdamW}: one pass per tensor, bit for bit PyTorch's
+ * fused kernel ({@code fused=True}, TRL's default optimizer). Any other tensor takes
+ * {@link TensorOpsAdamW}, PyTorch's non-fused form as tensor ops. The moments are created here,
+ * in a manager that outlives the step scopes, so closing a step's scope never frees them. Each
+ * tensor's gradient is zeroed as its update ends.
  */
 public final class AdamW {
-
-    /**
-     * Elements per slice of the streaming update: 2^20 floats, 4 MiB per array, so a slice's
-     * arrays and temporaries (about 28 MiB) still fit this machine's 32 MiB last-level cache.
-     * Why not smaller: each op is a JNI call and an OpenMP region whose waiting thread sleeps
-     * ({@code OMP_WAIT_POLICY=PASSIVE}), a fixed cost per op of tens of microseconds; 1 MiB
-     * slices took about 1.4x as long per step as 4 MiB slices (docs/performance.md).
-     * (libtorch's own in-place Adam step through DJL, one call per slice, is not used: it takes
-     * β1, β2 and ε as float32, so 1 − β2 = 0.001 comes out 1.3e-5 off and the update is no
-     * longer PyTorch's; {@code AdamWTest} catches it.)
-     */
-    static final long CHUNK_ELEMENTS = 1L << 20;
 
     private final List<NDArray> parameters;
     private final List<NDArray> firstMoments = new ArrayList<>();
@@ -60,7 +37,10 @@ public final class AdamW {
     private final double eps;
     private final double weightDecay;
     private final long chunkElements;
-    private final NDManager manager;
+    private final boolean fuse;
+    private final FusedAdamW fused;
+    /** Per parameter: whether {@link FusedAdamW} reaches its four tensors; decided at its first update. */
+    private final Boolean[] fusedReaches;
     private int step;
 
     /**
@@ -68,12 +48,17 @@ public final class AdamW {
      * @param manager    owns the moment estimates for the optimizer's lifetime
      */
     public AdamW(List<NDArray> parameters, NDManager manager, double beta1, double beta2, double eps, double weightDecay) {
-        this(parameters, manager, beta1, beta2, eps, weightDecay, CHUNK_ELEMENTS);
+        this(parameters, manager, beta1, beta2, eps, weightDecay, TensorOpsAdamW.CHUNK_ELEMENTS, true,
+                FusedAdamW.MAX_SEGMENT_ELEMENTS);
     }
 
-    /** As the public constructor, with slices of at most {@code chunkElements} elements (tests). */
+    /**
+     * As the public constructor, with {@code fuse} false forcing {@link TensorOpsAdamW} on every
+     * tensor, in slices of at most {@code chunkElements} elements, and the fused kernel's direct
+     * buffers spanning at most {@code maxSegmentElements} elements (tests).
+     */
     AdamW(List<NDArray> parameters, NDManager manager, double beta1, double beta2, double eps, double weightDecay,
-            long chunkElements) {
+            long chunkElements, boolean fuse, long maxSegmentElements) {
         if (chunkElements < 1) {
             throw new IllegalArgumentException("chunkElements must be >= 1, got " + chunkElements);
         }
@@ -83,7 +68,9 @@ public final class AdamW {
         this.eps = eps;
         this.weightDecay = weightDecay;
         this.chunkElements = chunkElements;
-        this.manager = manager;
+        this.fuse = fuse;
+        this.fused = new FusedAdamW(maxSegmentElements);
+        this.fusedReaches = new Boolean[parameters.size()];
         for (NDArray p : parameters) {
             firstMoments.add(manager.zeros(p.getShape(), p.getDataType(), p.getDevice()));
             secondMoments.add(manager.zeros(p.getShape(), p.getDataType(), p.getDevice()));
@@ -92,108 +79,34 @@ public final class AdamW {
 
     /**
      * One update with the accumulated gradients, then zeroes them. Everything it makes (a few
-     * scalars, the slices' views and temporaries) is freed before it returns.
+     * scalars, views, the tensor-op path's temporaries) is freed before it returns.
      *
      * @param lr        learning rate of this step
      * @param gradScale factor applied to every gradient first (global-norm clipping), in (0, 1]
      */
     public void step(double lr, double gradScale) {
         step++;
-        double bias1 = 1 - Math.pow(beta1, step);
-        double bias2 = 1 - Math.pow(beta2, step);
-        BlockScope.run(() -> {
-            Coefficients c = new Coefficients(manager, gradScale, beta1, beta2,
-                    weightDecay == 0 ? 1.0 : 1 - lr * weightDecay, bias2, eps, lr / bias1);
-            for (int i = 0; i < parameters.size(); i++) {
-                int index = i;
-                // one scope per parameter: its views and temporaries are freed before the next one's
-                BlockScope.run(() -> update(index, c));
-            }
-        });
-        zeroGradients();
-    }
-
-    /**
-     * The step's scalars as 0-dimensional tensors, made once per step rather than once per op:
-     * double-precision values, as {@code muli(Number)} would make them, so every op rounds as
-     * it would with a number (the scalar is cast to the tensor's float type).
-     */
-    private record Coefficients(NDArray gradScale, NDArray beta1, NDArray oneMinusBeta1, NDArray beta2,
-            NDArray oneMinusBeta2, NDArray decay, NDArray sqrtBias2, NDArray eps, NDArray stepSize,
-            boolean scaled, boolean decayed, boolean lerpFromStart) {
-
-        Coefficients(NDManager manager, double gradScale, double beta1, double beta2, double decay, double bias2,
-                double eps, double stepSize) {
-            this(manager.create(gradScale), manager.create(beta1), manager.create(1 - beta1), manager.create(beta2),
-                    manager.create(1 - beta2), manager.create(decay), manager.create(Math.sqrt(bias2)),
-                    manager.create(eps), manager.create(stepSize), gradScale != 1.0, decay != 1.0, 1 - beta1 < 0.5);
+        AdamWScalars scalars = AdamWScalars.of(step, lr, gradScale, beta1, beta2, eps, weightDecay);
+        for (int i = 0; i < parameters.size(); i++) {
+            int index = i;
+            // one scope per parameter: its views and temporaries are freed before the next one's
+            BlockScope.run(() -> update(index, scalars));
         }
     }
 
-    /** Parameter {@code i}, slice by slice along its first axis, each slice in its own scope (call in a scope). */
-    private void update(int i, Coefficients c) {
+    private void update(int i, AdamWScalars scalars) {
         NDArray p = parameters.get(i);
         NDArray g = p.getGradient();
         NDArray m = firstMoments.get(i);
         NDArray v = secondMoments.get(i);
-        long rows = p.getShape().dimension() == 0 ? 1 : p.getShape().get(0);
-        long rowElements = rows == 0 ? 1 : Math.max(1, p.size() / rows);
-        long rowsPerChunk = Math.max(1, chunkElements / rowElements);
-        if (p.getShape().dimension() == 0 || rowsPerChunk >= rows) {
-            updateSlice(p, g, m, v, c);
-            return;
+        if (fusedReaches[i] == null) {
+            fusedReaches[i] = fuse && FusedAdamW.reaches(p) && FusedAdamW.reaches(g) && FusedAdamW.reaches(m)
+                    && FusedAdamW.reaches(v);
         }
-        for (long start = 0; start < rows; start += rowsPerChunk) {
-            long from = start;
-            long to = Math.min(rows, start + rowsPerChunk);
-            // views share the storage of the tensors they slice: in-place ops on them update the originals
-            BlockScope.run(() -> updateSlice(
-                    slice(p, from, to), slice(g, from, to), slice(m, from, to), slice(v, from, to), c));
-        }
-    }
-
-    private static NDArray slice(NDArray array, long from, long to) {
-        return JniUtils.slice((PtNDArray) array, 0, from, to, 1);
-    }
-
-    /**
-     * The update of one slice: the whole-tensor formula, op for op, with the gradient scaled in
-     * place and reused as the buffer for (1 − β1)·g. Two temporaries at most are alive at once.
-     */
-    /**
-     * One slice, in the order and form of PyTorch's AdamW (its foreach path), op by op:
-     * <pre>
-     *   g ← s·g                          clip_grad_norm_'s g.mul_(clip_coef)
-     *   θ ← (1 − lr·λ)·θ                 param.mul_(1 − lr·weight_decay)
-     *   v ← β2·v + ((1 − β2)·g)·g        exp_avg_sq.mul_(β2).addcmul_(g, g, 1 − β2)
-     *   m ← m + (1 − β1)·(g − m)         exp_avg.lerp_(g, 1 − β1)  (its form for a weight below 1/2)
-     *   d ← sqrt(v) / sqrt(1 − β2^k) + ε
-     *   θ ← θ − (lr / (1 − β1^k))·(m / d)   param.addcdiv_(m, d, −step_size)
-     * </pre>
-     * g is scratch space after the moments (it is zeroed after the step anyway). 14 element-wise
-     * passes, three slice-sized temporaries.
-     */
-    private static void updateSlice(NDArray p, NDArray g, NDArray m, NDArray v, Coefficients c) {
-        if (c.scaled()) {
-            g.muli(c.gradScale());
-        }
-        if (c.decayed()) {
-            p.muli(c.decay());
-        }
-        try (NDArray weighted = g.mul(c.oneMinusBeta2())) {
-            v.muli(c.beta2()).addi(weighted.muli(g));
-        }
-        if (c.lerpFromStart()) {
-            m.addi(g.subi(m).muli(c.oneMinusBeta1()));
+        if (fusedReaches[i]) {
+            fused.update(p, g, m, v, scalars);
         } else {
-            // lerp's weight is 1/2 or more only for β1 ≤ 1/2: the plain convex combination
-            m.muli(c.beta1()).addi(g.muli(c.oneMinusBeta1()));
-        }
-        try (NDArray denominator = v.sqrt()) {
-            denominator.divi(c.sqrtBias2()).addi(c.eps());
-            try (NDArray update = m.div(denominator)) {
-                p.subi(update.muli(c.stepSize()));
-            }
+            TensorOpsAdamW.update(p, g, m, v, scalars, chunkElements);
         }
     }
 

@@ -40,7 +40,7 @@ import org.dpo4j.trainer.scoring.TokenScores;
  * gradients), two more with a per-token divergence (the reference's chunk and the product). Per
  * token per layer, s is each family's
  * {@link ModelArchitecture#savedFloatsPerTokenPerLayer()}, derived beside each family's record:
- * 5d + 3·H·D + 5I for the Llama family (MLP width I; 3I from 100M parameters, whose blocks are
+ * 5d + 3·H·D + 5I for the Llama family (MLP width I; 2I from 100M parameters, whose blocks are
  * back-propagated in segments, {@code model.SegmentedBackward}), 8d + 5I for GPT-2, Llama's plus 2·(H + KV)·D for Qwen3's q/k norms, 9d + 3·H·D + 2·(H + KV)·D + 5I for
  * Gemma 3 (four norms per block).
  *

@@ -12,6 +12,7 @@ import java.util.List;
 import org.dpo4j.trainer.model.Autocast;
 import org.dpo4j.trainer.model.Backpropagation;
 import org.dpo4j.trainer.model.CausalLm;
+import org.dpo4j.trainer.model.Lookup;
 import org.dpo4j.trainer.model.MatmulPrecision;
 
 /**
@@ -43,6 +44,13 @@ import org.dpo4j.trainer.model.MatmulPrecision;
  * functions; PyTorch accumulates into the parameters' gradients across calls). ∂S_c/∂lp_c equals
  * what the loss sends to lp_c in the plain path, so every gradient is the plain path's up to the
  * order in which float32 contributions are added. Cost: one more head forward per chunk.
+ *
+ * <p>A frozen head (LoRA's: W takes no gradient) without soft-capping, whose loss differentiates
+ * only the label log-probs (no {@link PositionTerm}), needs no recomputation: ℓ_m depends on
+ * h_m alone, so the forward pass forms each row's Jacobian while the chunk's log-probs exist
+ * ({@link #labelJacobian}) and the backward pass scales it, ∂L/∂h_m = g_m·J_m. That is one
+ * (R, V)·(V, d) product per chunk in the forward instead of two in the backward (the logits
+ * again and g·W), and no (R, V) array in the backward at all.
  */
 public final class RecomputedHead {
 
@@ -71,9 +79,11 @@ public final class RecomputedHead {
     private final List<PositionTerm> terms;
     private final TokenScores scores;
     private final List<NDArray> termValues;
+    /** (M, d) ∂ℓ_m/∂h_m formed in the forward pass ({@link #labelJacobian}), or null: recompute. */
+    private final NDArray labelJacobians;
 
     private RecomputedHead(CausalLm model, NDArray gathered, NDArray labels, int rows, List<PositionTerm> terms,
-            TokenScores scores, List<NDArray> termValues) {
+            TokenScores scores, List<NDArray> termValues, NDArray labelJacobians) {
         this.model = model;
         this.gathered = gathered;
         this.detached = gathered.stopGradient();
@@ -82,6 +92,7 @@ public final class RecomputedHead {
         this.terms = List.copyOf(terms);
         this.scores = scores;
         this.termValues = termValues;
+        this.labelJacobians = labelJacobians;
     }
 
     /**
@@ -104,14 +115,24 @@ public final class RecomputedHead {
         NDArray detached = gathered.stopGradient();
         NDArray labels = at.labels();
         long m = gathered.getShape().get(0);
+        NDArray weight = model.headWeight();
+        // the Jacobian only when a backward pass will follow (a gradient collector is open)
+        NDArray jacobianWeight = terms.isEmpty() && !weight.hasGradient() && !model.capsLogits()
+                && Autocast.current() instanceof MatmulPrecision.Fp32 && JniUtils.isGradMode()
+                ? weight.stopGradient()
+                : null;
         List<TokenScores> parts = new ArrayList<>();
         List<List<NDArray>> termParts = new ArrayList<>();
+        List<NDArray> jacobians = new ArrayList<>();
         for (long from = 0; from < m; from += rows) {
             String range = from + ":" + Math.min(m, from + rows);
             List<NDArray> chunkTerms = new ArrayList<>();
-            parts.add(chunk(model, detached.get(range), labels.get(range), range, metrics, wpo, terms, chunkTerms));
+            parts.add(chunk(model, detached.get(range), labels.get(range), range, metrics, wpo, terms, chunkTerms,
+                    jacobianWeight, jacobians));
             termParts.add(chunkTerms);
         }
+        NDArray labelJacobians = jacobianWeight == null ? null
+                : jacobians.size() == 1 ? jacobians.get(0) : concatArrays(jacobians);
         TokenScores scores = parts.size() == 1 ? parts.get(0) : new TokenScores(
                 concat(parts, TokenScores::labelLogProbs),
                 concat(parts, TokenScores::meanLogits),
@@ -126,7 +147,7 @@ public final class RecomputedHead {
         }
         scores.labelLogProbs().setRequiresGradient(true);
         termValues.forEach(t -> t.setRequiresGradient(true));
-        return new RecomputedHead(model, gathered, labels, rows, terms, scores, termValues);
+        return new RecomputedHead(model, gathered, labels, rows, terms, scores, termValues, labelJacobians);
     }
 
     /**
@@ -149,6 +170,11 @@ public final class RecomputedHead {
      */
     public void backward(GradientCollector collector) {
         NDArray labelGradient = scores.labelLogProbs().getGradient();
+        if (labelJacobians != null) {
+            // ∂L/∂h_m = g_m·J_m: the head's part of the backward pass was done in the forward
+            Backpropagation.from(gathered, labelJacobians.mul(labelGradient.expandDims(1)), false);
+            return;
+        }
         List<NDArray> termGradients = termValues.stream().map(NDArray::getGradient).toList();
         long m = detached.getShape().get(0);
         NDArray weight = model.headWeight();
@@ -230,15 +256,22 @@ public final class RecomputedHead {
      * the caller's scope, so the (R, V) arrays and the graph built over them are freed here.
      */
     private static TokenScores chunk(CausalLm model, NDArray hidden, NDArray labels, String range, boolean metrics,
-            boolean wpo, List<PositionTerm> terms, List<NDArray> termValues) {
+            boolean wpo, List<PositionTerm> terms, List<NDArray> termValues, NDArray jacobianWeight,
+            List<NDArray> jacobians) {
         TokenScores detachedScores;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            TokenScores scores = TokenScores.chunk(model, hidden, labels, !terms.isEmpty(), metrics, wpo);
+            boolean keepLogProbs = !terms.isEmpty() || jacobianWeight != null;
+            TokenScores scores = TokenScores.chunk(model, hidden, labels, keepLogProbs, metrics, wpo);
             for (PositionTerm term : terms) {
                 NDArray value = term.apply(scores.logProbs(), range).stopGradient();
                 NDScope.unregister(value);
                 termValues.add(value);
+            }
+            if (jacobianWeight != null) {
+                NDArray jacobian = labelJacobian(scores.logProbs(), labels, jacobianWeight);
+                NDScope.unregister(jacobian);
+                jacobians.add(jacobian);
             }
             detachedScores = new TokenScores(scores.labelLogProbs().stopGradient(), scores.meanLogits(),
                     scores.entropy(), scores.correct(), scores.wpoTerms(), null);
@@ -246,7 +279,29 @@ public final class RecomputedHead {
         }
         detachedScores.forEach(NDScope::register);
         termValues.forEach(NDScope::register);
+        jacobians.forEach(NDScope::register);
         return detachedScores;
+    }
+
+    /**
+     * Each row's ∂ℓ/∂h for a head without soft-capping, ℓ = (W·h)[y] − logsumexp(W·h):
+     * <pre>
+     *   J_m = W[y_m] − Σ_v p_m,v·W_v = W[y_m] − (p·W)_m      p = exp(lp), (R, V); W (V, d); J (R, d)
+     * </pre>
+     * The chunk's log-probs are closed once p is formed (nothing reads them after the metrics),
+     * so at most two (R, V) arrays are alive, as in the chunk's forward pass.
+     *
+     * @param logProbs (R, V) the chunk's log-softmax, closed here
+     * @param labels   (R, 1) int64
+     * @param weight   (V, d) the head weight, outside the graph
+     * @return (R, d)
+     */
+    static NDArray labelJacobian(NDArray logProbs, NDArray labels, NDArray weight) {
+        NDArray probabilities = logProbs.exp();
+        logProbs.close();
+        NDArray expected = probabilities.matMul(weight);
+        probabilities.close();
+        return Lookup.rows(weight, labels.reshape(labels.getShape().get(0))).subi(expected);
     }
 
     private static NDArray concat(List<TokenScores> parts, java.util.function.Function<TokenScores, NDArray> field) {

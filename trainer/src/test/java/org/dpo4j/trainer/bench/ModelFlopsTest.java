@@ -30,6 +30,19 @@ class ModelFlopsTest {
     }
 
     @Test
+    void loraCountsTheBasesInputGradientsAndTheAdaptersProducts() {
+        ModelFlops full = ModelFlops.of(ModelPresets.of("llama", "tiny", 259));
+        // r = 4 on q and v of both layers: q 4·(128 + 128) + v 4·(128 + 64) = 1,024 + 768 per layer, 3,584 in all
+        ModelFlops lora = full.withAdapters(3_584);
+        ForwardWork shared = new ForwardWork(112, 96, 3_200);
+        double forward = 90_841_088.0; // tinyLlamaByHand
+        // the base: forward and input gradients (2·forward), the adapters 6·3,584·112 = 2,408,448, the reference 1·forward
+        assertEquals(forward * 3 + 2_408_448, lora.step(shared, 1, true));
+        assertEquals(2 * (forward * 2 + 2_408_448), lora.step(shared, 2, false));
+        assertEquals(full.forward(shared), lora.forward(shared), "the forward pass is the base's");
+    }
+
+    @Test
     void smallLlamaMatchesTheIssuesShapes() {
         // 8 layers, d = 512, 8 heads, MLP 1376, V = 8192, untied head:
         // per layer 4·512² + 3·512·1376 = 1,048,576 + 2,113,536 = 3,162,112; 8 layers 25,296,896; head 4,194,304.

@@ -119,8 +119,10 @@ class AdamWTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             List<NDArray> whole = streamingParameters(manager);
             List<NDArray> sliced = streamingParameters(manager);
-            AdamW wholeAdam = new AdamW(whole, manager, 0.9, 0.999, 1e-8, 0.01);
-            AdamW slicedAdam = new AdamW(sliced, manager, 0.9, 0.999, 1e-8, 0.01, 4);
+            AdamW wholeAdam = new AdamW(whole, manager, 0.9, 0.999, 1e-8, 0.01, Long.MAX_VALUE, false,
+                    FusedAdamW.MAX_SEGMENT_ELEMENTS);
+            AdamW slicedAdam = new AdamW(sliced, manager, 0.9, 0.999, 1e-8, 0.01, 4, false,
+                    FusedAdamW.MAX_SEGMENT_ELEMENTS);
             float[][] starts = whole.stream().map(NDArray::toFloatArray).toArray(float[][]::new);
             double[] scales = {1.0, 0.5, 0.3};
             for (int k = 0; k < scales.length; k++) {
@@ -153,7 +155,8 @@ class AdamWTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray p = manager.create(new float[] {1f, -2f, 0.5f});
             p.setRequiresGradient(true);
-            AdamW adam = new AdamW(List.of(p), manager, 0.9, 0.999, 1e-8, 0.01, 1);
+            AdamW adam = new AdamW(List.of(p), manager, 0.9, 0.999, 1e-8, 0.01, 1, false,
+                    FusedAdamW.MAX_SEGMENT_ELEMENTS);
             backwardWithGradient(p, new float[] {0.3f, -4f, 0f});
             adam.step(0.1, 1.0);
             assertArrayEquals(new float[] {0.899f, -1.898f, 0.4995f}, p.toFloatArray(), 1e-6f);

@@ -94,14 +94,15 @@ class MemoryEstimateTest {
 
     /**
      * From 100M parameters the Llama family's blocks are back-propagated in segments, and the
-     * SwiGLU keeps 3 (·, I) arrays instead of 5: Qwen2.5-0.5B's shape, 5·896 + 3·14·64 + 3·4,864.
+     * SwiGLU keeps 2 (·, I) arrays instead of 5 (gate and up; the product is recomputed):
+     * Qwen2.5-0.5B's shape, 5·896 + 3·14·64 + 2·4,864.
      */
     @Test
-    void aLargeLlamaKeepsThreeSwiGluArrays() {
+    void aLargeLlamaKeepsTwoSwiGluArrays() {
         LlamaConfig qwen05 = new LlamaConfig(
                 "qwen2", 151_936, 896, 24, 14, 2, 64, 4864, 1e-6, 1_000_000.0, 32_768, true, true, false, false);
         assertTrue(qwen05.parameterCount() >= 100_000_000L, "above the segments' threshold");
-        assertEquals(5L * 896 + 3L * 14 * 64 + 3L * 4864, MemoryEstimate.savedPerTokenPerLayer(qwen05));
+        assertEquals(5L * 896 + 3L * 14 * 64 + 2L * 4864, MemoryEstimate.savedPerTokenPerLayer(qwen05));
     }
 
     @Test

@@ -31,7 +31,9 @@ import org.dpo4j.losses.TdpoLoss;
 import org.dpo4j.losses.TdpoVariant;
 import org.dpo4j.trainer.data.Batch;
 import org.dpo4j.trainer.data.Batcher;
+import org.dpo4j.trainer.config.LoraConfig;
 import org.dpo4j.trainer.data.TokenizedPair;
+import org.dpo4j.trainer.lora.LoraWeights;
 import org.dpo4j.trainer.model.CausalLm;
 import org.dpo4j.trainer.model.ModelArchitecture;
 import org.dpo4j.trainer.model.ModelInitializer;
@@ -67,27 +69,60 @@ class RecomputedHeadTest {
         "example:gemma3_text, dpo", "example:gemma3_text, tdpo2" // both soft-caps, untied head
     })
     void lossMetricsAndEveryGradientEqualAutogradsThroughTheHead(String family, String lossName) {
-        PreferenceLoss loss = switch (lossName) {
+        PreferenceLoss loss = loss(lossName);
+        assertSameLossAndGradients(family + " " + lossName, run(family, loss, PreferenceScorer.HeadBackward.AUTOGRAD, null),
+                run(family, loss, PreferenceScorer.HeadBackward.RECOMPUTED, null), 1e-6);
+    }
+
+    /**
+     * LoRA on every linear layer of the tiny llama (B drawn at random, so that A's gradients are
+     * not 0): the adapters' gradients through the segmented body equal autograd's. Without
+     * dropout down_proj and its adapter run outside the graph ({@code model.DetachedLinear});
+     * with dropout they stay in it, on the kept product (p = 1/2: the mask's 1/(1 − p) is exact,
+     * so the comparison is not about its rounding). The bound is 3e−6 of each tensor's largest
+     * entry: an adapter's gradient goes through the other factor (B for A, A for B), and the
+     * differences in summation order reach 1.0e−6 (A) and 1.15e−6 (B) of it in the first layer
+     * with either dropout; a wrong scaling or a missing term would be of the gradient's own size.
+     * Losses of the label log-probs alone (DPO, f-DPO) take the frozen head's Jacobian formed in
+     * the forward pass ({@code RecomputedHead.labelJacobian}); TDPO's per-position KL, and
+     * Gemma's soft-capped head, the recomputed chunks.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "llama, tdpo2, 0.0", "llama, tdpo2, 0.5", "llama, dpo, 0.0", "llama, fdpo-js, 0.5", "qwen3, dpo, 0.0",
+        "gpt2, dpo, 0.0", "example:gemma3_text, dpo, 0.0"
+    })
+    void loraAdaptersGradientsEqualAutogradsThroughTheSegments(String family, String lossName, double dropout) {
+        PreferenceLoss loss = loss(lossName);
+        String what = "lora " + family + " " + lossName + " dropout " + dropout;
+        assertSameLossAndGradients(what, run(family, loss, PreferenceScorer.HeadBackward.AUTOGRAD, dropout),
+                run(family, loss, PreferenceScorer.HeadBackward.RECOMPUTED, dropout), 3e-6);
+    }
+
+    private static PreferenceLoss loss(String name) {
+        return switch (name) {
             case "dpo" -> new DpoSigmoidLoss(0.1);
             case "fdpo-js" -> new FDpoLoss(0.1, new JensenShannon());
             case "fdpo-alpha" -> new FDpoLoss(0.1, new AlphaDivergence(0.5));
             case "tdpo1" -> new TdpoLoss(0.1, 0.5, TdpoVariant.TDPO1);
             case "tdpo2" -> new TdpoLoss(0.1, 0.5, TdpoVariant.TDPO2);
             case "radpo" -> new RiskAwareDpoLoss(0.1, 0.5, RaDpoVariant.RA_DPO2, new TailRisk(0.9, true));
-            default -> throw new IllegalArgumentException(lossName);
+            default -> throw new IllegalArgumentException(name);
         };
-        Run plain = run(family, loss, PreferenceScorer.HeadBackward.AUTOGRAD);
-        Run recomputed = run(family, loss, PreferenceScorer.HeadBackward.RECOMPUTED);
+    }
+
+    private static void assertSameLossAndGradients(String what, Run plain, Run recomputed, double relativeBound) {
         assertEquals(plain.metrics(), recomputed.metrics(), "loss and metrics");
         assertEquals(plain.gradients().size(), recomputed.gradients().size());
         assertTrue(plain.gradients().stream().allMatch(g -> maxAbs(g) > 0), "every parameter has a gradient");
         for (int p = 0; p < plain.gradients().size(); p++) {
             float[] e = plain.gradients().get(p);
             float[] a = recomputed.gradients().get(p);
-            double bound = 1e-6 * maxAbs(e) + 1e-10;
+            double bound = relativeBound * maxAbs(e) + 1e-10;
+
             for (int i = 0; i < e.length; i++) {
                 if (Math.abs(a[i] - e[i]) > bound) {
-                    throw new AssertionError(family + " " + lossName + ": parameter " + plain.names().get(p) + " entry "
+                    throw new AssertionError(what + ": parameter " + plain.names().get(p) + " entry "
                             + i + ": autograd " + e[i] + ", recomputed " + a[i] + " (bound " + bound + ")");
                 }
             }
@@ -235,7 +270,8 @@ class RecomputedHeadTest {
 
     private record Run(Map<String, Double> metrics, List<String> names, List<float[]> gradients) {}
 
-    private static Run run(String family, PreferenceLoss loss, PreferenceScorer.HeadBackward mode) {
+    /** @param loraDropout null for full fine-tuning, else LoRA r 4 on every linear layer with this dropout */
+    private static Run run(String family, PreferenceLoss loss, PreferenceScorer.HeadBackward mode, Double loraDropout) {
         List<TokenizedPair> pairs = ScoringFixtures.threePairs(7, VOCAB);
         int b = pairs.size();
         ModelArchitecture architecture = family.startsWith("example:")
@@ -243,6 +279,17 @@ class RecomputedHeadTest {
                 : ModelPresets.of(family, "tiny", VOCAB);
         try (NDManager manager = NDManager.newBaseManager()) {
             ModelWeights weights = ModelInitializer.randomWeights(architecture, 5, manager);
+            if (loraDropout != null) {
+                weights = LoraWeights.attach(architecture, weights,
+                        new LoraConfig(4, 8.0, loraDropout, LoraConfig.ALL_LINEAR, null, null), 5);
+                Random random = new Random(8);
+                for (Map.Entry<String, NDArray> t : weights.trainable().byName().entrySet()) {
+                    if (t.getKey().contains("lora_B")) {
+                        ModelWeights.copyInto(t.getValue(), manager.create(uniform(random, (int) t.getValue().size()),
+                                t.getValue().getShape()));
+                    }
+                }
+            }
             CausalLm policy = CausalLm.of(architecture, weights);
             CausalLm reference = CausalLm.of(architecture, ModelInitializer.randomWeights(architecture, 6, manager));
             weights.requireGradients();
@@ -259,10 +306,10 @@ class RecomputedHeadTest {
                 metrics = scored.metrics();
             }
             List<float[]> gradients = new ArrayList<>();
-            for (NDArray p : weights.list()) {
+            for (NDArray p : weights.trainable().tensors()) {
                 gradients.add(p.getGradient().toFloatArray());
             }
-            return new Run(metrics, List.copyOf(weights.all().keySet()), gradients);
+            return new Run(metrics, weights.trainable().names(), gradients);
         }
     }
 

@@ -86,6 +86,11 @@ public final class Gemma3Model extends DecoderModel<Gemma3Config> {
     }
 
     @Override
+    public boolean capsLogits() {
+        return config.finalLogitSoftcapping() != null;
+    }
+
+    @Override
     public NDArray capLogits(NDArray logits) {
         Double cap = config.finalLogitSoftcapping();
         return cap == null ? logits : MultiHeadAttention.softcap(logits, cap);

@@ -128,10 +128,10 @@ public record LlamaConfig(
     /**
      * 5d (two RMSNorms' inputs and normalised outputs, the attention output projection's input)
      * + 3·H·D (the rotated queries and the keys and values repeated to H heads, the attention
-     * matmuls' inputs) + 5I (gate, its sigmoid, SiLU, up, and their product), or 3I for a model
+     * matmuls' inputs) + 5I (gate, its sigmoid, SiLU, up, and their product), or 2I for a model
      * large enough to be back-propagated in segments ({@link SegmentedBackward#pays}: gate and
-     * up, kept for the SwiGLU's hand-made gradient, and their product, kept by down's weight
-     * gradient).
+     * up, kept for the SwiGLU's hand-made gradient; the product is recomputed for down_proj's
+     * gradients, 3I when down_proj must stay in the graph under float16 or LoRA dropout).
      */
     @Override
     public long savedFloatsPerTokenPerLayer() {

@@ -105,7 +105,7 @@ public abstract class LlamaStyleModel<C extends LlamaBlocks> extends DecoderMode
             NDArray input = x;
             x = BlockScope.keepOutput(() -> decoderLayer(input, p, h -> attention(h, p, maskBias, rotary)));
         }
-        return Norms.rms(x, weights.get(LlamaTensorNames.FINAL_NORM), config.rmsNormEps());
+        return finalNorm(x);
     }
 
     /**
@@ -123,7 +123,14 @@ public abstract class LlamaStyleModel<C extends LlamaBlocks> extends DecoderMode
             x = BlockScope.keepOutput(() -> decoderLayer(input, p,
                     h -> sharedAttention(h, p, layout, promptRotary, completionRotary)));
         }
-        return layout.toRows(Norms.rms(x, weights.get(LlamaTensorNames.FINAL_NORM), config.rmsNormEps()));
+        return layout.toRows(finalNorm(x));
+    }
+
+    /** The final RMSNorm of the last block's output; a segmented recording hands the norm its leaf copy. */
+    private NDArray finalNorm(NDArray x) {
+        SegmentedBackward segments = SegmentedBackward.recording();
+        NDArray last = segments == null ? x : segments.output(x);
+        return Norms.rms(last, weights.get(LlamaTensorNames.FINAL_NORM), config.rmsNormEps());
     }
 
     /** The token embeddings of {@code ids}, told to a segmented recording if one is open. */
@@ -143,8 +150,8 @@ public abstract class LlamaStyleModel<C extends LlamaBlocks> extends DecoderMode
      * @param attention the block's attention over its normalised input, (..., d) to (..., d)
      */
     private NDArray decoderLayer(NDArray input, String p, UnaryOperator<NDArray> attention) {
-        // a training forward cuts the block into segments (SegmentedBackward): leaves at its input,
-        // between attention and MLP, and at the SwiGLU product
+        // a training forward cuts the block into segments (SegmentedBackward): leaves at its input
+        // and between attention and MLP, the SwiGLU product and down_proj outside the graph
         SegmentedBackward segments = SegmentedBackward.recording();
         NDArray x = segments == null ? input : segments.input(input);
         NDArray h = Norms.rms(x, weights.get(p + "input_layernorm.weight"), config.rmsNormEps());
@@ -230,14 +237,14 @@ public abstract class LlamaStyleModel<C extends LlamaBlocks> extends DecoderMode
 
     /**
      * SwiGLU: down(silu(gate(h)) · up(h)), (N, T, d) to (N, T, d); with {@code segments}, the
-     * product is taken outside the graph ({@link SegmentedBackward#product}).
+     * product and down_proj are taken outside the graph ({@link SegmentedBackward#down}).
      */
     private NDArray mlp(NDArray h, String prefix, SegmentedBackward segments) {
         String m = prefix + "mlp.";
         NDArray gate = linear(m + "gate_proj", config.mlpBias()).apply(h);
         NDArray up = linear(m + "up_proj", config.mlpBias()).apply(h);
-        NDArray product = segments == null ? gate.mul(Activation.sigmoid(gate)).mul(up) : segments.product(gate, up);
-        return linear(m + "down_proj", config.mlpBias()).apply(product);
+        Linear down = linear(m + "down_proj", config.mlpBias());
+        return segments == null ? down.apply(gate.mul(Activation.sigmoid(gate)).mul(up)) : segments.down(gate, up, down);
     }
 
     /** The {@code nn.Linear} called {@code name}, (out, in), with a bias when {@code bias}. */

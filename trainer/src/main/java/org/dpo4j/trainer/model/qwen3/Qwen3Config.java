@@ -125,7 +125,7 @@ public record Qwen3Config(
 
     /**
      * Llama's 5d + 3·H·D + 5I (two RMSNorms' inputs and outputs and o_proj's input; rotated
-     * queries and the repeated keys and values; the SwiGLU's five (·, I) arrays, three when the
+     * queries and the repeated keys and values; the SwiGLU's five (·, I) arrays, two when the
      * model is back-propagated in segments, {@link SegmentedBackward#pays}), plus the q/k norms'
      * inputs and outputs, 2·(H + KV)·D.
      */
