@@ -85,12 +85,12 @@ class RecomputedHeadTest {
      * with either dropout; a wrong scaling or a missing term would be of the gradient's own size.
      * Losses of the label log-probs alone (DPO, f-DPO) take the frozen head's Jacobian formed in
      * the forward pass ({@code RecomputedHead.labelJacobian}); TDPO's per-position KL, and
-     * Gemma's soft-capped head, the recomputed chunks.
+     * Gemma's soft-capped head (its example; the tied preset has no cap), the recomputed chunks.
      */
     @ParameterizedTest
     @CsvSource({
         "llama, tdpo2, 0.0", "llama, tdpo2, 0.5", "llama, dpo, 0.0", "llama, fdpo-js, 0.5", "qwen3, dpo, 0.0",
-        "gpt2, dpo, 0.0", "example:gemma3_text, dpo, 0.0"
+        "gpt2, dpo, 0.0", "gemma3_text, dpo, 0.0", "example:gemma3_text, dpo, 0.0"
     })
     void loraAdaptersGradientsEqualAutogradsThroughTheSegments(String family, String lossName, double dropout) {
         PreferenceLoss loss = loss(lossName);
