@@ -206,7 +206,6 @@ public final class Benchmark {
         }
     }
 
-    /** {@code , LoRA r 16 on 168 layers: 8,798,208 of 502,830,976 parameters trainable}, or nothing for full fine-tuning. */
     /** The FLOP counts of {@code architecture}, with LoRA's adapters when {@code weights} has them. */
     private static ModelFlops flops(ModelArchitecture architecture, ModelWeights weights) {
         ModelFlops flops = ModelFlops.of(architecture);
@@ -218,6 +217,7 @@ public final class Benchmark {
                 .filter(t -> t.getShape().dimension() == 2).mapToLong(t -> t.getShape().size()).sum());
     }
 
+    /** {@code , LoRA r 16 on 168 layers: 8,798,208 of 502,830,976 parameters trainable}, or nothing for full fine-tuning. */
     private static String lora(ModelWeights weights) {
         LoraAdapters lora = LoraAdapters.of(weights);
         if (lora == null) {

@@ -21,10 +21,16 @@ record LoraLayer(NDArray a, NDArray b, double scaling, LoraDropout dropout) impl
 
     @Override
     public NDArray delta(NDArray x) {
-        NDArray delta = dropout.apply(x).matMul(a.transpose()).matMul(b.transpose());
-        // In place: the product's backward keeps its inputs, not its output, so autograd allows it,
-        // and it saves one (..., out) array per adapted layer. The scaling through Constants: a
-        // mul(Number) operand would be freed by the next GC while autograd holds it.
+        return scaledProduct(dropout.apply(x), a, b);
+    }
+
+    /**
+     * s·(x·Aᵀ)·Bᵀ. The scaling in place: the product's backward keeps its inputs, not its output,
+     * so autograd allows it, and it saves one (..., out) array per adapted layer. The scaling
+     * through Constants: a mul(Number) operand would be freed by the next GC while autograd holds it.
+     */
+    private NDArray scaledProduct(NDArray x, NDArray a, NDArray b) {
+        NDArray delta = x.matMul(a.transpose()).matMul(b.transpose());
         return delta.muli(Constants.scalar(delta, scaling));
     }
 
@@ -44,8 +50,7 @@ record LoraLayer(NDArray a, NDArray b, double scaling, LoraDropout dropout) impl
 
         @Override
         public NDArray delta(NDArray x) {
-            NDArray delta = x.matMul(a.stopGradient().transpose()).matMul(b.stopGradient().transpose());
-            return delta.muli(Constants.scalar(delta, scaling));
+            return scaledProduct(x, a.stopGradient(), b.stopGradient());
         }
 
         @Override

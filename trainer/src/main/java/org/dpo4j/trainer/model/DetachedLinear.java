@@ -35,7 +35,7 @@ public final class DetachedLinear {
     public static NDArray apply(Linear layer, NDArray x) {
         NDArray w = layer.weight().stopGradient();
         NDArray y = Autocast.current().matMul(x, layer.layout() == Linear.Layout.OUT_IN ? w.transpose() : w);
-        y = layer.bias() == null ? y : y.add(layer.bias().stopGradient());
+        y = layer.bias() == null ? y : y.addi(layer.bias().stopGradient()); // y is this call's own array
         return layer.adapter() == null ? y : y.addi(layer.adapter().detached().delta(x));
     }
 

@@ -3,7 +3,6 @@ package org.dpo4j.trainer.optim;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -92,27 +91,13 @@ final class FusedAdamW {
 
     /**
      * Updates θ, m and v of one tensor and zeroes its gradient (all four of the same shape and
-     * each {@link #reaches reached}). Call in a scope: the row views it takes of tensors over
-     * {@link #MAX_SEGMENT_ELEMENTS} elements are closed with it.
+     * each {@link #reaches reached}), in segments of whole rows of at most the constructor's
+     * number of elements ({@link RowSlices}). Call in a scope.
      */
     void update(NDArray p, NDArray g, NDArray m, NDArray v, AdamWScalars scalars) {
         BlockConstants c = new BlockConstants(scalars);
-        long rows = p.getShape().dimension() == 0 ? 1 : p.getShape().get(0);
-        long rowElements = Math.max(1, p.size() / Math.max(1, rows));
-        long rowsPerSegment = Math.max(1, maxSegmentElements / rowElements);
-        if (p.getShape().dimension() == 0 || rowsPerSegment >= rows) {
-            updateSegment(buffer(p), buffer(g), buffer(m), buffer(v), c);
-            return;
-        }
-        for (long from = 0; from < rows; from += rowsPerSegment) {
-            long to = Math.min(rows, from + rowsPerSegment);
-            updateSegment(buffer(rowView(p, from, to)), buffer(rowView(g, from, to)),
-                    buffer(rowView(m, from, to)), buffer(rowView(v, from, to)), c);
-        }
-    }
-
-    private static NDArray rowView(NDArray array, long from, long to) {
-        return JniUtils.slice((PtNDArray) array, 0, from, to, 1);
+        RowSlices.forEach(p, g, m, v, maxSegmentElements,
+                (ps, gs, ms, vs) -> updateSegment(buffer(ps), buffer(gs), buffer(ms), buffer(vs), c));
     }
 
     private static FloatBuffer buffer(NDArray tensor) {

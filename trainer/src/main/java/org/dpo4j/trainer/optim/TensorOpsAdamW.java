@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import org.dpo4j.trainer.model.BlockScope;
 
 /**
  * The AdamW update of one tensor as tensor ops, for the tensors {@link FusedAdamW} cannot reach
@@ -47,25 +46,8 @@ final class TensorOpsAdamW {
      */
     static void update(NDArray p, NDArray g, NDArray m, NDArray v, AdamWScalars scalars, long chunkElements) {
         Coefficients c = new Coefficients(p.getManager(), scalars);
-        long rows = p.getShape().dimension() == 0 ? 1 : p.getShape().get(0);
-        long rowElements = rows == 0 ? 1 : Math.max(1, p.size() / rows);
-        long rowsPerChunk = Math.max(1, chunkElements / rowElements);
-        if (p.getShape().dimension() == 0 || rowsPerChunk >= rows) {
-            updateSlice(p, g, m, v, c);
-        } else {
-            for (long start = 0; start < rows; start += rowsPerChunk) {
-                long from = start;
-                long to = Math.min(rows, start + rowsPerChunk);
-                // views share the storage of the tensors they slice: in-place ops on them update the originals
-                BlockScope.run(() -> updateSlice(
-                        slice(p, from, to), slice(g, from, to), slice(m, from, to), slice(v, from, to), c));
-            }
-        }
+        RowSlices.forEach(p, g, m, v, chunkElements, (ps, gs, ms, vs) -> updateSlice(ps, gs, ms, vs, c));
         JniUtils.zeroGrad((PtNDArray) p);
-    }
-
-    private static NDArray slice(NDArray array, long from, long to) {
-        return JniUtils.slice((PtNDArray) array, 0, from, to, 1);
     }
 
     /**
