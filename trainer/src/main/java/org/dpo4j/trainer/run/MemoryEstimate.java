@@ -17,7 +17,7 @@ import org.dpo4j.trainer.scoring.TokenScores;
  *   reference cache    8·4·N for N cached pairs (four float64 values per pair), else 0
  *   gradients          4·P
  *   optimizer state    8·P                       AdamW's two moments
- *   policy activations 4·R·(saved(T) + block(T))
+ *   policy activations 4·R·(saved(T) + block(T)) + 4·head(V)
  *   reference          4·R·T·d_ref when the loss reads the reference's distribution per token
  *                      (TDPO's KL, Ra-DPO's risk): its hidden states at the scored positions, from
  *                      which each chunk's log-probs are rebuilt ({@code scoring.ReferenceDistribution}); else 0
@@ -37,7 +37,12 @@ import org.dpo4j.trainer.scoring.TokenScores;
  * no (M, V) array ({@code scoring.RecomputedHead}); while one chunk of positions runs it holds
  * chunk(V) = k·min(R·T, rows(V))·V floats once per micro-batch, rows(V) the chunk's rows
  * ({@code TokenScores.chunkRows}), k = {@value #CHUNK_ARRAYS} (logits, log-softmax and their
- * gradients), two more with a per-token divergence (the reference's chunk and the product). Per
+ * gradients), two more with a per-token divergence (the reference's chunk and the product).
+ * Where the scored positions' (M, V) probabilities are no larger than the head weight (M ≤ d)
+ * and the loss reads only the label log-probs, a trainable head keeps them from its forward to
+ * its backward pass instead ({@code scoring.KeptProbabilities}): kept(V) = (min(R·T, d) +
+ * {@value #KEPT_CHUNK_ARRAYS}·rows(V))·V, the probabilities and one chunk's log-softmax and exp;
+ * head(V) is the larger of the two, chunk(V) with a per-token divergence. Per
  * token per layer, s is each family's
  * {@link ModelArchitecture#savedFloatsPerTokenPerLayer()}, derived beside each family's record:
  * 5d + 3·H·D + 5I for the Llama family (MLP width I; 2I from 100M parameters, whose blocks are
@@ -61,7 +66,7 @@ import org.dpo4j.trainer.scoring.TokenScores;
  * @param gradients            one gradient per parameter
  * @param optimizerState       AdamW's first and second moments
  * @param policyActivations    the policy's arrays at the peak of a micro-batch: R·(saved(T) + block(T))
- *                             + chunk(V)
+ *                             + head(V)
  * @param referenceActivations what the reference keeps through the policy's pass (TDPO's
  *                             hidden states at the scored positions; else 0)
  * @param runtime              the JVM and libtorch ({@value #RUNTIME_MIB} MiB)
@@ -84,6 +89,9 @@ public record MemoryEstimate(
 
     /** (rows, V) arrays of the head's running chunk: logits, log-softmax and their gradients. */
     static final long CHUNK_ARRAYS = 4;
+
+    /** (rows, V) arrays beside the kept (M, V) probabilities while a chunk's are made: log-softmax and exp. */
+    static final long KEPT_CHUNK_ARRAYS = 2;
 
     /** Bytes of one float32. */
     static final long FLOAT = 4;
@@ -144,7 +152,7 @@ public record MemoryEstimate(
         long p = policy.parameterCount();
         long policyActivations = FLOAT * rows
                 * (savedFloatsPerRow(policy, maxLength, tokenKl) + blockFloatsPerRow(policy, maxLength))
-                + FLOAT * headChunkFloats(policy, rows * maxLength, tokenKl);
+                + FLOAT * headFloats(policy, rows * maxLength, tokenKl);
         long referenceActivations = mode == ReferenceMode.LIVE && tokenKl
                 ? FLOAT * rows * maxLength * reference.hiddenSize()
                 : 0;
@@ -189,10 +197,16 @@ public record MemoryEstimate(
         return t * layers * savedPerTokenPerLayer(model) + layers * queryHeads(model) * t * t + t * head;
     }
 
-    /** chunk(V): floats of the head's one running chunk of at most {@code positions} rows (see the class comment). */
-    static long headChunkFloats(ModelArchitecture model, long positions, boolean tokenKl) {
+    /**
+     * head(V): floats the head holds at most while it runs, at most {@code positions} of them
+     * scored (see the class comment): chunk(V), or kept(V) where that is more and the loss reads
+     * only the label log-probs.
+     */
+    static long headFloats(ModelArchitecture model, long positions, boolean tokenKl) {
         long rows = Math.min(positions, TokenScores.chunkRows(model.vocabSize()));
-        return (CHUNK_ARRAYS + (tokenKl ? 2L : 0L)) * rows * model.vocabSize();
+        long chunk = (CHUNK_ARRAYS + (tokenKl ? 2L : 0L)) * rows * model.vocabSize();
+        long kept = (Math.min(positions, model.hiddenSize()) + KEPT_CHUNK_ARRAYS * rows) * model.vocabSize();
+        return tokenKl ? chunk : Math.max(chunk, kept);
     }
 
     /** block(T): floats of one decoder block while it runs, for one row (see the class comment). */

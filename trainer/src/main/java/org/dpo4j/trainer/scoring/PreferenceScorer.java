@@ -48,6 +48,8 @@ public final class PreferenceScorer {
     private final HeadBackward head;
     /** Whether the body is back-propagated in segments; null: by the policy's size. */
     private final Boolean segmentedBody;
+    /** Whether the head may keep its (M, V) probabilities where they fit ({@link KeptProbabilities}). */
+    private final boolean mayKeepProbabilities;
 
 
     /**
@@ -68,22 +70,31 @@ public final class PreferenceScorer {
 
     /** @param forward how the policy runs a batch's rows (a live reference brings its own) */
     public PreferenceScorer(CausalLm policy, ReferenceSource reference, PreferenceLoss loss, BatchForward forward) {
-        this(policy, reference, loss, forward, HeadBackward.RECOMPUTED, null);
+        this(policy, reference, loss, forward, HeadBackward.RECOMPUTED, null, true);
     }
 
     private PreferenceScorer(CausalLm policy, ReferenceSource reference, PreferenceLoss loss, BatchForward forward,
-            HeadBackward head, Boolean segmentedBody) {
+            HeadBackward head, Boolean segmentedBody, boolean mayKeepProbabilities) {
         this.policy = policy;
         this.reference = reference;
         this.loss = loss;
         this.forward = forward;
         this.head = head;
         this.segmentedBody = segmentedBody;
+        this.mayKeepProbabilities = mayKeepProbabilities;
     }
 
     /** This scorer back-propagating the body in segments or not, whatever the policy's size (tests). */
     PreferenceScorer withSegmentedBody(boolean segmented) {
-        return new PreferenceScorer(policy, reference, loss, forward, head, segmented);
+        return new PreferenceScorer(policy, reference, loss, forward, head, segmented, mayKeepProbabilities);
+    }
+
+    /**
+     * This scorer with the recomputing head only ({@code false}: the (M, V) probabilities are
+     * never kept, whatever their size; tests of that path).
+     */
+    PreferenceScorer withKeptProbabilities(boolean mayKeep) {
+        return new PreferenceScorer(policy, reference, loss, forward, head, segmentedBody, mayKeep);
     }
 
     private boolean segmentsBody() {
@@ -94,7 +105,8 @@ public final class PreferenceScorer {
 
     /** This scorer forming the head's gradient as {@code head} says. */
     public PreferenceScorer withHeadBackward(HeadBackward head) {
-        return head == this.head ? this : new PreferenceScorer(policy, reference, loss, forward, head, segmentedBody);
+        return head == this.head ? this
+                : new PreferenceScorer(policy, reference, loss, forward, head, segmentedBody, mayKeepProbabilities);
     }
 
     /**
@@ -104,7 +116,8 @@ public final class PreferenceScorer {
     public PreferenceScorer atStep(long step) {
         policy.weights().adapters().atStep(step); // LoRA dropout's masks are keyed to the step
         PreferenceLoss current = loss.atStep(step);
-        return current == loss ? this : new PreferenceScorer(policy, reference, current, forward, head, segmentedBody);
+        return current == loss ? this
+                : new PreferenceScorer(policy, reference, current, forward, head, segmentedBody, mayKeepProbabilities);
     }
 
     /**
@@ -239,7 +252,7 @@ public final class PreferenceScorer {
             terms.add((logProbs, rows) -> needs.tokenRisk().positionRisk(logProbs, referenceLogProbs.logProbs(rows)));
         }
         RecomputedHead recomputed = head == HeadBackward.RECOMPUTED
-                ? RecomputedHead.of(policy, hidden, at, true, needs.pairWeights(), terms)
+                ? RecomputedHead.of(policy, hidden, at, true, needs.pairWeights(), terms, mayKeepProbabilities)
                 : null;
         TokenScores tokens = recomputed != null ? recomputed.scores()
                 : TokenScores.of(policy, hidden, at, needs.referenceDistribution(), true, needs.pairWeights());

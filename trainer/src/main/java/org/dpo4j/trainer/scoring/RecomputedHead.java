@@ -12,7 +12,6 @@ import java.util.List;
 import org.dpo4j.trainer.model.Autocast;
 import org.dpo4j.trainer.model.Backpropagation;
 import org.dpo4j.trainer.model.CausalLm;
-import org.dpo4j.trainer.model.Lookup;
 import org.dpo4j.trainer.model.MatmulPrecision;
 
 /**
@@ -47,10 +46,16 @@ import org.dpo4j.trainer.model.MatmulPrecision;
  *
  * <p>A frozen head (LoRA's: W takes no gradient) without soft-capping, whose loss differentiates
  * only the label log-probs (no {@link PositionTerm}), needs no recomputation: ℓ_m depends on
- * h_m alone, so the forward pass forms each row's Jacobian while the chunk's log-probs exist
- * ({@link #labelJacobian}) and the backward pass scales it, ∂L/∂h_m = g_m·J_m. That is one
- * (R, V)·(V, d) product per chunk in the forward instead of two in the backward (the logits
- * again and g·W), and no (R, V) array in the backward at all.
+ * h_m alone, so the forward pass forms each row's Jacobian while a group of positions'
+ * probabilities exist ({@link KeptProbabilities#labelJacobians}, groups of
+ * {@link KeptProbabilities#groupRows}) and the backward pass scales it, ∂L/∂h_m = g_m·J_m. That
+ * is one (R, V)·(V, d) product per group in the forward instead of two per chunk in the backward
+ * (the logits again and g·W), and no (R, V) array in the backward at all.
+ *
+ * <p>A trainable head with such a loss (full fine-tuning, float32, no soft-cap) keeps the
+ * (M, V) probabilities instead where they are no larger than the head weight
+ * ({@link KeptProbabilities}: M ≤ d): then nothing is recomputed either, and each of the head's
+ * products runs once over all M rows. Where they do not fit, memory stays independent of V.
  */
 public final class RecomputedHead {
 
@@ -79,11 +84,13 @@ public final class RecomputedHead {
     private final List<PositionTerm> terms;
     private final TokenScores scores;
     private final List<NDArray> termValues;
-    /** (M, d) ∂ℓ_m/∂h_m formed in the forward pass ({@link #labelJacobian}), or null: recompute. */
+    /** (M, d) ∂ℓ_m/∂h_m formed in the forward pass ({@link KeptProbabilities#labelJacobians}), or null. */
     private final NDArray labelJacobians;
+    /** The (M, V) probabilities kept from the forward pass ({@link KeptProbabilities}), or null: recompute. */
+    private final KeptProbabilities kept;
 
     private RecomputedHead(CausalLm model, NDArray gathered, NDArray labels, int rows, List<PositionTerm> terms,
-            TokenScores scores, List<NDArray> termValues, NDArray labelJacobians) {
+            TokenScores scores, List<NDArray> termValues, NDArray labelJacobians, KeptProbabilities kept) {
         this.model = model;
         this.gathered = gathered;
         this.detached = gathered.stopGradient();
@@ -93,6 +100,7 @@ public final class RecomputedHead {
         this.scores = scores;
         this.termValues = termValues;
         this.labelJacobians = labelJacobians;
+        this.kept = kept;
     }
 
     /**
@@ -102,44 +110,51 @@ public final class RecomputedHead {
      * @param metrics whether to compute the policy's metrics ({@link TokenScores#entropy}, {@link TokenScores#correct})
      * @param wpo     whether to compute WPO's per-token terms
      * @param terms   per-position terms the loss differentiates, in the order {@link #term} returns them
+     * @param mayKeepProbabilities whether the (M, V) probabilities may be kept where
+     *                             {@link KeptProbabilities#applies} (false: tests of the recomputing paths)
      */
     public static RecomputedHead of(CausalLm model, NDArray hidden, ScoredPositions at, boolean metrics, boolean wpo,
-            List<PositionTerm> terms) {
-        return of(model, hidden, at, metrics, wpo, terms, TokenScores.chunkRows(model.architecture().vocabSize()));
+            List<PositionTerm> terms, boolean mayKeepProbabilities) {
+        return of(model, hidden, at, metrics, wpo, terms, TokenScores.chunkRows(model.architecture().vocabSize()),
+                mayKeepProbabilities);
     }
 
-    /** {@link #of(CausalLm, NDArray, ScoredPositions, boolean, boolean, List)} in chunks of {@code rows} positions. */
+    /**
+     * {@link #of(CausalLm, NDArray, ScoredPositions, boolean, boolean, List, boolean)} in chunks of
+     * {@code rows} positions.
+     */
     public static RecomputedHead of(CausalLm model, NDArray hidden, ScoredPositions at, boolean metrics, boolean wpo,
-            List<PositionTerm> terms, int rows) {
+            List<PositionTerm> terms, int rows, boolean mayKeepProbabilities) {
+        return of(model, hidden, at, metrics, wpo, terms, rows, KeptProbabilities.groupRows(model.architecture()),
+                mayKeepProbabilities);
+    }
+
+    /** {@link #of(CausalLm, NDArray, ScoredPositions, boolean, boolean, List, int, boolean)} with a frozen head's groups of {@code groupRows} positions. */
+    static RecomputedHead of(CausalLm model, NDArray hidden, ScoredPositions at, boolean metrics, boolean wpo,
+            List<PositionTerm> terms, int rows, int groupRows, boolean mayKeepProbabilities) {
         NDArray gathered = at.gather(hidden); // (M, d), graph into the body
         NDArray detached = gathered.stopGradient();
         NDArray labels = at.labels();
         long m = gathered.getShape().get(0);
         NDArray weight = model.headWeight();
-        // the Jacobian only when a backward pass will follow (a gradient collector is open)
-        NDArray jacobianWeight = terms.isEmpty() && !weight.hasGradient() && !model.capsLogits()
-                && Autocast.current() instanceof MatmulPrecision.Fp32 && JniUtils.isGradMode()
-                ? weight.stopGradient()
-                : null;
+        boolean labelsOnly = mayKeepProbabilities && terms.isEmpty() && KeptProbabilities.applies(model);
+        if (labelsOnly && weight.hasGradient() && KeptProbabilities.fits(m, model.architecture())) {
+            KeptProbabilities kept = KeptProbabilities.forward(model, detached, labels, rows, metrics, wpo);
+            kept.scores().labelLogProbs().setRequiresGradient(true);
+            return new RecomputedHead(model, gathered, labels, rows, terms, kept.scores(), List.of(), null, kept);
+        }
+        if (labelsOnly && !weight.hasGradient()) {
+            return withLabelJacobians(model, gathered, detached, labels, rows, groupRows, metrics, wpo);
+        }
         List<TokenScores> parts = new ArrayList<>();
         List<List<NDArray>> termParts = new ArrayList<>();
-        List<NDArray> jacobians = new ArrayList<>();
         for (long from = 0; from < m; from += rows) {
             String range = from + ":" + Math.min(m, from + rows);
             List<NDArray> chunkTerms = new ArrayList<>();
-            parts.add(chunk(model, detached.get(range), labels.get(range), range, metrics, wpo, terms, chunkTerms,
-                    jacobianWeight, jacobians));
+            parts.add(chunk(model, detached.get(range), labels.get(range), range, metrics, wpo, terms, chunkTerms));
             termParts.add(chunkTerms);
         }
-        NDArray labelJacobians = jacobianWeight == null ? null
-                : jacobians.size() == 1 ? jacobians.get(0) : concatArrays(jacobians);
-        TokenScores scores = parts.size() == 1 ? parts.get(0) : new TokenScores(
-                concat(parts, TokenScores::labelLogProbs),
-                concat(parts, TokenScores::meanLogits),
-                metrics ? concat(parts, TokenScores::entropy) : null,
-                metrics ? concat(parts, TokenScores::correct) : null,
-                wpo ? concat(parts, TokenScores::wpoTerms) : null,
-                null);
+        TokenScores scores = parts.size() == 1 ? parts.get(0) : TokenScores.concat(parts, false, metrics, wpo);
         List<NDArray> termValues = new ArrayList<>();
         for (int k = 0; k < terms.size(); k++) {
             int index = k;
@@ -147,7 +162,30 @@ public final class RecomputedHead {
         }
         scores.labelLogProbs().setRequiresGradient(true);
         termValues.forEach(t -> t.setRequiresGradient(true));
-        return new RecomputedHead(model, gathered, labels, rows, terms, scores, termValues, labelJacobians);
+        return new RecomputedHead(model, gathered, labels, rows, terms, scores, termValues, null, null);
+    }
+
+    /**
+     * A frozen head's values and each position's ∂ℓ_m/∂h_m, formed in the forward pass from the
+     * probabilities of {@code group} positions at a time ({@link KeptProbabilities#groupRows};
+     * freed group by group): {@link KeptProbabilities#labelJacobians}.
+     */
+    private static RecomputedHead withLabelJacobians(CausalLm model, NDArray gathered, NDArray detached, NDArray labels,
+            int rows, int group, boolean metrics, boolean wpo) {
+        long m = detached.getShape().get(0);
+        List<TokenScores> parts = new ArrayList<>();
+        List<NDArray> jacobians = new ArrayList<>();
+        for (long from = 0; from < m; from += group) {
+            String range = from + ":" + Math.min(m, from + group);
+            KeptProbabilities probabilities = KeptProbabilities.forward(model, detached.get(range), labels.get(range), rows,
+                    metrics, wpo);
+            parts.add(probabilities.scores());
+            jacobians.add(probabilities.labelJacobians());
+        }
+        TokenScores scores = parts.size() == 1 ? parts.get(0) : TokenScores.concat(parts, false, metrics, wpo);
+        scores.labelLogProbs().setRequiresGradient(true);
+        NDArray labelJacobians = jacobians.size() == 1 ? jacobians.get(0) : concatArrays(jacobians);
+        return new RecomputedHead(model, gathered, labels, rows, List.of(), scores, List.of(), labelJacobians, null);
     }
 
     /**
@@ -173,6 +211,10 @@ public final class RecomputedHead {
         if (labelJacobians != null) {
             // ∂L/∂h_m = g_m·J_m: the head's part of the backward pass was done in the forward
             Backpropagation.from(gathered, labelJacobians.mul(labelGradient.expandDims(1)), false);
+            return;
+        }
+        if (kept != null) {
+            Backpropagation.from(gathered, kept.backward(labelGradient, model.headWeight().getGradient()), false);
             return;
         }
         List<NDArray> termGradients = termValues.stream().map(NDArray::getGradient).toList();
@@ -256,22 +298,15 @@ public final class RecomputedHead {
      * the caller's scope, so the (R, V) arrays and the graph built over them are freed here.
      */
     private static TokenScores chunk(CausalLm model, NDArray hidden, NDArray labels, String range, boolean metrics,
-            boolean wpo, List<PositionTerm> terms, List<NDArray> termValues, NDArray jacobianWeight,
-            List<NDArray> jacobians) {
+            boolean wpo, List<PositionTerm> terms, List<NDArray> termValues) {
         TokenScores detachedScores;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            boolean keepLogProbs = !terms.isEmpty() || jacobianWeight != null;
-            TokenScores scores = TokenScores.chunk(model, hidden, labels, keepLogProbs, metrics, wpo);
+            TokenScores scores = TokenScores.chunk(model, hidden, labels, !terms.isEmpty(), metrics, wpo);
             for (PositionTerm term : terms) {
                 NDArray value = term.apply(scores.logProbs(), range).stopGradient();
                 NDScope.unregister(value);
                 termValues.add(value);
-            }
-            if (jacobianWeight != null) {
-                NDArray jacobian = labelJacobian(scores.logProbs(), labels, jacobianWeight);
-                NDScope.unregister(jacobian);
-                jacobians.add(jacobian);
             }
             detachedScores = new TokenScores(scores.labelLogProbs().stopGradient(), scores.meanLogits(),
                     scores.entropy(), scores.correct(), scores.wpoTerms(), null);
@@ -279,33 +314,7 @@ public final class RecomputedHead {
         }
         detachedScores.forEach(NDScope::register);
         termValues.forEach(NDScope::register);
-        jacobians.forEach(NDScope::register);
         return detachedScores;
-    }
-
-    /**
-     * Each row's ∂ℓ/∂h for a head without soft-capping, ℓ = (W·h)[y] − logsumexp(W·h):
-     * <pre>
-     *   J_m = W[y_m] − Σ_v p_m,v·W_v = W[y_m] − (p·W)_m      p = exp(lp), (R, V); W (V, d); J (R, d)
-     * </pre>
-     * The chunk's log-probs are closed once p is formed (nothing reads them after the metrics),
-     * so at most two (R, V) arrays are alive, as in the chunk's forward pass.
-     *
-     * @param logProbs (R, V) the chunk's log-softmax, closed here
-     * @param labels   (R, 1) int64
-     * @param weight   (V, d) the head weight, outside the graph
-     * @return (R, d)
-     */
-    static NDArray labelJacobian(NDArray logProbs, NDArray labels, NDArray weight) {
-        NDArray probabilities = logProbs.exp();
-        logProbs.close();
-        NDArray expected = probabilities.matMul(weight);
-        probabilities.close();
-        return Lookup.rows(weight, labels.reshape(labels.getShape().get(0))).subi(expected);
-    }
-
-    private static NDArray concat(List<TokenScores> parts, java.util.function.Function<TokenScores, NDArray> field) {
-        return concatArrays(parts.stream().map(field).toList());
     }
 
     private static NDArray concatArrays(List<NDArray> arrays) {

@@ -4,9 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.dpo4j.losses.TokenMetrics;
 import org.dpo4j.trainer.model.CausalLm;
 
@@ -107,11 +109,49 @@ public record TokenScores(
         if (m <= rows) {
             return chunk(model, gathered, at.labels(), keepLogProbs, metrics, wpoTerms);
         }
+        if (!JniUtils.isGradMode() && KeptProbabilities.fits(m, model.architecture())) {
+            return ofOneProduct(model, gathered, at.labels(), keepLogProbs, metrics, wpoTerms, rows);
+        }
         List<TokenScores> parts = new ArrayList<>();
         for (long from = 0; from < m; from += rows) {
             String range = from + ":" + Math.min(m, from + rows);
             parts.add(chunk(model, gathered.get(range), at.labels().get(range), keepLogProbs, metrics, wpoTerms));
         }
+        return concat(parts, keepLogProbs, metrics, wpoTerms);
+    }
+
+    /**
+     * The chunks' values from one product over all M positions, when no graph is recorded (the
+     * reference's pass) and the (M, V) logits are no larger than the head weight
+     * ({@link KeptProbabilities#fits}). Why: the head's product runs at the machine's matmul
+     * speed only with many rows (the (128, d)·(d, V) products of 128-row chunks run at about
+     * half of it at Qwen's 151,936 ids; docs/performance.md), and a reference pass runs before
+     * the policy's activations exist, so the (M, V) array is not on top of the step's peak.
+     * Under autograd the chunks keep their own products: slicing one product would make each
+     * chunk's backward a zero-filled (M, V) gradient. Row for row the values of {@link #chunk}
+     * (a product's rows do not change with its number of rows), up to a float32 ulp where a
+     * row's reduction inside the larger array is vectorized at another alignment.
+     */
+    private static TokenScores ofOneProduct(CausalLm model, NDArray gathered, NDArray labels, boolean keepLogProbs,
+            boolean metrics, boolean wpoTerms, int rows) {
+        long m = gathered.getShape().get(0);
+        List<TokenScores> parts = new ArrayList<>();
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray logits = model.head(gathered); // (M, V)
+            for (long from = 0; from < m; from += rows) {
+                String range = from + ":" + Math.min(m, from + rows);
+                TokenScores part = ofLogits(() -> logits.get(range), labels.get(range), keepLogProbs, metrics, wpoTerms);
+                part.forEach(NDScope::unregister);
+                parts.add(part);
+            }
+        }
+        parts.forEach(p -> p.forEach(NDScope::register));
+        return concat(parts, keepLogProbs, metrics, wpoTerms);
+    }
+
+    /** The chunks' values one after the other, the fields asked for. */
+    static TokenScores concat(List<TokenScores> parts, boolean keepLogProbs, boolean metrics, boolean wpoTerms) {
         return new TokenScores(
                 concat(parts, TokenScores::labelLogProbs),
                 concat(parts, TokenScores::meanLogits),
@@ -135,10 +175,22 @@ public record TokenScores(
      */
     static TokenScores chunk(CausalLm model, NDArray hidden, NDArray labels, boolean keepLogProbs,
             boolean metrics, boolean wpoTerms) {
+        return ofLogits(() -> model.head(hidden), labels, keepLogProbs, metrics, wpoTerms);
+    }
+
+    /**
+     * One chunk's values from its logits, made in the chunk's own scope: only the results move
+     * to the caller's scope.
+     *
+     * @param logitsOf makes the (R, V) logits (in the chunk's scope, so that they are freed with it)
+     * @param labels (R, 1) int64
+     */
+    static TokenScores ofLogits(Supplier<NDArray> logitsOf, NDArray labels, boolean keepLogProbs, boolean metrics,
+            boolean wpoTerms) {
         TokenScores scores;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray logits = model.head(hidden);
+            NDArray logits = logitsOf.get();
             NDArray logProbs = logits.logSoftmax(-1);
             NDArray labelLogProbs = logProbs.gather(labels, -1).reshape(labels.getShape().get(0));
             NDArray constant = logProbs.stopGradient();

@@ -23,6 +23,23 @@ class MemoryEstimateTest {
     private static final LlamaConfig LLAMA = new LlamaConfig(
             "llama", 10, 4, 1, 2, 1, 2, 6, 1e-5, 10_000.0, 64, false, false, false, false);
 
+    /**
+     * The head at a large vocabulary: V = 131,072 gives chunks of 128 rows (16 MiB / (4·V) is
+     * less); d = 1,024. With the label log-probs alone, M = 2,048 scored positions keep at most
+     * d of them (the (M, V) probabilities fit only where M ≤ d): (1,024 + 2·128) rows of V,
+     * more than the recomputed chunk's 4·128; with a per-token divergence the chunk's 6·128.
+     */
+    @Test
+    void headAtALargeVocabulary() {
+        LlamaConfig large = new LlamaConfig("llama", 131_072, 1024, 1, 8, 8, 128, 2816, 1e-5, 10_000.0, 64, false, false,
+                false, false);
+        long v = 131_072;
+        assertEquals((1024 + 2 * 128) * v, MemoryEstimate.headFloats(large, 2048, false));
+        assertEquals((512 + 2 * 128) * v, MemoryEstimate.headFloats(large, 512, false));
+        assertEquals(6 * 128 * v, MemoryEstimate.headFloats(large, 2048, true));
+        assertEquals(4 * 128 * v, MemoryEstimate.headFloats(large, 128, false));
+    }
+
     @Test
     void llamaByHand() {
         // parameters: embedding 10·4 + q 4·4 + k 2·4 + v 2·4 + o 4·4 + gate/up/down 3·6·4
@@ -37,8 +54,9 @@ class MemoryEstimateTest {
         assertEquals(231, MemoryEstimate.savedFloatsPerRow(LLAMA, 3, true));
         // the running chunk: 2 rows · 3 positions = 6 rows (fewer than a chunk's), 4 arrays of (6, V 10)
         // = 240 floats; with a per-token divergence 6 arrays = 360
-        assertEquals(240, MemoryEstimate.headChunkFloats(LLAMA, 6, false));
-        assertEquals(360, MemoryEstimate.headChunkFloats(LLAMA, 6, true));
+        assertEquals(240, MemoryEstimate.headFloats(LLAMA, 6, false));
+        assertEquals(360, MemoryEstimate.headFloats(LLAMA, 6, true));
+        // (kept probabilities would be min(6, d 4) + 2 chunk arrays · 6 = 16 rows of V, fewer than these 24)
         // one block while it runs: 3·62 186 + 3·2·3² 54 (raw, scaled, masked scores) = 240
         assertEquals(240, MemoryEstimate.blockFloatsPerRow(LLAMA, 3));
 

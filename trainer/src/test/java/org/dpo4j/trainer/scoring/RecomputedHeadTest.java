@@ -75,6 +75,20 @@ class RecomputedHeadTest {
     }
 
     /**
+     * The losses of the label log-probs alone, whose (M, V) probabilities the head above keeps
+     * (M ≤ d in these batches; {@link KeptProbabilities}), with the recomputing path instead: what
+     * the head does when they do not fit.
+     */
+    @ParameterizedTest
+    @CsvSource({"llama, dpo", "gpt2, fdpo-js", "gemma3_text, dpo"})
+    void withoutKeptProbabilitiesTheRecomputedChunksEqualAutograd(String family, String lossName) {
+        PreferenceLoss loss = loss(lossName);
+        assertSameLossAndGradients(family + " " + lossName + " recomputed",
+                run(family, loss, PreferenceScorer.HeadBackward.AUTOGRAD, null),
+                run(family, loss, PreferenceScorer.HeadBackward.RECOMPUTED, null, false), 1e-6);
+    }
+
+    /**
      * LoRA on every linear layer of the tiny llama (B drawn at random, so that A's gradients are
      * not 0): the adapters' gradients through the segmented body equal autograd's. Without
      * dropout down_proj and its adapter run outside the graph ({@code model.DetachedLinear});
@@ -84,8 +98,9 @@ class RecomputedHeadTest {
      * differences in summation order reach 1.0e−6 (A) and 1.15e−6 (B) of it in the first layer
      * with either dropout; a wrong scaling or a missing term would be of the gradient's own size.
      * Losses of the label log-probs alone (DPO, f-DPO) take the frozen head's Jacobian formed in
-     * the forward pass ({@code RecomputedHead.labelJacobian}); TDPO's per-position KL, and
-     * Gemma's soft-capped head (its example; the tied preset has no cap), the recomputed chunks.
+     * the forward pass, here from the kept probabilities (M ≤ d; {@link KeptProbabilities#labelJacobians});
+     * TDPO's per-position KL, and Gemma's soft-capped head (its example; the tied preset has no
+     * cap), the recomputed chunks.
      */
     @ParameterizedTest
     @CsvSource({
@@ -97,6 +112,20 @@ class RecomputedHeadTest {
         String what = "lora " + family + " " + lossName + " dropout " + dropout;
         assertSameLossAndGradients(what, run(family, loss, PreferenceScorer.HeadBackward.AUTOGRAD, dropout),
                 run(family, loss, PreferenceScorer.HeadBackward.RECOMPUTED, dropout), 3e-6);
+    }
+
+    /**
+     * LoRA's frozen head with the per-chunk Jacobians ({@code RecomputedHead.labelJacobian}), the
+     * path taken where the (M, V) probabilities do not fit; above, they fit, and the Jacobians
+     * come from them in one product ({@link KeptProbabilities#labelJacobians}).
+     */
+    @ParameterizedTest
+    @CsvSource({"llama, dpo, 0.0", "qwen3, fdpo-js, 0.5", "gemma3_text, dpo, 0.0"})
+    void loraWithoutKeptProbabilitiesTheChunksJacobiansEqualAutograd(String family, String lossName, double dropout) {
+        PreferenceLoss loss = loss(lossName);
+        String what = "lora " + family + " " + lossName + " dropout " + dropout + " chunk Jacobians";
+        assertSameLossAndGradients(what, run(family, loss, PreferenceScorer.HeadBackward.AUTOGRAD, dropout),
+                run(family, loss, PreferenceScorer.HeadBackward.RECOMPUTED, dropout, false), 3e-6);
     }
 
     private static PreferenceLoss loss(String name) {
@@ -130,65 +159,100 @@ class RecomputedHeadTest {
     }
 
     /**
-     * Several chunks (4 positions each), a per-position term over the vocabulary (TDPO's KL) and
-     * a loss weighting every position differently: the leaves' values and the gradients equal
-     * autograd's through {@link TokenScores} in the same chunks.
+     * Several chunks (4 positions each) and a loss weighting every position differently: the
+     * leaves' values and the metrics (to an ulp) and the gradients equal autograd's through
+     * {@link TokenScores} in the same chunks. With a per-position term over the vocabulary (TDPO's KL) the chunks are
+     * recomputed; without one the (M, V) probabilities are kept ({@link KeptProbabilities}: M ≤ d
+     * here) or, when not allowed, recomputed. A frozen head (its weight without gradient, as
+     * LoRA's) turns its probabilities into Jacobians in groups of 8 positions (three groups here),
+     * or recomputes its chunks when not allowed.
      */
-    @Test
-    void severalChunksAndAPositionTermEqualAutograd() {
+    @ParameterizedTest
+    @CsvSource({"true, true, false", "false, true, false", "false, false, false", "false, true, true", "false, false, true"})
+    void severalChunksEqualAutograd(boolean positionTerm, boolean mayKeepProbabilities, boolean frozenHead) {
         List<TokenizedPair> pairs = ScoringFixtures.threePairs(3, VOCAB);
         ModelArchitecture architecture = ModelPresets.of("llama", "tiny", VOCAB);
         List<List<float[]>> runs = new ArrayList<>();
-        List<float[]> values = new ArrayList<>();
+        List<List<float[]>> values = new ArrayList<>();
         for (boolean recompute : new boolean[] {false, true}) {
             try (NDManager manager = NDManager.newBaseManager()) {
                 ModelWeights weights = ModelInitializer.randomWeights(architecture, 21, manager);
                 CausalLm model = CausalLm.of(architecture, weights);
                 CausalLm reference = CausalLm.of(architecture, ModelInitializer.randomWeights(architecture, 22, manager));
                 weights.requireGradients();
+                if (frozenHead) { // LoRA's case: a head weight without gradient, the body trained
+                    model.headWeight().setRequiresGradient(false);
+                }
                 Batch.Tensors batch = new Batcher(0).batch(pairs).toTensors(manager);
                 ScoredPositions at = ScoredPositions.of(batch, 0);
                 NDArray referenceLogProbs = TokenScores.of(reference,
                         reference.hiddenStates(batch.inputIds(), batch.attentionMask()), at, true).logProbs();
                 RecomputedHead.PositionTerm kl = (logProbs, rows) -> SequenceStats.distributionDivergence(logProbs,
                         referenceLogProbs.get(rows), new org.dpo4j.losses.ForwardKl());
+                List<RecomputedHead.PositionTerm> terms = positionTerm ? List.of(kl) : List.of();
                 long m = referenceLogProbs.getShape().get(0);
                 assertTrue(m > 12, "several chunks of 4");
+                assertTrue(KeptProbabilities.fits(m, architecture), "M ≤ d: the probabilities may be kept");
                 Random random = new Random(9); // the same weights in both runs
                 NDArray w = manager.create(uniform(random, (int) m));
                 NDArray u = manager.create(uniform(random, (int) m));
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     NDArray hidden = model.hiddenStates(batch.inputIds(), batch.attentionMask());
-                    NDArray labelLogProbs;
-                    NDArray klValues;
+                    TokenScores scores;
+                    List<NDArray> termValues = new ArrayList<>();
                     RecomputedHead head = null;
                     if (recompute) {
-                        head = RecomputedHead.of(model, hidden, at, true, true, List.of(kl), 4);
-                        assertNull(head.scores().logProbs(), "no (M, V) array is returned");
-                        labelLogProbs = head.scores().labelLogProbs();
-                        klValues = head.term(0);
+                        // a frozen head's Jacobians in groups of 8 positions, over chunks of 4
+                        head = RecomputedHead.of(model, hidden, at, true, true, terms, 4, 8, mayKeepProbabilities);
+                        scores = head.scores();
+                        assertNull(scores.logProbs(), "no (M, V) array is returned");
+                        for (int k = 0; k < terms.size(); k++) {
+                            termValues.add(head.term(k));
+                        }
                     } else {
-                        TokenScores scores = TokenScores.of(model, hidden, at, true, true, true, 4);
-                        labelLogProbs = scores.labelLogProbs();
-                        klValues = kl.apply(scores.logProbs(), ":");
+                        scores = TokenScores.of(model, hidden, at, true, true, true, 4);
+                        for (RecomputedHead.PositionTerm term : terms) {
+                            termValues.add(term.apply(scores.logProbs(), ":"));
+                        }
                     }
-                    NDArray loss = labelLogProbs.mul(w).sum().add(klValues.mul(klValues).mul(u).sum());
+                    NDArray loss = scores.labelLogProbs().mul(w).sum();
+                    for (NDArray t : termValues) {
+                        loss = loss.add(t.mul(t).mul(u).sum());
+                    }
                     collector.backward(loss);
                     if (head != null) {
                         head.backward(collector);
                     }
-                    values.add(labelLogProbs.toFloatArray());
-                    values.add(klValues.toFloatArray());
+                    List<float[]> run = new ArrayList<>();
+                    for (NDArray v : List.of(scores.labelLogProbs(), scores.meanLogits(), scores.entropy(),
+                            scores.correct(), scores.wpoTerms())) {
+                        run.add(v.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());
+                    }
+                    termValues.forEach(t -> run.add(t.toFloatArray()));
+                    values.add(run);
                 }
                 List<float[]> gradients = new ArrayList<>();
                 for (NDArray p : weights.list()) {
-                    gradients.add(p.getGradient().toFloatArray());
+                    if (p.hasGradient()) {
+                        gradients.add(p.getGradient().toFloatArray());
+                    }
                 }
+                assertEquals(weights.list().size() - (frozenHead ? 1 : 0), gradients.size(), "parameters with a gradient");
                 runs.add(gradients);
             }
         }
-        assertArrayEquals(values.get(0), values.get(2), "label log-probs");
-        assertArrayEquals(values.get(1), values.get(3), "token KLs");
+        List<String> names = List.of("label log-probs", "mean logits", "entropy", "accuracy", "WPO terms", "token KLs");
+        // The same float32 ops on the same rows; a row reduced inside a view of the kept (M, V)
+        // product starts at another alignment than inside a chunk of its own (61 floats a row
+        // here), which may change a reduction's vector order: a float32 ulp of the row's value.
+        for (int k = 0; k < values.get(0).size(); k++) {
+            float[] e = values.get(0).get(k);
+            float[] a = values.get(1).get(k);
+            assertEquals(e.length, a.length, names.get(k));
+            for (int i = 0; i < e.length; i++) {
+                assertEquals(e[i], a[i], 1e-6 * Math.abs(e[i]) + 1e-12, names.get(k) + " at " + i);
+            }
+        }
         for (int p = 0; p < runs.get(0).size(); p++) {
             float[] e = runs.get(0).get(p);
             float[] a = runs.get(1).get(p);
@@ -272,6 +336,12 @@ class RecomputedHeadTest {
 
     /** @param loraDropout null for full fine-tuning, else LoRA r 4 on every linear layer with this dropout */
     private static Run run(String family, PreferenceLoss loss, PreferenceScorer.HeadBackward mode, Double loraDropout) {
+        return run(family, loss, mode, loraDropout, true);
+    }
+
+    /** @param mayKeepProbabilities false: the recomputing head even where the probabilities would be kept */
+    private static Run run(String family, PreferenceLoss loss, PreferenceScorer.HeadBackward mode, Double loraDropout,
+            boolean mayKeepProbabilities) {
         List<TokenizedPair> pairs = ScoringFixtures.threePairs(7, VOCAB);
         int b = pairs.size();
         ModelArchitecture architecture = family.startsWith("example:")
@@ -296,7 +366,7 @@ class RecomputedHeadTest {
             Batch.Tensors batch = new Batcher(0).batch(pairs).toTensors(manager);
             // the tiny models are below SEGMENTED_MIN_PARAMETERS: segments forced, so that they are compared too
             PreferenceScorer scorer = new PreferenceScorer(policy, new LiveReference(reference), loss).withHeadBackward(mode)
-                    .withSegmentedBody(true);
+                    .withSegmentedBody(true).withKeptProbabilities(mayKeepProbabilities);
             BatchPlan plan = scorer.plan(batch, b);
             PreferenceScorer.ReferencePass referencePass = scorer.reference(pairs, batch, plan);
             Map<String, Double> metrics;
