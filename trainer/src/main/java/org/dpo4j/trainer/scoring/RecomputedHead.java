@@ -129,7 +129,10 @@ public final class RecomputedHead {
                 mayKeepProbabilities);
     }
 
-    /** {@link #of(CausalLm, NDArray, ScoredPositions, boolean, boolean, List, int, boolean)} with a frozen head's groups of {@code groupRows} positions. */
+    /**
+     * {@link #of(CausalLm, NDArray, ScoredPositions, boolean, boolean, List, int, boolean)} with a
+     * frozen head's groups of {@code groupRows} positions (tests: several groups at a small vocabulary).
+     */
     static RecomputedHead of(CausalLm model, NDArray hidden, ScoredPositions at, boolean metrics, boolean wpo,
             List<PositionTerm> terms, int rows, int groupRows, boolean mayKeepProbabilities) {
         NDArray gathered = at.gather(hidden); // (M, d), graph into the body
