@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
-import java.util.ArrayList;
-import java.util.List;
 import org.dpo4j.trainer.model.Autocast;
 import org.dpo4j.trainer.model.CausalLm;
 import org.dpo4j.trainer.model.Lookup;
@@ -108,21 +106,14 @@ final class KeptProbabilities {
      */
     static KeptProbabilities forward(CausalLm model, NDArray hidden, NDArray labels, int rows, boolean metrics,
             boolean wpo) {
-        long m = hidden.getShape().get(0);
         NDArray weight = model.headWeight().stopGradient();
         NDArray probabilities = hidden.matMul(weight.transpose()); // (M, V) the logits, P from here on
-        List<TokenScores> parts = new ArrayList<>();
-        for (long from = 0; from < m; from += rows) {
-            String range = from + ":" + Math.min(m, from + rows);
-            TokenScores part = TokenScores.ofLogits(() -> probabilities.get(range), labels.get(range), true, metrics, wpo);
+        TokenScores scores = TokenScores.ofProduct(probabilities, labels, rows, false, metrics, wpo, (range, logProbs) -> {
             // the chunk's logits are read: its rows of the product take its probabilities
-            try (NDArray logProbs = part.logProbs(); NDArray chunk = logProbs.exp()) {
+            try (NDArray chunk = logProbs.exp()) {
                 probabilities.set(new NDIndex(range), chunk);
             }
-            parts.add(new TokenScores(part.labelLogProbs(), part.meanLogits(), part.entropy(), part.correct(),
-                    part.wpoTerms(), null));
-        }
-        TokenScores scores = parts.size() == 1 ? parts.get(0) : TokenScores.concat(parts, false, metrics, wpo);
+        });
         return new KeptProbabilities(probabilities, hidden, labels, weight, scores);
     }
 

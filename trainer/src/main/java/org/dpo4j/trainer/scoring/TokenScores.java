@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.dpo4j.losses.TokenMetrics;
@@ -134,20 +135,44 @@ public record TokenScores(
      */
     private static TokenScores ofOneProduct(CausalLm model, NDArray gathered, NDArray labels, boolean keepLogProbs,
             boolean metrics, boolean wpoTerms, int rows) {
-        long m = gathered.getShape().get(0);
-        List<TokenScores> parts = new ArrayList<>();
+        TokenScores scores;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray logits = model.head(gathered); // (M, V)
-            for (long from = 0; from < m; from += rows) {
-                String range = from + ":" + Math.min(m, from + rows);
-                TokenScores part = ofLogits(() -> logits.get(range), labels.get(range), keepLogProbs, metrics, wpoTerms);
-                part.forEach(NDScope::unregister);
-                parts.add(part);
-            }
+            scores = ofProduct(model.head(gathered), labels, rows, keepLogProbs, metrics, wpoTerms, null);
+            scores.forEach(NDScope::unregister);
         }
-        parts.forEach(p -> p.forEach(NDScope::register));
-        return concat(parts, keepLogProbs, metrics, wpoTerms);
+        scores.forEach(NDScope::register);
+        return scores;
+    }
+
+    /**
+     * The values of all M positions from their logits made by one product, {@code rows} at a time
+     * ({@link #ofLogits} of each chunk's rows, a view of {@code logits}).
+     *
+     * @param logits     (M, V)
+     * @param labels     (M, 1) int64
+     * @param eachChunk  given each chunk's range and (R, V) log-probs once its values are taken,
+     *                   before they are freed (unless {@code keepLogProbs}); or null
+     */
+    static TokenScores ofProduct(NDArray logits, NDArray labels, int rows, boolean keepLogProbs, boolean metrics,
+            boolean wpoTerms, BiConsumer<String, NDArray> eachChunk) {
+        long m = logits.getShape().get(0);
+        List<TokenScores> parts = new ArrayList<>();
+        for (long from = 0; from < m; from += rows) {
+            String range = from + ":" + Math.min(m, from + rows);
+            TokenScores part = ofLogits(() -> logits.get(range), labels.get(range), keepLogProbs || eachChunk != null,
+                    metrics, wpoTerms);
+            if (eachChunk != null) {
+                eachChunk.accept(range, part.logProbs());
+            }
+            if (!keepLogProbs && part.logProbs() != null) {
+                part.logProbs().close();
+                part = new TokenScores(part.labelLogProbs(), part.meanLogits(), part.entropy(), part.correct(),
+                        part.wpoTerms(), null);
+            }
+            parts.add(part);
+        }
+        return parts.size() == 1 ? parts.get(0) : concat(parts, keepLogProbs, metrics, wpoTerms);
     }
 
     /** The chunks' values one after the other, the fields asked for. */
